@@ -1,0 +1,26 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { sandboxBench } from './sandbox.ts';
+import { formatTable, type BenchRow } from './table.ts';
+
+/**
+ * `npm run bench`: every benchmark, a table on stdout, and `bench/results/latest.json`.
+ * `--quick` skips the million-user population (about a minute).
+ */
+const quick = process.argv.includes('--quick');
+const rows: BenchRow[] = [];
+rows.push(...(await sandboxBench({ full: !quick })));
+
+console.log(formatTable(rows));
+const results = new URL('./results/', import.meta.url);
+mkdirSync(results, { recursive: true });
+const json = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  results: Object.fromEntries(rows.map((r) => [r.key, r.value])),
+  rows,
+};
+writeFileSync(new URL('latest.json', results), JSON.stringify(json, null, 2) + '\n');
+console.log(`\nwritten: bench/results/latest.json`);
