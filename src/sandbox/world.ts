@@ -96,7 +96,15 @@ export class World {
   readonly seed: number;
   readonly users: SandboxUser[];
   readonly posts: SandboxPost[] = [];
-  readonly index = new SearchIndex();
+  /** The index resolves from:/to: values through the world's maps instead of keeping its own. */
+  readonly index = new SearchIndex({
+    resolveUser: (value) => {
+      const byName = this.byUsername.get(value);
+      const byId = this.byId.get(value);
+      if (byName === undefined) return byId === undefined ? [] : [byId];
+      return byId === undefined || byId === byName ? [byName] : [byName, byId];
+    },
+  });
   readonly accounts: SandboxAccount[] = [];
   readonly appBearerToken: string;
   readonly oauth2Client: { clientId: string; clientSecret: string };
