@@ -76,24 +76,39 @@ const iso = (ms: number) => new Date(ms).toISOString().replace(/:\d{2}\.\d{3}Z$/
  * A page of posts, newest first, between exclusive index bounds. Shared by search and the two
  * user timelines: they differ only in their query and their limits.
  */
+/** The time and id bounds of a post listing, parsed with the other parameters. */
+interface PostWindow {
+  sinceId?: string | undefined;
+  untilId?: string | undefined;
+  start?: number | undefined;
+  end?: number | undefined;
+  token?: string | undefined;
+}
+
+function postWindow(p: Params, tokenParam: 'next_token' | 'pagination_token'): PostWindow {
+  return {
+    sinceId: p.id('since_id'),
+    untilId: p.id('until_id'),
+    start: p.time('start_time'),
+    end: p.time('end_time'),
+    token: p.raw(tokenParam) ?? p.raw('pagination_token'),
+  };
+}
+
 function postPage(
   ctx: RouteContext,
   p: Params,
   select: FieldSelection,
-  opts: { ast: unknown; maxResults: number; tokenParam: 'next_token' | 'pagination_token'; context: string; floor: number },
+  opts: { ast: unknown; maxResults: number; window: PostWindow; tokenParam: 'next_token' | 'pagination_token'; context: string; floor: number },
 ): HttpReply & { postsRead?: number } {
   const { world } = ctx;
+  const { sinceId, untilId, start, end, token } = opts.window;
   let above = opts.floor - 1;
   let below = world.posts.length;
-  const sinceId = p.id('since_id');
-  const untilId = p.id('until_id');
-  const start = p.time('start_time');
-  const end = p.time('end_time');
   if (sinceId !== undefined) above = Math.max(above, world.firstPostAfterId(sinceId) - 1);
   if (untilId !== undefined) below = Math.min(below, world.firstPostAtOrAfterId(untilId));
   if (start !== undefined) above = Math.max(above, world.firstPostAtOrAfter(start) - 1);
   if (end !== undefined) below = Math.min(below, world.firstPostAtOrAfter(end));
-  const token = p.raw(opts.tokenParam) ?? p.raw('pagination_token');
   if (token !== undefined) {
     const position = decodeToken(token, opts.context);
     if (position === undefined) p.fail(opts.tokenParam, token, `The \`${opts.tokenParam}\` query parameter value [${token}] is not valid`);
@@ -132,6 +147,7 @@ function search(ctx: RouteContext) {
     p.fail('sort_order', sort, `The \`sort_order\` query parameter value [${sort}] is not one of [recency,relevancy]`);
   }
   const select = tweetSelection(p);
+  const window = postWindow(p, 'next_token');
   let ast: unknown;
   if (query !== undefined) {
     try {
@@ -162,6 +178,7 @@ function search(ctx: RouteContext) {
   return postPage(ctx, p, select, {
     ast,
     maxResults,
+    window,
     tokenParam: 'next_token',
     context: `search|${query}`,
     floor: ctx.world.firstPostAtOrAfter(floorTime),
@@ -188,15 +205,17 @@ function userTimeline(kind: 'tweets' | 'mentions') {
     const maxResults = p.integer('max_results', 5, 100, 10);
     const exclude = kind === 'tweets' ? p.list('exclude', ['replies', 'retweets']) : new Set<string>();
     const select = tweetSelection(p);
+    const window = postWindow(p, 'pagination_token');
     const user = pathUser(ctx);
     if (isReply(user)) return p.errors.length ? fail(p) : user;
+    if (p.errors.length) return fail(p);
     if (user.protected && ctx.account?.user.index !== user.index && !ctx.world.isFollowing(ctx.account?.user.index ?? -1, user.index)) {
       return ok({ errors: [notAuthorized(user.id)] });
     }
     const query = kind === 'tweets'
       ? `from:${user.id}${exclude.has('replies') ? ' -is:reply' : ''}${exclude.has('retweets') ? ' -is:retweet' : ''}`
       : `@${user.username}`;
-    return postPage(ctx, p, select, { ast: ctx.world.index.compile(query), maxResults, tokenParam: 'pagination_token', context: `${kind}|${query}`, floor: 0 });
+    return postPage(ctx, p, select, { ast: ctx.world.index.compile(query), maxResults, window, tokenParam: 'pagination_token', context: `${kind}|${query}`, floor: 0 });
   };
 }
 

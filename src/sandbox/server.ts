@@ -30,6 +30,11 @@ export interface SandboxOptions {
   tokenLifetimeSeconds?: number;
   /** Request-log entries kept (oldest dropped first). Default 200,000. */
   requestLogLimit?: number;
+  /**
+   * Enforce X's rate limits (default true). Benchmarks that measure the sandbox's own throughput
+   * turn them off; nothing else should.
+   */
+  rateLimits?: boolean;
 }
 
 /** One line of the request log (`GET /__sandbox/requests`). */
@@ -64,6 +69,7 @@ export interface SandboxState {
   meter: PostReadMeter;
   faults: FaultInjector;
   log: RequestLog;
+  rateLimits: boolean;
 }
 
 export class RequestLog {
@@ -211,7 +217,7 @@ async function handle(state: SandboxState, req: IncomingMessage, res: ServerResp
   }
   if (fault.kind === 'storm') state.limiter.exhaust(route.endpoint, auth.principal, now);
 
-  const limit = state.limiter.take(route.endpoint, auth.principal, now);
+  const limit = state.rateLimits ? state.limiter.take(route.endpoint, auth.principal, now) : { allowed: true, headers: {} };
   if (!limit.allowed) {
     reply(tooManyRequests(limit.headers), fault.kind === 'storm' ? 'storm' : undefined);
     return;
@@ -243,6 +249,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     meter: new PostReadMeter(options.monthlyPostReads ?? tier.monthlyPostReads),
     faults: new FaultInjector(seed, options.faults ?? {}),
     log: new RequestLog(options.requestLogLimit ?? 200_000),
+    rateLimits: options.rateLimits ?? true,
   };
   const server: Server = createServer((req, res) => {
     handle(state, req, res).catch((error: unknown) => {

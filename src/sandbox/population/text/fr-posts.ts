@@ -1,0 +1,361 @@
+/** Ce que les gens de chaque métier postent, en français. Slots : voir `../template.ts`. */
+import type { TradePostText } from './types.ts';
+
+export const FR_POSTS: Readonly<Record<string, TradePostText>> = {
+  marketing: {
+    posts: [
+      'avis impopulaire : la plupart des landing pages B2B parlent de la boîte, pas du client',
+      'nouvelle séquence d’onboarding en ligne, taux d’ouverture +{pct}% {emoji}',
+      '{n} leçons apprises en faisant du paid avec un budget ridicule 🧵',
+      'passé[|e] tout le {day} à me battre avec des UTM. à l’aide',
+      'super talk de {person} sur le positionnement au meetup de {city} ce soir',
+      'la newsletter vient de passer les {n}k abonnés 🎉 merci à vous {link}',
+      'on a réécrit la home {n} fois ce mois-ci. la v{n} gagne. pour l’instant',
+      'un « lead » c’est une personne. écrivez comme tel.',
+      'on vient de migrer tout l’emailing sur {tool}, pour l’instant ça roule',
+      'trafic organique +{pct}% depuis qu’on a arrêté les articles creux. qualité > volume',
+      'franchement le débat {tag} du jour est surréaliste',
+    ],
+    intent: [
+      'on cherche un outil de marketing automation qui ne coûte pas un rein, des retours ? équipe de {n}',
+      'vous utilisez quoi comme outil SEO pour une équipe de {team} personnes ?',
+      'on évalue des outils de planification réseaux sociaux ce mois-ci, des recos ?',
+      'notre outil d’emailing ne gère plus la segmentation. vous conseillez quoi ?',
+      'besoin d’un outil d’attribution qui marche vraiment en B2B. des idées ? {tag}',
+      'on change de CMS pour le site marketing, il nous faut du multilingue propre. DM ouverts',
+      'notre reporting c’est {n} fichiers Excel et une prière. un outil de dashboard marketing à conseiller ?',
+    ],
+  },
+  sales: {
+    posts: [
+      '{n} rdv bookés aujourd’hui en cold call. la prospection n’est pas morte, elle est juste dure',
+      'signé le plus gros deal de l’année {emoji} {n} mois de boulot, ça valait le coup',
+      'un call de découverte où le prospect parle 70% du temps > n’importe quel deck',
+      'fin de trimestre. café n°{n}, toujours le sourire',
+      'arrêtez les mails « je me permets de vous relancer ». apportez quelque chose ou n’envoyez rien',
+      'les revues de pipe du {day}, c’est un sport de contact',
+      'merci {person} pour la meilleure formation sur le traitement des objections',
+      'objectif atteint pour le {n}e trimestre d’affilée. bravo l’équipe {tag}',
+      'on est passés sur {tool} le mois dernier, personne ne regrette l’ancien CRM',
+      'en déplacement à {city} toute la semaine pour voir des clients. qui est dans le coin ?',
+    ],
+    intent: [
+      'un CRM à recommander pour une équipe commerciale de {team} personnes ? Excel ne suit plus',
+      'notre pipe sur Google Sheets nous tue. vous avez choisi quel CRM à ce stade ?',
+      'on cherche un outil de prospection, des retours ?',
+      'on évalue des outils d’enrichissement de données B2B, pingez-moi si vous avez un avis',
+      'besoin d’un outil d’enregistrement d’appels + coaching pour {n} commerciaux. des recos ?',
+      'comment vous suivez les commissions ? on est sur un tableur et c’est l’enfer',
+      'une base de leads fiable pour la France ? la nôtre bounce à mort',
+    ],
+  },
+  founder: {
+    posts: [
+      'on vient de passer les {n}00 clients. il y a {n} ans c’était moi et un laptop {emoji}',
+      'levée de fonds : {n} non cette semaine, un très beau oui. on continue',
+      'on recrute nos {n} premiers devs. DM ouverts {link}',
+      'leçon de l’année {n} : parler aux clients chaque semaine. sans exception',
+      'le churn a baissé de {pct}% depuis qu’on a supprimé la moitié des features',
+      'si tu lances ta première boîte à {city}, écris-moi, avec plaisir',
+      'board terminé. maintenant le vrai travail',
+      'build in public, mois {n} : MRR +{pct}%, burn stable {tag}',
+      'le plus dur quand on est fondat[eur|rice], c’est de dire non à de bonnes idées',
+    ],
+    intent: [
+      'on est {team} maintenant et nos outils tiennent avec du scotch. vous utilisez quoi pour la paie / les RH ?',
+      'fondateurs : vous avez commencé avec quel CRM ? il me faut un truc simple pour notre premier commercial',
+      'on cherche un outil de gestion des dépenses pour une startup, des recos ?',
+      'un logiciel de compta + expert-comptable à conseiller pour une SaaS en seed ?',
+      'on ouvre {n} postes, quel outil pour gérer le recrutement ? vos retours m’intéressent',
+    ],
+  },
+  cto: {
+    posts: [
+      'la facture cloud a baissé de {pct}% après un après-midi à vraiment la regarder',
+      'avis tranché : la plupart des équipes n’ont pas besoin de microservices. elles ont besoin de moins de réunions',
+      'on recrute {n} devs seniors, full remote en France {link}',
+      'passé[|e] le {day} en revues d’archi. mon agenda est une scène de crime',
+      'quitter {tool} a été la meilleure décision de l’année',
+      'culture du postmortem > culture du coupable',
+      'j’ai écrit comment on fait nos code reviews chez {co}, si ça peut aider {link}',
+    ],
+    intent: [
+      'on évalue des solutions d’observabilité, contactez-moi. {team} devs, beaucoup de k8s',
+      'CTO : vous utilisez quoi pour la conformité ISO 27001 / SOC 2 ? on démarre l’audit',
+      'un outil de gestion d’astreinte et d’incidents pas pénible à recommander ?',
+      'il nous faut un vrai gestionnaire de secrets, votre stack ?',
+      'notre suivi d’erreurs fait trop de bruit. vous êtes passés sur quoi ?',
+    ],
+  },
+  devops: {
+    posts: [
+      'réveillé[|e] à 3h parce qu’un disque s’est rempli de logs que personne ne lit. classique',
+      'supprimé {n}k lignes de YAML aujourd’hui. meilleure sensation',
+      'notre CI est passée de {n}0 minutes à {n} minutes. le secret : du cache et supprimer les tests orphelins',
+      'kubernetes c’est simple, a dit personne à 2h du mat',
+      'rappel : une sauvegarde ne vaut que par le dernier test de restauration',
+      'postmortem de l’incident de {day} publié. cause : le DNS. c’est toujours le DNS',
+      'mon talk au meetup k8s de {city} s’est bien passé ! slides {link}',
+      'fin d’astreinte. je vais toucher de l’herbe {emoji}',
+    ],
+    intent: [
+      'on évalue des outils de monitoring, des retours ? la facture actuelle est délirante',
+      'une CI plus rapide à conseiller ? nos builds prennent {n}0 min',
+      'vous utilisez quoi pour la gestion d’astreinte sur une équipe de {n} ?',
+      'besoin d’une solution de logs qui ne coûte pas plus cher que l’infra. des idées ?',
+      'notre supervision c’est {n} outils scotchés ensemble. on veut consolider, éditeurs bienvenus en DM',
+    ],
+  },
+  data: {
+    posts: [
+      'un métier m’a demandé « juste une colonne de plus ». ça fait {n} semaines',
+      'la compétence data la plus utile : demander « quelle décision ça va changer ? »',
+      'refait toute la couche métriques en dbt ce sprint. {n}00 modèles, {n} tests rouges',
+      'avis impopulaire : la plupart des dashboards devraient être un mail avec trois chiffres',
+      'passé[|e] le {day} sur une jointure qui doublait le CA. la finance a adoré',
+      'nouvel article : comment on a réduit le coût de l’entrepôt de {pct}% {link}',
+      'si ta métrique a {n} définitions, tu n’as pas de métrique',
+    ],
+    intent: [
+      'on cherche un data warehouse, postgres n’en peut plus. vous conseillez quoi ?',
+      'un outil de BI que les métiers utilisent vraiment ? équipe de {team}',
+      'on évalue des outils de data catalog, des retours d’expérience ?',
+      'notre ETL c’est un tas de crons. un outil d’ingestion managé à recommander ?',
+      'besoin d’un outil d’analytics produit, c’est quoi le choix raisonnable en 2026 ?',
+    ],
+  },
+  hr: {
+    posts: [
+      'on recrute ! {n} postes ouverts en produit et tech {link}',
+      'arrêtez de ghoster les candidats. un non en deux lignes vaut mieux que le silence',
+      'semaine d’intégration pour {n} nouveaux {emoji} j’adore cette partie du job',
+      'une fiche de poste, c’est une page marketing. écrivez-la comme telle',
+      'résultats du baromètre interne : {pct}% de participation, fi[er|ère] de cette équipe',
+      'journée de [recruteur|recruteuse] : {n} calls, {n} entretiens et une offre acceptée',
+    ],
+    intent: [
+      'un ATS à recommander pour une boîte de {team} personnes ? les mails + Excel ne suffisent plus',
+      'on cherche un logiciel de paie qui gère {n} pays. vous utilisez quoi ?',
+      'on évalue des SIRH ce trimestre, vos retours honnêtes m’intéressent',
+      'besoin d’un outil d’onboarding qui ne soit pas une checklist dans un doc, des recos ?',
+      'vous faites comment les entretiens annuels ? nous c’est un tableur et des larmes',
+    ],
+  },
+  finance: {
+    posts: [
+      'clôture mensuelle bouclée en {n} jours au lieu de {n}0. petites victoires {emoji}',
+      'un budget, c’est une prévision avec des sentiments',
+      'rapproché {n}00 transactions à la main aujourd’hui. posez vos questions',
+      'conseil de DAF : la trésorerie est un fait, le résultat une opinion',
+      'saison d’audit. on se revoit dans quelques semaines',
+    ],
+    intent: [
+      'un outil de gestion des dépenses à conseiller pour une boîte de {team} ? cartes + validations',
+      'on cherche un logiciel de FP&A qui ne soit pas juste Excel avec un login',
+      'on évalue des solutions d’automatisation des factures fournisseurs, des retours ?',
+      'notre clôture prend {n} jours à cause des rapprochements manuels. quel outil vous a sauvé ?',
+      'quel ERP pour une scale-up qui quitte {tool} ? ouvert[|e] aux recos',
+    ],
+  },
+  procurement: {
+    posts: [
+      '{pct}% économisés sur un renouvellement juste en demandant. toujours demander',
+      '{n} fournisseurs, {n} formats de facture. les achats, c’est un mode de vie',
+      'la meilleure négo, c’est celle où les deux parties veulent retravailler ensemble',
+      'journée fournisseurs à {city} {emoji}',
+    ],
+    intent: [
+      'on cherche une plateforme achats pour une ETI, vous utilisez quoi ?',
+      'on évalue des outils de gestion fournisseurs, des recos ?',
+      'un outil de gestion des contrats à recommander ? les nôtres sont dans {n} dossiers partagés',
+      'le référencement fournisseur prend des semaines chez nous. quel outil a réglé ça chez vous ?',
+    ],
+  },
+  software_dev: {
+    posts: [
+      'bug enfin corrigé. il manquait un await. il manque toujours un await',
+      'sortie de la v{n}.0 de mon projet perso {link}',
+      'ma PR a {n}0 commentaires et {n} approbations. on avance',
+      'aujourd’hui j’ai supprimé plus de code que j’en ai écrit {emoji}',
+      'qui est au meetup JS de {city} ? {emoji}',
+      'nouvel article sur les entrailles de {tool} {link}',
+    ],
+    intent: ['un gestionnaire de mots de passe pour une petite équipe de {n} à conseiller ? on partage les accès sur Slack 😬'],
+  },
+  student: {
+    posts: [
+      '{n} partiels en {n} jours. souhaitez-moi bonne chance',
+      'BU jusqu’à minuit encore',
+      'j’ai eu ma première alternance !!! {emoji}',
+      'le wifi de la fac est une blague',
+      'projet de groupe : le groupe, c’est moi',
+      'mémoire : {n}00 mots. à rendre dans {n} jours',
+      'qui procrastine aussi là tout de suite',
+    ],
+  },
+  teacher: {
+    posts: [
+      'un élève m’a demandé si j’avais connu les dinosaures. j’ai {n}0 ans',
+      '{n}0 copies à corriger ce week-end. pensez à moi',
+      'un élève a dit « en fait c’est intéressant » aujourd’hui. je l’encadre',
+      'réunion parents-profs ce soir {emoji}',
+      'les profs méritent d’être mieux payés. c’est tout',
+      'conseil de classe jusqu’à 20h, la vie est belle',
+    ],
+    intent: ['les collègues, vous utilisez quelle appli pour les notes ? la mienne plante chaque semaine'],
+  },
+  nurse: {
+    posts: [
+      '3e nuit d’affilée. mon corps croit qu’on est mardi, on est samedi',
+      'un patient s’est souvenu de mon prénom aujourd’hui. c’est pour ça',
+      'faites-vous vacciner contre la grippe {emoji}',
+      'le café de l’hôpital devrait être interdit',
+      'encore en sous-effectif ce soir. on fait de notre mieux',
+      'en repos {n} jours !!! je dors pendant tous',
+    ],
+  },
+  doctor: {
+    posts: [
+      'rappel : les antibiotiques ne marchent pas sur les virus',
+      '{n} patients avant midi. où est passée la matinée',
+      'notre article sur la médecine en zone rurale est sorti {link}',
+      'fi[er|ère] de l’équipe aujourd’hui {emoji}',
+    ],
+    intent: ['confrères : un logiciel de prise de rdv / gestion de cabinet à recommander pour un petit cabinet ?'],
+  },
+  cook: {
+    posts: [
+      '{n}00 couverts ce soir et personne n’a pleuré. un miracle',
+      'nouvelle carte dès {day} {emoji}',
+      'levain jour {n}. il a un prénom maintenant',
+      'si tu renvoies un plat parce qu’il est « trop épicé », on ne peut pas être amis',
+      'le repas du personnel était meilleur que le service ce soir',
+      'le marché de ce matin {link}',
+    ],
+    intent: ['un logiciel de réservation pour un petit resto à conseiller ? le nôtre nous prend une fortune'],
+  },
+  police: {
+    posts: [
+      'belle participation à la réunion de quartier ce soir, merci à tous',
+      'rappel : fermez vos voitures, {n} vols cette semaine dans le secteur',
+      'longue garde, garde sans casse. je rentre',
+      'intervention prévention dans un collège aujourd’hui, les élèves ont posé les meilleures questions',
+    ],
+  },
+  artist: {
+    posts: [
+      'nouvelle illu ! {n} heures de boulot {link}',
+      'commissions ouvertes, plus que {n} places {emoji}',
+      'page de carnet croquée dans le train {link}',
+      'le client a dit « mettez le logo plus gros ». j’ai mis le logo plus gros',
+      'ma première expo perso ouvre à {city} ce {day} !!',
+    ],
+  },
+  journalist: {
+    posts: [
+      'NOUVEAU : mon enquête sur la hausse des loyers à {city} {link}',
+      'thread sur ce qu’on a trouvé après {n} mois d’enquête 🧵',
+      'une info ? DM ouverts, Signal dispo',
+      'en reportage à {city} ce soir',
+      'le communiqué disait « pas de commentaire ». en {n} paragraphes',
+    ],
+  },
+  athlete: {
+    posts: [
+      '{n} km ce matin avant le boulot {emoji}',
+      'record perso aujourd’hui !!! le travail paie',
+      'jour de repos = jour de pizza',
+      'jour de match {emoji} allez !',
+      'point blessure : retour sur la piste dans {n} semaines',
+      'merci {brand} pour les nouvelles chaussures',
+    ],
+  },
+  farmer: {
+    posts: [
+      'moisson finie avec {n} jours d’avance grâce à la météo {emoji}',
+      'période de vêlage. le sommeil est une légende',
+      'enfin de la pluie',
+      'les prix cette année sont terribles pour les petites exploitations',
+      'le tracteur est encore en panne. {n}e fois ce mois-ci',
+    ],
+    intent: ['les éleveurs, vous utilisez une appli pour gérer le troupeau ? des recos ?'],
+  },
+  musician: {
+    posts: [
+      'NOUVEAU SINGLE DISPO {emoji} {link}',
+      'en concert à {city} ce {day}, venez dire bonjour',
+      'jour {n} en studio pour le nouvel album',
+      'les dates de la tournée sont en ligne {link}',
+      'un inconnu a chanté notre refrain hier soir. irréel',
+    ],
+  },
+  lawyer: {
+    posts: [
+      'lisez le contrat. relisez-le. puis lisez les annexes',
+      '{n} heures d’audit juridique et une coquille qui change tout',
+      'nouvelles lignes directrices de la CNIL aujourd’hui, thread 🧵',
+      'audience gagnée aujourd’hui {emoji}',
+    ],
+    intent: ['juristes d’entreprise : quel outil de gestion des contrats / signature électronique utilisez-vous ?'],
+  },
+  retiree: {
+    posts: [
+      'les tomates sont enfin mûres {emoji}',
+      'les petits-enfants arrivent ce week-end, la maison va être sens dessus dessous',
+      'qui se souvient quand la ville avait {n} cinémas',
+      'mots croisés finis avant le petit-déjeuner',
+      'belle balade au bord de la Loire aujourd’hui',
+    ],
+  },
+  personal: {
+    posts: [
+      'pourquoi le lundi est comme ça',
+      'le final hier soir !!! pas de spoil mais WOW',
+      'mon chien vient de voler un sandwich entier {emoji}',
+      'café n°{n} et il n’est même pas midi',
+      'qui regarde le match ce soir',
+      'programme du week-end : rien. parfait.',
+      'mdr c’est le truc le plus drôle de la journée {link}',
+    ],
+  },
+  shopkeeper: {
+    posts: [
+      'nouveaux arrivages {emoji} passez nous voir {day}',
+      'fermé {day} pour inventaire, on rouvre samedi',
+      'merci pour ces {n} ans de soutien à notre petite boutique',
+      'il pleut, donc évidemment la boutique est pleine',
+    ],
+    intent: [
+      'commerçants : vous utilisez quelle caisse enregistreuse ? la nôtre date de 2009',
+      'un logiciel de compta simple pour un petit commerce ? ma boîte à chaussures de tickets déborde',
+    ],
+  },
+  scientist: {
+    posts: [
+      'article accepté !!! {n} tours de relecture et le reviewer 2 a enfin cédé {link}',
+      'journée d’écriture. pas de mails. (regarde ses mails)',
+      'le labo recrute un postdoc, merci de partager {link}',
+      'colloque à {city} la semaine prochaine, qui y va ?',
+      'l’expérience a échoué d’une manière très intéressante',
+    ],
+  },
+  creator: {
+    posts: [
+      'EN LIVE {emoji} {link}',
+      'nouvelle vidéo en ligne !! {n} mois de montage {link}',
+      'on a passé les {n}k abonnés, merci infiniment',
+      'le stream commence dans 10 min, venez',
+      'je fais une pause d’une semaine pour recharger les batteries',
+    ],
+    intent: ['créateurs : vous utilisez quoi pour monter des shorts rapidement ? je cherche mieux que mon setup'],
+  },
+  tradesperson: {
+    posts: [
+      'cuisine entièrement refaite aujourd’hui {emoji} {link}',
+      'un client m’a demandé si je pouvais « juste vite fait » refaire toute l’électricité',
+      'début à {n}h, fin à {n}h. bonne journée',
+      'nouveau camion !!',
+    ],
+    intent: ['les artisans, vous utilisez quelle appli pour les devis et factures ? la paperasse me tue'],
+  },
+};
