@@ -50,7 +50,7 @@ export interface Viewer {
   userIndex: number | undefined;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/(\.\d{3})\d*Z$/, '$1Z');
+const iso = (ms: number) => new Date(ms).toISOString();
 
 export class Renderer {
   constructor(

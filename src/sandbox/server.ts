@@ -121,11 +121,12 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 function send(res: ServerResponse, reply: HttpReply): void {
-  const body = JSON.stringify(reply.body);
+  // Encoded once: measuring the string and then writing it would encode it twice.
+  const body = Buffer.from(JSON.stringify(reply.body), 'utf8');
   const isProblem = reply.status >= 400 && reply.status !== 400 && typeof reply.body === 'object' && reply.body !== null && 'type' in reply.body;
   res.writeHead(reply.status, {
     'content-type': isProblem ? 'application/problem+json' : 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
+    'content-length': body.length,
     ...reply.headers,
   });
   res.end(body);

@@ -105,7 +105,9 @@ export function botCounts(rng: Rng, ageDays: number, kind: AutomationKind): Coun
       const likes = rng.chance(0.7) ? floorExp(1.2 * rng.normal()) : floorExp(Math.log(80) + 1.5 * rng.normal());
       const listed = dither(rng, Math.exp(lnFollowers + Math.log(0.01) + rng.normal()));
       const media = Math.min(tweets, floorExp(Math.log(tweets + 1) + Math.log(0.15) + 0.6 * rng.normal()));
-      const postsPerDay = Math.min(60, Math.exp(Math.log(4) + 0.7 * rng.normal()));
+      // Median two posts a day in the timeline: at four, spam was 43% of all posts, drowning
+      // every search and doubling the cost of a million-user world.
+      const postsPerDay = Math.min(40, Math.exp(Math.log(2) + 0.7 * rng.normal()));
       return { followers, following, tweets, listed, likes, media, postsPerDay };
     }
     case 'promotional': {
