@@ -22,7 +22,7 @@
  * compare the two on random queries.
  */
 import { QueryCache, type CompiledQuery, type QueryNode } from './query.ts';
-import { containsPhrase, containsSequence, extractEntities, foldTag, postTokens, searchText, urlTokens } from './text.ts';
+import { containsPhrase, containsSequence, extractEntityValues, foldTag, postTokens, searchText, urlTokens } from './text.ts';
 import type { PostKind, SandboxPost } from './types.ts';
 
 export interface PostContext {
@@ -297,7 +297,7 @@ export class SearchIndex {
     this.posts.push(post);
     this.count = slot + 1;
 
-    const entities = extractEntities(post.text);
+    const entities = extractEntityValues(post.text);
     let flags = KIND_FLAG[post.kind];
     if (ctx.authorVerified) flags |= F_VERIFIED;
     if (entities.urls.length > 0) flags |= F_LINKS;
@@ -809,7 +809,7 @@ export interface PostRefs {
 }
 
 export function postFeatures(post: SandboxPost, ctx: PostContext, refs: PostRefs = {}): PostFeatures {
-  const entities = extractEntities(post.text);
+  const entities = extractEntityValues(post.text);
   const tokens = postTokens(post.text);
   const lower = (s: string | undefined): string | undefined => s?.toLowerCase();
   return {

@@ -47,6 +47,57 @@ export const OAUTH2_SCOPE = 'tweet.read users.read follows.read follows.write li
 /** A post before the timeline gives it an index, an id and a time. */
 type PostDraft = Omit<SandboxPost, 'index' | 'id' | 'createdAt'>;
 
+/**
+ * A post of the timeline. All posts share one hidden class (fields assigned in one order; an
+ * object spread gave each post its own and tripled a big world's memory), and the snowflake id
+ * string is made on first use: most posts of a million-user world are never read.
+ */
+class TimelinePost implements SandboxPost {
+  readonly index: number;
+  readonly createdAt: number;
+  private readonly sequence: number;
+  private cachedId: string | undefined;
+  author: number;
+  text: string;
+  lang: SandboxPost['lang'];
+  kind: SandboxPost['kind'];
+  ref: number;
+  inReplyToUser: number;
+  conversation: number;
+  likeCount: number;
+  retweetCount: number;
+  replyCount: number;
+  quoteCount: number;
+  impressionCount: number;
+  bookmarkCount: number;
+  intent: boolean;
+
+  constructor(index: number, createdAt: number, sequence: number, draft: PostDraft) {
+    this.index = index;
+    this.createdAt = createdAt;
+    this.sequence = sequence;
+    this.cachedId = undefined;
+    this.author = draft.author;
+    this.text = draft.text;
+    this.lang = draft.lang;
+    this.kind = draft.kind;
+    this.ref = draft.ref;
+    this.inReplyToUser = draft.inReplyToUser;
+    this.conversation = draft.conversation >= 0 ? draft.conversation : index;
+    this.likeCount = draft.likeCount;
+    this.retweetCount = draft.retweetCount;
+    this.replyCount = draft.replyCount;
+    this.quoteCount = draft.quoteCount;
+    this.impressionCount = draft.impressionCount;
+    this.bookmarkCount = draft.bookmarkCount;
+    this.intent = draft.intent;
+  }
+
+  get id(): string {
+    return (this.cachedId ??= snowflake(this.createdAt, this.sequence));
+  }
+}
+
 /** Something that happens later on the sandbox clock because an account acted. */
 interface PendingEvent {
   at: number;
@@ -563,51 +614,40 @@ export class World {
     const start = minute * MINUTE;
     const rng = new Rng(this.seed, 'minute', minute);
     const count = rng.poisson(this.totalRatePerMinute);
-    type Draft = Parameters<World['append']>[0];
-    const drafts: Draft[] = [];
-    for (let i = 0; i < count; i++) {
-      const at = start + rng.int(MINUTE);
-      drafts.push({ at, make: () => this.organicPost(rng) });
-    }
-    while (this.events.length && (this.events[0] as PendingEvent).at < start + MINUTE) {
-      const event = this.events.shift() as PendingEvent;
-      drafts.push({ at: Math.max(event.at, start), make: () => this.fire(event).post });
-    }
-    drafts.sort((a, b) => a.at - b.at);
+    // Times first, sorted, then the posts in time order; no per-post closures or drafts, since
+    // a million-user world makes millions of these.
+    const times = new Float64Array(count);
+    for (let i = 0; i < count; i++) times[i] = start + rng.int(MINUTE);
+    times.sort();
+    const due: PendingEvent[] = [];
+    while (this.events.length && (this.events[0] as PendingEvent).at < start + MINUTE) due.push(this.events.shift() as PendingEvent);
+
     let lastMs = -1;
     let sequence = 0;
-    for (const draft of drafts) {
-      sequence = draft.at === lastMs ? sequence + 1 : 0;
-      lastMs = draft.at;
-      this.append(draft, sequence);
+    let e = 0;
+    for (let i = 0; i <= count; i++) {
+      const at = i < count ? (times[i] as number) : Infinity;
+      // Reactions that fall due before this organic post (or after the last one) go first.
+      for (; e < due.length && Math.max((due[e] as PendingEvent).at, start) < at; e++) {
+        const event = due[e] as PendingEvent;
+        const when = Math.max(event.at, start);
+        const draft = this.fire(event).post;
+        if (!draft) continue;
+        sequence = when === lastMs ? sequence + 1 : 0;
+        lastMs = when;
+        this.append(when, sequence, draft);
+      }
+      if (i === count) break;
+      sequence = at === lastMs ? sequence + 1 : 0;
+      lastMs = at;
+      this.append(at, sequence, this.organicPost(rng));
     }
   }
 
-  private append(draft: { at: number; make: () => PostDraft | undefined }, sequence: number): void {
-    const body = draft.make();
-    if (!body) return;
+
+  private append(at: number, sequence: number, body: PostDraft): void {
     const index = this.posts.length;
-    // One literal, fields always in the same order: every post shares one hidden class. (An
-    // object spread here gave each post its own, and tripled the memory of a big world.)
-    const post: SandboxPost = {
-      index,
-      id: snowflake(draft.at, sequence),
-      createdAt: draft.at,
-      author: body.author,
-      text: body.text,
-      lang: body.lang,
-      kind: body.kind,
-      ref: body.ref,
-      inReplyToUser: body.inReplyToUser,
-      conversation: body.conversation >= 0 ? body.conversation : index,
-      likeCount: body.likeCount,
-      retweetCount: body.retweetCount,
-      replyCount: body.replyCount,
-      quoteCount: body.quoteCount,
-      impressionCount: body.impressionCount,
-      bookmarkCount: body.bookmarkCount,
-      intent: body.intent,
-    };
+    const post = new TimelinePost(index, at, sequence, body);
     this.posts.push(post);
     this.timelinePosts[post.author] = (this.timelinePosts[post.author] ?? 0) + 1;
     if (post.ref >= 0) {
