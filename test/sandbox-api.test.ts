@@ -93,6 +93,76 @@ describe('request validation with X messages', () => {
   });
 });
 
+describe('time and id bounds', () => {
+  it('start_time, end_time and until_id narrow the window; newest_id and oldest_id frame the page', async () => {
+    const now = sb.clock.now();
+    const start = new Date(now - 3 * 3600_000).toISOString();
+    const end = new Date(now - 3600_000).toISOString();
+    const r = await call<{ data: Array<{ id: string; created_at: string }>; meta: { newest_id: string; oldest_id: string; result_count: number } }>(
+      search(BROAD, `&start_time=${start}&end_time=${end}&max_results=100&tweet.fields=created_at`),
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.meta.result_count).toBeGreaterThan(0);
+    for (const post of r.body.data) {
+      expect(Date.parse(post.created_at)).toBeGreaterThanOrEqual(Date.parse(start));
+      expect(Date.parse(post.created_at)).toBeLessThan(Date.parse(end));
+    }
+    expect(r.body.meta.newest_id).toBe(r.body.data[0]?.id);
+    expect(r.body.meta.oldest_id).toBe(r.body.data.at(-1)?.id);
+
+    const until = r.body.data[5]!.id;
+    const older = await call<{ data: Array<{ id: string }> }>(search(BROAD, `&until_id=${until}&max_results=10`));
+    expect(older.body.data.every((p) => BigInt(p.id) < BigInt(until))).toBe(true);
+
+    const future = await call<{ errors: Array<{ message: string }> }>(search(BROAD, `&end_time=${new Date(now).toISOString()}`));
+    expect(future.status).toBe(400);
+    expect(future.body.errors[0]?.message).toMatch(/'end_time' must be a minimum of 10 seconds prior to the request time/);
+  });
+});
+
+describe('OAuth2 token endpoint', () => {
+  it('accepts a form-encoded refresh and answers with scope; refuses bad grants', async () => {
+    const own = await startTestSandbox({ users: 200 });
+    try {
+      const { app } = own.accounts;
+      const account = own.accounts.accounts[1] as AccountInfo;
+      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: account.refresh_token, client_id: app.client_id });
+      const res = await fetch(`${own.url}/2/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ token_type: 'bearer', expires_in: 7200 });
+      expect(typeof body.scope).toBe('string');
+      const me = await call<{ data: { id: string } }>('/2/users/me', { on: own, token: body.access_token as string });
+      expect(me.body.data.id).toBe(account.id);
+
+      const bad = await fetch(`${own.url}/2/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ grant_type: 'password', client_id: app.client_id }),
+      });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: string }).error).toBe('unsupported_grant_type');
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('an access token expires on the sandbox clock and can be killed on demand', async () => {
+    const own = await startTestSandbox({ users: 200, tokenLifetimeSeconds: 600 });
+    try {
+      const a = own.accounts.accounts[0] as AccountInfo;
+      const b = own.accounts.accounts[1] as AccountInfo;
+      expect((await call('/2/users/me', { on: own, token: a.access_token })).status).toBe(200);
+      await own.admin('/__sandbox/tokens/expire', { method: 'POST', body: { username: b.username } });
+      expect((await call('/2/users/me', { on: own, token: b.access_token })).status).toBe(401);
+      await own.advance(600);
+      expect((await call('/2/users/me', { on: own, token: a.access_token })).status).toBe(401);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('fields and expansions', () => {
   it('returns only the default fields when none are asked for', async () => {
     const r = await call<{ data: Array<Record<string, unknown>>; includes?: unknown }>(search(BROAD));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiResponseError, TwitterApi, type TweetV2 } from 'twitter-api-v2';
+import { ApiResponseError, TwitterApi, type TTweetv2Expansion, type TTweetv2TweetField, type TTweetv2UserField, type TweetV2 } from 'twitter-api-v2';
 import { loopbackPlugin } from '../src/x/loopback.ts';
+import { ROUTES } from '../src/sandbox/routes.ts';
 import { openapiAvailable, openapiMissing, validateProblem, validateResponse } from './support/openapi.ts';
 import { startTestSandbox, type AccountInfo, type Seen, type TestSandbox } from './support/sandbox.ts';
 
@@ -163,6 +164,64 @@ describe('twitter-api-v2 against the sandbox', () => {
     );
     const me = await client.v2.me();
     expect(me.data.id).toBe(account.id);
+  });
+});
+
+describe('every endpoint, through the client', () => {
+  it('serves each route of the sandbox with a 200 the client understands', async () => {
+    const before = seen.length;
+    const account = sb.accounts.accounts[0] as AccountInfo;
+    const client = sb.userClient(0);
+    const app = sb.appClient();
+    const someone = sb.world.users.find((u) => !u.protected && sb.world.tweetCount(u) > 0 && sb.world.latestPostBy(u))!;
+    const userFields: TTweetv2UserField[] = ['created_at', 'description', 'entities', 'location', 'public_metrics', 'protected', 'url', 'verified', 'verified_type', 'profile_image_url', 'most_recent_tweet_id'];
+    const fields = { 'user.fields': userFields };
+    const tweetFields = {
+      'tweet.fields': ['author_id', 'created_at', 'conversation_id', 'entities', 'in_reply_to_user_id', 'lang', 'public_metrics', 'referenced_tweets', 'edit_controls', 'possibly_sensitive', 'reply_settings'] as TTweetv2TweetField[],
+      expansions: ['author_id', 'referenced_tweets.id', 'referenced_tweets.id.author_id', 'in_reply_to_user_id', 'entities.mentions.username'] as TTweetv2Expansion[],
+      ...fields,
+    };
+
+    expect((await app.v2.search(BROAD, { max_results: 100, ...tweetFields })).tweets.length).toBe(100);
+    expect((await client.v2.me(fields)).data.id).toBe(account.id);
+    expect((await app.v2.user(someone.id, fields)).data.username).toBe(someone.username);
+    expect((await app.v2.userByUsername(someone.username, fields)).data.id).toBe(someone.id);
+    expect((await app.v2.users([someone.id, account.id], fields)).data).toHaveLength(2);
+    expect((await app.v2.usersByUsernames([someone.username], fields)).data[0]?.id).toBe(someone.id);
+    const timeline = await app.v2.userTimeline(someone.id, { max_results: 5, ...tweetFields });
+    expect(timeline.tweets.every((t) => t.author_id === someone.id)).toBe(true);
+    expect(timeline.tweets.length).toBeGreaterThan(0);
+    const mentioned = sb.world.users.find((u) => sb.world.posts.some((p) => p.text.includes(`@${u.username} `)) && !u.protected)!;
+    const mentions = await app.v2.userMentionTimeline(mentioned.id, { max_results: 5, ...tweetFields });
+    expect(mentions.tweets.length).toBeGreaterThan(0);
+    expect((await app.v2.followers(someone.id, { max_results: 10, ...fields })).meta.result_count).toBeGreaterThanOrEqual(0);
+    expect((await app.v2.following(someone.id, { max_results: 10, ...fields })).meta.result_count).toBeGreaterThanOrEqual(0);
+    const post = sb.world.latestPostBy(someone)!;
+    expect((await client.v2.like(account.id, post.id)).data.liked).toBe(true);
+    expect((await client.v2.unlike(account.id, post.id)).data.liked).toBe(false);
+    expect((await client.v2.follow(account.id, someone.id)).data.following).toBe(true);
+    expect((await client.v2.unfollow(account.id, someone.id)).data.following).toBe(false);
+
+    const paths = new Set(seen.slice(before).map((r) => `${r.method} ${r.path.replace(/\/\d{3,}/g, '/:id').replace(/by\/username\/\w+/, 'by/username/:username')}`));
+    expect([...paths].sort()).toEqual(
+      [
+        'GET /2/tweets/search/recent',
+        'GET /2/users/me',
+        'GET /2/users/:id',
+        'GET /2/users/by/username/:username',
+        'GET /2/users',
+        'GET /2/users/by',
+        'GET /2/users/:id/tweets',
+        'GET /2/users/:id/mentions',
+        'GET /2/users/:id/followers',
+        'GET /2/users/:id/following',
+        'POST /2/users/:id/likes',
+        'DELETE /2/users/:id/likes/:id',
+        'POST /2/users/:id/following',
+        'DELETE /2/users/:id/following/:id',
+      ].sort(),
+    );
+    expect(ROUTES).toHaveLength(paths.size);
   });
 });
 

@@ -270,33 +270,36 @@ function userByUsername(ctx: RouteContext) {
   return ok({ data: data[0], ...(includes ? { includes } : {}) });
 }
 
-function usersBy(ctx: RouteContext) {
-  const p = new Params(ctx.query, ['usernames', ...FIELD_PARAMS_USERS]);
-  const select = userSelection(p);
-  const raw = p.required('usernames');
-  const names = raw === undefined ? [] : raw.split(',');
-  if (raw !== undefined && names.length > 100) {
-    p.fail('usernames', raw, `The number of values in the \`usernames\` query parameter list [${names.length}] is not between 1 and 100`);
-  }
-  for (const name of names) {
-    if (!USERNAME.test(name)) p.fail('usernames', raw as string, `The \`usernames\` query parameter value [${name}] does not match ^[A-Za-z0-9_]{1,15}$`);
-  }
-  if (p.errors.length) return fail(p);
-  const found: SandboxUser[] = [];
-  const errors: Record<string, string>[] = [];
-  for (const name of names) {
-    const user = ctx.world.userByUsername(name);
-    if (user) found.push(user);
-    else errors.push(resourceNotFound('user', 'usernames', name));
-  }
-  const body: Record<string, unknown> = {};
-  if (found.length) {
-    const { data, includes } = renderUsers(ctx, select, found);
-    body.data = data;
-    if (includes) body.includes = includes;
-  }
-  if (errors.length) body.errors = errors;
-  return ok(body);
+/** `/2/users?ids=` and `/2/users/by?usernames=`: up to 100 users, unknown ones as partial errors. */
+function lookupMany(param: 'ids' | 'usernames', pattern: RegExp, find: (world: World, value: string) => SandboxUser | undefined) {
+  return (ctx: RouteContext) => {
+    const p = new Params(ctx.query, [param, ...FIELD_PARAMS_USERS]);
+    const select = userSelection(p);
+    const raw = p.required(param);
+    const values = raw === undefined ? [] : raw.split(',');
+    if (raw !== undefined && values.length > 100) {
+      p.fail(param, raw, `The number of values in the \`${param}\` query parameter list [${values.length}] is not between 1 and 100`);
+    }
+    for (const value of values) {
+      if (!pattern.test(value)) p.fail(param, raw as string, `The \`${param}\` query parameter value [${value}] does not match ${pattern.source}`);
+    }
+    if (p.errors.length) return fail(p);
+    const found: SandboxUser[] = [];
+    const errors: Record<string, string>[] = [];
+    for (const value of values) {
+      const user = find(ctx.world, value);
+      if (user) found.push(user);
+      else errors.push(resourceNotFound('user', param, value));
+    }
+    const body: Record<string, unknown> = {};
+    if (found.length) {
+      const { data, includes } = renderUsers(ctx, select, found);
+      body.data = data;
+      if (includes) body.includes = includes;
+    }
+    if (errors.length) body.errors = errors;
+    return ok(body);
+  };
 }
 
 function graph(kind: 'followers' | 'following') {
@@ -412,7 +415,8 @@ function route(
 export const ROUTES: Route[] = [
   route('GET', '/2/tweets/search/recent', 'search', search, { readsPosts: true }),
   route('GET', '/2/users/me', 'users.me', me, { userOnly: true }),
-  route('GET', '/2/users/by', 'users.lookup', usersBy),
+  route('GET', '/2/users', 'users.lookup', lookupMany('ids', /^[0-9]{1,19}$/, (w, id) => w.userById(id))),
+  route('GET', '/2/users/by', 'users.lookup', lookupMany('usernames', USERNAME, (w, name) => w.userByUsername(name))),
   route('GET', '/2/users/by/username/:username', 'users.lookup', userByUsername),
   route('GET', '/2/users/:id', 'users.lookup', userById),
   route('GET', '/2/users/:id/tweets', 'users.tweets', userTimeline('tweets'), { readsPosts: true }),

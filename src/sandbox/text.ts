@@ -97,7 +97,19 @@ function codePointMapper(text: string): (utf16: number) => number {
 }
 
 /** URL spans in UTF-16 offsets, trailing punctuation trimmed (a `)` stays when it closes a `(`). */
+/** Indexing a post asks for its URLs twice (entities, then search text): remember the last. */
+let lastUrlText = '';
+let lastUrlSpans: Array<[number, number]> = [];
+
 function urlSpans(text: string): Array<[number, number]> {
+  if (text === lastUrlText) return lastUrlSpans;
+  const spans = findUrlSpans(text);
+  lastUrlText = text;
+  lastUrlSpans = spans;
+  return spans;
+}
+
+function findUrlSpans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   if (!URL_START_RE.test(text)) return spans;
   for (const m of text.matchAll(URL_RE)) {
