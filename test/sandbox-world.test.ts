@@ -56,3 +56,9 @@ describe('sandbox world', () => {
     }
   });
 });
+
+describe('sandbox world start', () => {
+  it('refuses a clock start before the population exists, saying the earliest date', () => {
+    expect(() => new World({ seed: 1, users: 10, start: Date.parse('2025-01-01T00:00:00Z') })).toThrow(/before 2026-11-01T00:00:00.000Z, the earliest the population supports/);
+  });
+});

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { composePost, composeReaction, generateUsers } from './population/index.ts';
+import { POPULATION_NOW, composePost, composeReaction, generateUsers } from './population/index.ts';
 import { Rng } from './rng.ts';
 import { SearchIndex } from './search-index.ts';
 import { compareIds, snowflake } from './ids.ts';
@@ -188,6 +188,10 @@ export class World {
   private readonly accessTokens = new Map<string, number>();
 
   constructor(options: WorldOptions) {
+    if (!(options.start >= POPULATION_NOW)) {
+      // Accounts are created up to that date; an earlier clock would see accounts from its future.
+      throw new RangeError(`sandbox clock start ${new Date(options.start).toISOString()} is before ${new Date(POPULATION_NOW).toISOString()}, the earliest the population supports`);
+    }
     this.seed = options.seed;
     this.tokenLifetimeMs = (options.tokenLifetimeSeconds ?? 7200) * 1000;
     this.users = generateUsers(options.seed, options.users);
@@ -273,40 +277,31 @@ export class World {
     return i === undefined ? undefined : this.users[i];
   }
 
-  /** Index of the first post whose id is greater than `id` (posts are in id order). */
-  firstPostAfterId(id: string): number {
+  /** Index of the first post for which `before` is false (posts are in id and time order). */
+  private firstPostWhere(before: (post: SandboxPost) => boolean): number {
     let lo = 0;
     let hi = this.posts.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareIds((this.posts[mid] as SandboxPost).id, id) <= 0) lo = mid + 1;
+      if (before(this.posts[mid] as SandboxPost)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
+  }
+
+  /** Index of the first post whose id is greater than `id`. */
+  firstPostAfterId(id: string): number {
+    return this.firstPostWhere((p) => compareIds(p.id, id) <= 0);
   }
 
   /** Index of the first post whose id is `id` or greater. */
   firstPostAtOrAfterId(id: string): number {
-    let lo = 0;
-    let hi = this.posts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareIds((this.posts[mid] as SandboxPost).id, id) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.firstPostWhere((p) => compareIds(p.id, id) < 0);
   }
 
   /** Index of the first post created at or after `ms`. */
   firstPostAtOrAfter(ms: number): number {
-    let lo = 0;
-    let hi = this.posts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.posts[mid] as SandboxPost).createdAt < ms) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.firstPostWhere((p) => p.createdAt < ms);
   }
 
   postById(id: string): SandboxPost | undefined {

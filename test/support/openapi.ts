@@ -91,3 +91,6 @@ export function validateProblem(body: unknown): string[] {
   if (!validate) return [`no schema ${name}`];
   return validate(body) ? [] : (validate.errors ?? []).map((e) => `${name}: ${e.instancePath || '/'} ${e.message ?? ''}`);
 }
+
+// The default reporter shows only counts for skipped tests: say once why validation is skipped.
+if (!openapiAvailable) console.warn(`skipping OpenAPI validation: ${openapiMissing}`);

@@ -5,10 +5,11 @@
  * snowflakes from the creation time and the user's index, so ids are realistic and unique.
  */
 
+import { snowflake } from '../ids.ts';
+
 /** The population's "now": accounts are created up to a few days before it. */
 export const POPULATION_NOW = Date.UTC(2026, 10, 1);
 
-const TWITTER_EPOCH = 1288834974657;
 /** Accounts created from here on get snowflake ids. */
 export const SNOWFLAKE_FROM = Date.UTC(2016, 4, 1);
 
@@ -52,7 +53,7 @@ export class UserIdAllocator {
 
   next(createdAt: number, index: number): string {
     if (createdAt >= SNOWFLAKE_FROM) {
-      return ((BigInt(createdAt - TWITTER_EPOCH) << 22n) | BigInt(index & 0x3fffff)).toString();
+      return snowflake(createdAt, index);
     }
     let id = sequentialId(createdAt);
     while (this.sequentialTaken.has(id)) id++;
