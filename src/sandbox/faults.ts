@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENDPOINTS, type Endpoint } from './tiers.ts';
+import { ENDPOINTS, type Endpoint } from '../x/tiers.ts';
 import { Rng } from './rng.ts';
 
 /**

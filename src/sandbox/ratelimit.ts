@@ -1,4 +1,4 @@
-import type { Endpoint, TierLimits } from './tiers.ts';
+import type { Endpoint, TierLimits } from '../x/tiers.ts';
 
 /**
  * X's request limits, on the sandbox clock. A window opens with the first request after the

@@ -20,7 +20,7 @@ import {
   type FieldSelection,
 } from './render.ts';
 import { snowflakeTime } from './ids.ts';
-import type { Endpoint } from './tiers.ts';
+import type { Endpoint } from '../x/tiers.ts';
 import type { SandboxPost, SandboxUser } from './types.ts';
 import type { SandboxAccount, World } from './world.ts';
 

@@ -7,7 +7,7 @@ import { FaultInjector, type Faults } from './faults.ts';
 import { notFound, serverError, tooManyRequests, unauthorized, unsupportedAuthentication, usageCapExceeded, type HttpReply } from './problems.ts';
 import { PostReadMeter, RateLimiter, type Principal } from './ratelimit.ts';
 import { matchRoute } from './routes.ts';
-import { tierLimits, type TierName } from './tiers.ts';
+import { tierLimits, type TierName } from '../x/tiers.ts';
 import { oauth2Token } from './token.ts';
 import { World, type SandboxAccount } from './world.ts';
 

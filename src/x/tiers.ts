@@ -1,7 +1,7 @@
 /**
- * X API v2 access tiers as the sandbox enforces them. Numbers come from X's rate-limit pages
- * (pay-per-use, 2026) and the legacy Basic/Pro tables; every limit is per 15-minute window
- * unless it sits under `day` (24 hours), and per user unless it sits under `app`.
+ * X API v2 access tiers: the limits the sandbox enforces and the worker budgets against. Numbers
+ * come from X's rate-limit pages (pay-per-use, 2026) and the legacy Basic/Pro tables; every limit is
+ * per 15-minute window unless it sits under `day` (24 hours), and per user unless under `app`.
  */
 
 /** The endpoints the sandbox serves, as rate-limit buckets. */

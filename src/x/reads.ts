@@ -1,0 +1,152 @@
+import type { TwitterApi, TweetV2, Tweetv2SearchResult, UserV2 } from 'twitter-api-v2';
+import { PAY_PER_USE_USD } from './tiers.ts';
+
+/**
+ * Reading X: recent search, page by page, with the fields scoring needs and a meter of what
+ * was read. Pages are yielded as they arrive so the caller stores them and forgets them: a search
+ * never holds more than one page.
+ */
+
+export const SEARCH_USER_FIELDS = [
+  'created_at', 'description', 'location', 'url', 'verified', 'protected', 'public_metrics',
+] as const;
+export const SEARCH_TWEET_FIELDS = [
+  'author_id', 'created_at', 'lang', 'public_metrics', 'referenced_tweets', 'conversation_id', 'in_reply_to_user_id',
+] as const;
+
+/** A user as the product stores it: X v2 fields, flattened. */
+export interface XUser {
+  id: string;
+  username: string;
+  name: string;
+  description: string;
+  location: string | undefined;
+  url: string | undefined;
+  created_at: string | undefined;
+  verified: boolean;
+  protected: boolean;
+  followers_count: number;
+  following_count: number;
+  tweet_count: number;
+  listed_count: number;
+  like_count: number | undefined;
+}
+
+export interface XPost {
+  id: string;
+  author_id: string;
+  text: string;
+  lang: string | undefined;
+  created_at: string | undefined;
+  kind: 'original' | 'reply' | 'quote' | 'retweet';
+  referenced_id: string | undefined;
+  like_count: number;
+  reply_count: number;
+  retweet_count: number;
+  quote_count: number;
+}
+
+export interface SearchPage {
+  posts: XPost[];
+  users: XUser[];
+  /** `meta.newest_id` of this page. */
+  newestId: string | undefined;
+  oldestId: string | undefined;
+  /** Whether X has older results for this query. */
+  more: boolean;
+}
+
+export interface ReadCount {
+  requests: number;
+  posts: number;
+  users: number;
+}
+
+/** Estimated cost of reads at pay-per-use prices (X deduplicates charges within a UTC day; this does not). */
+export function readCostUsd(count: Pick<ReadCount, 'posts' | 'users'>): number {
+  return count.posts * PAY_PER_USE_USD.postRead + count.users * PAY_PER_USE_USD.userRead;
+}
+
+export function toXUser(u: UserV2): XUser {
+  const m = u.public_metrics;
+  return {
+    id: u.id,
+    username: u.username,
+    name: u.name,
+    description: u.description ?? '',
+    location: u.location,
+    url: u.url || undefined,
+    created_at: u.created_at,
+    verified: u.verified ?? false,
+    protected: u.protected ?? false,
+    followers_count: m?.followers_count ?? 0,
+    following_count: m?.following_count ?? 0,
+    tweet_count: m?.tweet_count ?? 0,
+    listed_count: m?.listed_count ?? 0,
+    like_count: (m as { like_count?: number } | undefined)?.like_count,
+  };
+}
+
+export function toXPost(t: TweetV2): XPost {
+  const ref = t.referenced_tweets?.[0];
+  const kind = !ref ? 'original' : ref.type === 'replied_to' ? 'reply' : ref.type === 'quoted' ? 'quote' : 'retweet';
+  return {
+    id: t.id,
+    author_id: t.author_id ?? '',
+    text: t.text,
+    lang: t.lang,
+    created_at: t.created_at,
+    kind,
+    referenced_id: ref?.id,
+    like_count: t.public_metrics?.like_count ?? 0,
+    reply_count: t.public_metrics?.reply_count ?? 0,
+    retweet_count: t.public_metrics?.retweet_count ?? 0,
+    quote_count: t.public_metrics?.quote_count ?? 0,
+  };
+}
+
+export interface SearchOptions {
+  /** Only posts newer than this id (the stored cursor). */
+  sinceId?: string | undefined;
+  /** Only posts older than this id (resuming a walk that stopped part-way). */
+  untilId?: string | undefined;
+  /** Stop before reading more posts than this. */
+  maxPosts?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Recent search, newest first, one page (≤ 100 posts with their authors) at a time. Stops when
+ * X has no more, when `maxPosts` would be exceeded, or when `signal` aborts.
+ */
+export async function* searchRecent(client: TwitterApi, query: string, options: SearchOptions = {}): AsyncGenerator<SearchPage> {
+  let nextToken: string | undefined;
+  let read = 0;
+  const budget = options.maxPosts ?? Infinity;
+  do {
+    options.signal?.throwIfAborted();
+    const pageSize = Math.max(10, Math.min(100, budget - read));
+    if (budget - read < 10) return;
+    const params: Record<string, string | number> = {
+      query,
+      max_results: pageSize,
+      expansions: 'author_id',
+      'tweet.fields': SEARCH_TWEET_FIELDS.join(','),
+      'user.fields': SEARCH_USER_FIELDS.join(','),
+    };
+    if (options.sinceId) params.since_id = options.sinceId;
+    if (options.untilId) params.until_id = options.untilId;
+    if (nextToken) params.next_token = nextToken;
+    const result = await client.v2.get<Tweetv2SearchResult>('tweets/search/recent', params);
+    const posts = (result.data ?? []).map(toXPost);
+    read += posts.length;
+    nextToken = result.meta?.next_token;
+    yield {
+      posts,
+      users: (result.includes?.users ?? []).map(toXUser),
+      newestId: result.meta?.newest_id,
+      oldestId: result.meta?.oldest_id,
+      more: nextToken !== undefined,
+    };
+  } while (nextToken);
+}
