@@ -1,0 +1,184 @@
+/**
+ * The worker's config, `config/prospector.yaml`: which X (the sandbox or the real one), the
+ * accounts the team acts as, schedules, the web page, the database, where personas live.
+ *
+ * Every key has a default, so an absent or empty file runs the sandbox with an embedded database.
+ * Secrets never live in the file: it holds `${ENV_VAR}` references (`bearer_token:
+ * ${X_BEARER_TOKEN}`) or, for account tokens, the variable's name (`token_env: X_TOKEN_MAYA`).
+ * Resolved secrets are `Secret` objects that print as `[secret X_BEARER_TOKEN]`, never their value.
+ */
+import { inspect } from 'node:util';
+import { Cron } from 'croner';
+import { z } from 'zod';
+import { envName, flag, list, mapping, oneOf, secretReference, text, timeZone, whole } from './fields.ts';
+
+export const NETWORKS = ['sandbox', 'x'] as const;
+export type Network = (typeof NETWORKS)[number];
+
+/** X API access levels; the same names as `TIER_NAMES` in `src/x/tiers.ts` (a test checks). */
+export const TIERS = ['payperuse', 'basic', 'pro'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** The scheduled jobs (see `jobs/index.ts`). */
+export const JOB_NAMES = ['search', 'engage', 'signals', 'score', 'queue'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+/** When each job runs unless the file says otherwise. */
+export const DEFAULT_SCHEDULES: Readonly<Record<JobName, string>> = {
+  search: '*/30 8-19 * * 1-5',
+  engage: '*/15 9-18 * * 1-5',
+  signals: '10 * * * *',
+  score: '20,50 * * * *',
+  queue: '0 7 * * 1-5',
+};
+
+/** The sandbox's accounts (`src/sandbox/world.ts`), used when `network: sandbox` lists none (a test checks). */
+export const SANDBOX_ACCOUNTS: ReadonlyArray<{ readonly handle: string; readonly owner: string }> = [
+  { handle: 'maya_sells', owner: 'maya' },
+  { handle: 'lucas_ventes', owner: 'lucas' },
+  { handle: 'sofia_ventas', owner: 'sofia' },
+];
+
+export const DEFAULT_DATA_DIR = '.prospector/data';
+export const DEFAULT_PERSONAS_DIR = 'config/personas';
+
+function cronExpression() {
+  return z.string({ error: () => 'expected a cron expression such as "*/30 8-19 * * 1-5"' }).superRefine((value, ctx) => {
+    try {
+      new Cron(value, { paused: true });
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', input: value, message: `expected a cron expression (minute hour day-of-month month day-of-week), got ${JSON.stringify(value)}: ${(error as Error).message}` });
+    }
+  });
+}
+
+const schedule = (job: JobName) =>
+  mapping({
+    cron: cronExpression().default(DEFAULT_SCHEDULES[job]).describe(`When ${job} runs (cron, 5 or 6 fields).`),
+    time_zone: timeZone().optional().describe('IANA time zone of the cron; default: the top-level time_zone.'),
+    enabled: flag().default(true),
+  }).prefault({});
+
+const account = mapping({
+  handle: z
+    .string({ error: () => 'expected an X handle: 1–15 letters, digits or _, without the @' })
+    .regex(/^[A-Za-z0-9_]{1,15}$/, { error: () => 'expected an X handle: 1–15 letters, digits or _, without the @' }),
+  owner: z
+    .string({ error: () => 'expected an owner name: letters, digits, ., _ or -' })
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, { error: () => 'expected an owner name: letters, digits, ., _ or -' })
+    .describe('The salesperson who owns this account; personas name owners in queue.owners.'),
+  token_env: envName('X_TOKEN_MAYA').optional(),
+  refresh_token_env: envName('X_REFRESH_MAYA').optional(),
+});
+
+export const WorkerSchema = mapping({
+  network: oneOf(NETWORKS).default('sandbox').describe('sandbox: the built-in X emulator; x: the real X API (needs credentials).'),
+  tier: oneOf(TIERS).default('payperuse').describe('X API access level whose limits apply.'),
+  time_zone: timeZone().default('UTC').describe('Default IANA time zone of schedules.'),
+  x: mapping({
+    bearer_token: secretReference('bearer_token', 'X_BEARER_TOKEN').optional(),
+    client_id: secretReference('client_id', 'X_CLIENT_ID').optional(),
+    client_secret: secretReference('client_secret', 'X_CLIENT_SECRET').optional(),
+  }).prefault({}),
+  accounts: list(account, 'accounts').default([]).describe('X accounts the team acts as. With network: sandbox, the sandbox accounts when empty.'),
+  sandbox: mapping({
+    seed: whole(0, 2 ** 32 - 1).default(42),
+    users: whole(10, 2_000_000).default(5000),
+  }).prefault({}),
+  schedules: mapping({
+    search: schedule('search'),
+    engage: schedule('engage'),
+    signals: schedule('signals'),
+    score: schedule('score'),
+    queue: schedule('queue'),
+  }).prefault({}),
+  web: mapping({
+    port: whole(0, 65535).default(8787),
+    host: text('a host name or address').default('127.0.0.1'),
+  }).prefault({}),
+  database: mapping({
+    url: secretReference('url', 'DATABASE_URL').optional().describe('PostgreSQL URL reference, e.g. ${DATABASE_URL}. Absent: embedded PGlite.'),
+    data_dir: text('a directory').default(DEFAULT_DATA_DIR).describe('PGlite data directory when no url is set.'),
+  }).prefault({}),
+  personas_dir: text('a directory').default(DEFAULT_PERSONAS_DIR).describe('Where persona files live, relative to the working directory.'),
+}).meta({ title: 'Prospector worker config', description: 'config/prospector.yaml' });
+
+export type WorkerSpec = z.output<typeof WorkerSchema>;
+
+/**
+ * A secret read from the environment. It prints, logs and serialises as `[secret NAME]`;
+ * `reveal()` is the one way to the value.
+ */
+export class Secret {
+  readonly #value: string;
+
+  constructor(
+    /** The environment variable it came from. */
+    readonly env: string,
+    value: string,
+  ) {
+    this.#value = value;
+  }
+
+  reveal(): string {
+    return this.#value;
+  }
+
+  toString(): string {
+    return `[secret ${this.env}]`;
+  }
+
+  toJSON(): string {
+    return this.toString();
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+export interface AccountConfig {
+  readonly handle: string;
+  readonly owner: string;
+  readonly token_env?: string;
+  readonly refresh_token_env?: string;
+  /** Resolved with `network: x` only. */
+  readonly token?: Secret;
+  readonly refresh_token?: Secret;
+}
+
+export interface ScheduleConfig {
+  readonly cron: string;
+  readonly time_zone: string;
+  readonly enabled: boolean;
+}
+
+/** The loaded worker config: frozen, defaults filled, secrets resolved. */
+export interface WorkerConfig {
+  /** The file read; undefined when there was none (all defaults). */
+  readonly file: string | undefined;
+  readonly network: Network;
+  readonly tier: Tier;
+  readonly time_zone: string;
+  /** Resolved with `network: x` only; empty in the sandbox. */
+  readonly x: { readonly bearer_token?: Secret; readonly client_id?: Secret; readonly client_secret?: Secret };
+  /** The accounts to act as: the file's, or the sandbox's when the sandbox runs and the file lists none. */
+  readonly accounts: readonly AccountConfig[];
+  readonly sandbox: { readonly seed: number; readonly users: number };
+  readonly schedules: Readonly<Record<JobName, ScheduleConfig>>;
+  readonly web: { readonly port: number; readonly host: string };
+  readonly database: { readonly url?: Secret; readonly data_dir: string };
+  /** Absolute path. */
+  readonly personas_dir: string;
+}
+
+/** Owners of the config's accounts, in order, without repeats. */
+export function accountOwners(config: Pick<WorkerConfig, 'accounts'>): string[] {
+  return [...new Set(config.accounts.map((a) => a.owner))];
+}
+
+/** Every secret value the config holds, for masking them in logs. */
+export function secretValues(config: WorkerConfig): string[] {
+  const secrets = [config.x.bearer_token, config.x.client_id, config.x.client_secret, config.database.url, ...config.accounts.flatMap((a) => [a.token, a.refresh_token])];
+  return secrets.filter((s): s is Secret => s !== undefined).map((s) => s.reveal()).filter((v) => v.length > 0);
+}
