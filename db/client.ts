@@ -1,0 +1,171 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { Logger as DrizzleLogger } from 'drizzle-orm';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import pg from 'pg';
+import * as schema from './schema.ts';
+
+/**
+ * The one driver seam. Without a URL the database is PGlite (PostgreSQL compiled to WASM, in this
+ * process, files under `.prospector/data/`); with `DATABASE_URL` it is a PostgreSQL server through
+ * a `pg` pool. Either way the rest of the product gets the same drizzle `Database` and writes the
+ * same queries.
+ *
+ * PGlite has a single connection. Its `transaction()` holds a lock for the whole block that every
+ * other statement waits on, and rolls back before rethrowing, so a failed transaction never
+ * leaves the connection aborted. The one trap: inside `db.transaction(async (tx) => …)` use `tx`,
+ * never `db` — on PGlite a statement through `db` waits for the transaction to end, which it never
+ * does. (On PostgreSQL it would run on another connection, outside the transaction: a bug too.)
+ */
+
+export type Schema = typeof schema;
+
+/** The drizzle database, whatever the driver. Query functions take this (a transaction is one too). */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** The part of a pino logger the database uses. */
+export interface DatabaseLog {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface DatabaseOptions {
+  /** A PostgreSQL URL. Default: `DATABASE_URL`. Without one, PGlite. */
+  url?: string;
+  /** PGlite's directory, or `memory://` (tests). Default: `PROSPECTOR_DATA_DIR`, else `.prospector/data`. */
+  dataDir?: string;
+  log?: DatabaseLog;
+  /** Connections in the `pg` pool (PostgreSQL only). Default 10. */
+  poolSize?: number;
+}
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: DatabaseKind;
+  /** Where the data lives, for logs and messages, without any password: `PGlite in .prospector/data`. */
+  where: string;
+  log: DatabaseLog | undefined;
+  /** Ends the pool or closes PGlite. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATA_DIR = '.prospector/data';
+
+export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
+  const url = options.url ?? (process.env.DATABASE_URL || undefined);
+  return url ? openPostgres(url, options) : openPglite(options.dataDir ?? (process.env.PROSPECTOR_DATA_DIR || DEFAULT_DATA_DIR), options);
+}
+
+/** Logs each statement's text at debug level; parameters stay out of the logs (they carry bios and posts). */
+function queryLogger(log: DatabaseLog | undefined): DrizzleLogger | undefined {
+  if (!log) return undefined;
+  return { logQuery: (query) => log.debug({ sql: query }, 'sql') };
+}
+
+async function openPglite(dataDir: string, options: DatabaseOptions): Promise<DatabaseHandle> {
+  const inMemory = dataDir.startsWith('memory://');
+  const where = inMemory ? 'PGlite in memory' : `PGlite in ${dataDir}`;
+  const unlock = inMemory ? () => undefined : lockDataDir(resolve(dataDir));
+  let client: PGlite;
+  try {
+    if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
+    client = await PGlite.create(inMemory ? dataDir : resolve(dataDir));
+  } catch (error) {
+    unlock();
+    throw new Error(`cannot open ${where}: ${(error as Error).message ?? String(error)}`, { cause: error });
+  }
+  const db = drizzlePglite({ client, schema, logger: queryLogger(options.log) });
+  let closed: Promise<void> | undefined;
+  return {
+    db,
+    kind: 'pglite',
+    where,
+    log: options.log,
+    close: () => (closed ??= client.close().finally(unlock)),
+  };
+}
+
+/**
+ * PGlite does not notice a second process opening its directory, and two writers corrupt it. A
+ * lock file beside the directory (`data.lock` for `data/`) holds the owner's pid; a lock whose
+ * process is gone is stale and taken over. Returns the release function.
+ */
+function lockDataDir(dir: string): () => void {
+  const lockPath = `${dir}.lock`;
+  mkdirSync(dirname(lockPath), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot lock PGlite directory ${dir}: ${(error as Error).message}`, { cause: error });
+    }
+    const pid = Number(readFileSync(lockPath, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+      throw new Error(
+        `PGlite directory ${dir} is in use by process ${pid}${pid === process.pid ? ' (this one)' : ''}: PGlite allows one process at a time. ` +
+          `Stop the other one, or set DATABASE_URL to a PostgreSQL server to run several workers (lock file: ${lockPath})`,
+      );
+    }
+    rmSync(lockPath, { force: true });
+  }
+  throw new Error(`cannot lock PGlite directory ${dir}: ${lockPath} keeps coming back`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `postgres://user@host:5432/db`, password removed. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    return `${u.protocol}//${u.username ? `${u.username}@` : ''}${u.host}${u.pathname}`;
+  } catch {
+    return 'PostgreSQL (unparseable DATABASE_URL)';
+  }
+}
+
+async function openPostgres(url: string, options: DatabaseOptions): Promise<DatabaseHandle> {
+  const where = `PostgreSQL at ${describeUrl(url)}`;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    application_name: 'prospector',
+    // Instants are read and written as timestamptz; UTC keeps any text rendering unambiguous.
+    options: new URL(url).searchParams.has('options') ? undefined : '-c TimeZone=UTC',
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', (error) => options.log?.warn({ err: error }, `database connection lost (${where})`));
+  try {
+    await pool.query('select 1');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new Error(`cannot connect to ${where}: ${(error as Error).message}; check DATABASE_URL and that the server is running`, { cause: error });
+  }
+  const db = drizzleNodePg({ client: pool, schema, logger: queryLogger(options.log) });
+  let closed: Promise<void> | undefined;
+  return {
+    db,
+    kind: 'postgres',
+    where,
+    log: options.log,
+    close: () => (closed ??= pool.end()),
+  };
+}

@@ -1,0 +1,328 @@
+import { sql, type SQL } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Every table of Prospector, in one drizzle schema. `npm run db:generate` turns changes here into
+ * a new SQL file under db/migrations/ (commit it); `npm test` fails while the two disagree.
+ *
+ * Conventions: X ids (users, posts) are text, as X sends them; every instant is a timestamptz;
+ * a day is a `date` ('YYYY-MM-DD', the worker's day, decided by the caller). Value lists are text
+ * columns with a CHECK rather than Postgres enums, so adding a value is a plain migration that can
+ * run inside the migration transaction.
+ */
+
+export const POST_KINDS = ['original', 'reply', 'quote', 'retweet'] as const;
+export const ACTION_KINDS = ['like', 'follow'] as const;
+export const ACTION_STATUSES = ['planned', 'pending', 'done', 'failed', 'cancelled', 'skipped'] as const;
+export const BUDGET_WINDOWS = ['15min', 'day'] as const;
+export const SIGNAL_KINDS = ['followed_back', 'liked_back', 'replied', 'mentioned', 'opt_out'] as const;
+export const LEAD_STATES = ['new', 'contacted', 'replied', 'won', 'not_a_fit', 'snoozed', 'do_not_contact'] as const;
+export const RUN_STATUSES = ['running', 'ok', 'failed'] as const;
+
+export type PostKind = (typeof POST_KINDS)[number];
+export type ActionKind = (typeof ACTION_KINDS)[number];
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+export type BudgetWindow = (typeof BUDGET_WINDOWS)[number];
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
+export type LeadState = (typeof LEAD_STATES)[number];
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Score components (fit, intent, authority, activity, authenticity, signals), each 0–1. */
+export type ScoreComponents = Record<string, number>;
+
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** `column IN ('a', 'b')` for a CHECK constraint. The values are the constants above, never input. */
+function oneOf(column: AnyPgColumn, values: readonly string[]): SQL {
+  const list = values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ');
+  return sql`${column} in (${sql.raw(list)})`;
+}
+
+/** An X user the worker has seen, whatever persona found them: their latest profile. */
+export const prospects = pgTable(
+  'prospects',
+  {
+    xUserId: text('x_user_id').primaryKey(),
+    username: text('username').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    location: text('location'),
+    url: text('url'),
+    /** When the X account was created. */
+    createdAt: instant('created_at'),
+    verified: boolean('verified'),
+    protected: boolean('protected'),
+    followersCount: integer('followers_count'),
+    followingCount: integer('following_count'),
+    tweetCount: integer('tweet_count'),
+    listedCount: integer('listed_count'),
+    likeCount: integer('like_count'),
+    lang: text('lang'),
+    firstSeenAt: instant('first_seen_at').notNull(),
+    lastSeenAt: instant('last_seen_at').notNull(),
+    /** The raw X user object, when the caller keeps it. */
+    profile: jsonb('profile').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('prospects_username_lower_idx').on(sql`lower(${t.username})`)],
+);
+
+/** An X post that led us to a prospect. */
+export const posts = pgTable(
+  'posts',
+  {
+    xPostId: text('x_post_id').primaryKey(),
+    authorId: text('author_id')
+      .notNull()
+      .references(() => prospects.xUserId),
+    text: text('text').notNull(),
+    lang: text('lang'),
+    createdAt: instant('created_at').notNull(),
+    kind: text('kind').$type<PostKind>().notNull(),
+    /** The post this one replies to, quotes or reposts. */
+    referencedPostId: text('referenced_post_id'),
+    retweetCount: integer('retweet_count').notNull().default(0),
+    replyCount: integer('reply_count').notNull().default(0),
+    likeCount: integer('like_count').notNull().default(0),
+    quoteCount: integer('quote_count').notNull().default(0),
+    bookmarkCount: integer('bookmark_count').notNull().default(0),
+    impressionCount: bigint('impression_count', { mode: 'number' }).notNull().default(0),
+    firstSeenAt: instant('first_seen_at').notNull(),
+  },
+  (t) => [index('posts_author_created_idx').on(t.authorId, t.createdAt.desc()), check('posts_kind_check', oneOf(t.kind, POST_KINDS))],
+);
+
+/** A prospect × persona pair: what search found, and what scoring made of it. */
+export const matches = pgTable(
+  'matches',
+  {
+    persona: text('persona').notNull(),
+    prospectId: text('prospect_id')
+      .notNull()
+      .references(() => prospects.xUserId),
+    /** The first post that led to this match. */
+    postId: text('post_id').references(() => posts.xPostId, { onDelete: 'set null' }),
+    features: jsonb('features').$type<Record<string, unknown>>(),
+    score: smallint('score'),
+    components: jsonb('components').$type<ScoreComponents>(),
+    explanation: text('explanation'),
+    matchedAt: instant('matched_at').notNull(),
+    scoredAt: instant('scored_at'),
+    /** Moves when something the score depends on changes; a score older than this is stale. */
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'matches_pkey', columns: [t.persona, t.prospectId] }),
+    // The daily queue reads the best matches of one persona first.
+    index('matches_queue_idx').on(t.persona, t.score.desc().nullsLast(), t.prospectId),
+    index('matches_prospect_idx').on(t.prospectId),
+    check('matches_score_check', sql`${t.score} between 0 and 100`),
+  ],
+);
+
+/**
+ * Where each search query of each persona has read up to: a post is never paid for twice. A walk
+ * cut short by the read budget leaves a gap: posts newer than `since_id` and older than `until_id`
+ * are still unread, and `since_id` becomes `pending_newest_id` once the gap is read.
+ */
+export const searchCursors = pgTable(
+  'search_cursors',
+  {
+    persona: text('persona').notNull(),
+    /** sha256 of the query text, hex. */
+    queryHash: text('query_hash').notNull(),
+    query: text('query').notNull(),
+    sinceId: text('since_id'),
+    untilId: text('until_id'),
+    pendingNewestId: text('pending_newest_id'),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'search_cursors_pkey', columns: [t.persona, t.queryHash] })],
+);
+
+/** Reads from X and their estimated cost, per persona and day. */
+export const readMeter = pgTable(
+  'read_meter',
+  {
+    persona: text('persona').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    postsRead: integer('posts_read').notNull().default(0),
+    usersRead: integer('users_read').notNull().default(0),
+    requests: integer('requests').notNull().default(0),
+    estimatedCostUsd: numeric('estimated_cost_usd', { precision: 14, scale: 6 }).notNull().default('0'),
+  },
+  (t) => [primaryKey({ name: 'read_meter_pkey', columns: [t.persona, t.day] })],
+);
+
+/**
+ * A like or a follow by one account on one target, ever (invariant 1: never twice). The row is
+ * written, with the budget debited, before the request is sent; `pending` until the outcome is known.
+ */
+export const actions = pgTable(
+  'actions',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** The acting X account's user id. */
+    account: text('account').notNull(),
+    kind: text('kind').$type<ActionKind>().notNull(),
+    /** A post id for a like, a user id for a follow. */
+    target: text('target').notNull(),
+    /** The prospect the action is about (the target's author for a like). */
+    prospectId: text('prospect_id')
+      .notNull()
+      .references(() => prospects.xUserId),
+    persona: text('persona'),
+    status: text('status').$type<ActionStatus>().notNull(),
+    plannedAt: instant('planned_at').notNull(),
+    sentAt: instant('sent_at'),
+    finishedAt: instant('finished_at'),
+    outcome: jsonb('outcome').$type<Record<string, unknown>>(),
+    error: text('error'),
+  },
+  (t) => [
+    unique('actions_once').on(t.account, t.kind, t.target),
+    index('actions_status_idx').on(t.status, t.plannedAt),
+    index('actions_prospect_idx').on(t.prospectId),
+    check('actions_kind_check', oneOf(t.kind, ACTION_KINDS)),
+    check('actions_status_check', oneOf(t.status, ACTION_STATUSES)),
+  ],
+);
+
+/** How many actions of a kind an account may do in one window, and how many it did. */
+export const budgets = pgTable(
+  'budgets',
+  {
+    account: text('account').notNull(),
+    kind: text('kind').$type<ActionKind>().notNull(),
+    window: text('window').$type<BudgetWindow>().notNull(),
+    windowStart: instant('window_start').notNull(),
+    limit: integer('limit').notNull(),
+    used: integer('used').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ name: 'budgets_pkey', columns: [t.account, t.kind, t.window, t.windowStart] }),
+    check('budgets_kind_check', oneOf(t.kind, ACTION_KINDS)),
+    check('budgets_window_check', oneOf(t.window, BUDGET_WINDOWS)),
+    check('budgets_used_check', sql`${t.used} >= 0`),
+  ],
+);
+
+/**
+ * Something a prospect did back. No foreign key to prospects: an opt-out can come from someone
+ * we never stored. Recorded once: `post_id` is null for a follow-back, and nulls count as equal.
+ */
+export const signals = pgTable(
+  'signals',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    prospectId: text('prospect_id').notNull(),
+    account: text('account').notNull(),
+    kind: text('kind').$type<SignalKind>().notNull(),
+    postId: text('post_id'),
+    occurredAt: instant('occurred_at').notNull(),
+  },
+  (t) => [
+    unique('signals_once').on(t.prospectId, t.account, t.kind, t.postId).nullsNotDistinct(),
+    check('signals_kind_check', oneOf(t.kind, SIGNAL_KINDS)),
+  ],
+);
+
+/** A match that entered the daily queue; its state moves only by a person's decision. */
+export const leads = pgTable(
+  'leads',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    prospectId: text('prospect_id')
+      .notNull()
+      .references(() => prospects.xUserId),
+    persona: text('persona').notNull(),
+    /** The salesperson the lead is assigned to. */
+    owner: text('owner'),
+    queuedOn: date('queued_on', { mode: 'string' }).notNull(),
+    state: text('state').$type<LeadState>().notNull(),
+    /** The match's score when it was queued. */
+    score: smallint('score').notNull(),
+    reasons: text('reasons'),
+    snoozedUntil: instant('snoozed_until'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [
+    unique('leads_prospect_persona').on(t.prospectId, t.persona),
+    index('leads_day_idx').on(t.queuedOn, t.persona),
+    index('leads_owner_idx').on(t.owner, t.state),
+    check('leads_state_check', oneOf(t.state, LEAD_STATES)),
+    check('leads_snooze_check', sql`${t.state} <> 'snoozed' or ${t.snoozedUntil} is not null`),
+  ],
+);
+
+/** Every change of a lead's state: who (a person's name, or 'system'), when, why. */
+export const leadEvents = pgTable(
+  'lead_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    leadId: integer('lead_id')
+      .notNull()
+      .references(() => leads.id),
+    at: instant('at').notNull(),
+    actor: text('actor').notNull(),
+    /** Null when the lead was created. */
+    fromState: text('from_state').$type<LeadState>(),
+    toState: text('to_state').$type<LeadState>().notNull(),
+    note: text('note'),
+  },
+  (t) => [index('lead_events_lead_idx').on(t.leadId, t.at)],
+);
+
+/** Global: never queue, engage or contact these people, whatever the persona or account. */
+export const doNotContact = pgTable('do_not_contact', {
+  /** An X user id; not a foreign key, as someone we never stored can opt out. */
+  prospectId: text('prospect_id').primaryKey(),
+  reason: text('reason'),
+  /** Where it came from: 'lead' (a salesperson's decision), 'opt_out' (a signal), 'manual', 'import'. */
+  source: text('source').notNull(),
+  addedAt: instant('added_at').notNull(),
+  addedBy: text('added_by').notNull(),
+});
+
+/**
+ * One run of one job. A scheduled run carries its tick, unique per job and persona so that N
+ * workers run each tick once (invariant 5); manual runs have no tick. Taking over a crashed run
+ * will update this row (a lease column is to come), never insert a second one.
+ */
+export const jobRuns = pgTable(
+  'job_runs',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    job: text('job').notNull(),
+    persona: text('persona'),
+    tick: instant('tick'),
+    startedAt: instant('started_at').notNull(),
+    finishedAt: instant('finished_at'),
+    status: text('status').$type<RunStatus>().notNull(),
+    counts: jsonb('counts').$type<Record<string, number>>(),
+    error: text('error'),
+    workerId: text('worker_id').notNull(),
+  },
+  (t) => [
+    uniqueIndex('job_runs_tick_once').on(t.job, sql`coalesce(${t.persona}, '')`, t.tick).where(sql`${t.tick} is not null`),
+    index('job_runs_job_idx').on(t.job, t.startedAt.desc()),
+    check('job_runs_status_check', oneOf(t.status, RUN_STATUSES)),
+  ],
+);
