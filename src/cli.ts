@@ -1,4 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { registerEvalCommand } from './commands/eval.ts';
+import { registerPersonasCommands } from './commands/personas.ts';
+import { registerPipelineCommands } from './commands/pipeline.ts';
+import { previewPersona } from './commands/preview.ts';
 import { TIER_NAMES, startSandbox, type TierName } from './sandbox/index.ts';
 import { accountsTable } from './sandbox/describe.ts';
 
@@ -16,6 +20,18 @@ const program = new Command()
   .name('prospector')
   .description('Social-selling lead worker for X: personas in, scored and explained leads out.')
   .showHelpAfterError();
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const out = (text: string) => process.stdout.write(text);
+// On a terminal, progress lines overwrite each other; elsewhere (logs, CI) they are left out.
+const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : undefined;
+const sayAfterProgress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}\n`) : say;
+
+registerPipelineCommands(program, { out, say: sayAfterProgress, ...(progress ? { progress } : {}) });
+registerPersonasCommands(program, {
+  preview: async (persona, worker) => previewPersona(persona, { worker, personas: [persona] }, { out, say }),
+});
+registerEvalCommand(program);
 
 program
   .command('sandbox')

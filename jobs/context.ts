@@ -1,0 +1,48 @@
+import type { Database } from '../db/client.ts';
+import type { Persona } from '../src/config/persona.ts';
+import type { WorkerConfig } from '../src/config/worker.ts';
+import type { Logger } from '../src/log.ts';
+import type { XDoor } from '../src/x/door.ts';
+
+/**
+ * What a job gets: the database, the door to X, a logger, the clock, an abort signal and the
+ * config. Jobs import nothing else that touches the outside world, so tests run them with a fixed
+ * `now`, the sandbox and either database.
+ */
+export interface JobContext {
+  db: Database;
+  x: XDoor;
+  log: Logger;
+  now: () => Date;
+  signal: AbortSignal;
+  config: { worker: WorkerConfig; personas: readonly Persona[] };
+  /** Only this persona, when set (`--persona`). */
+  persona?: string | undefined;
+  /** Plan and report, write nothing (`--dry-run`). */
+  dryRun: boolean;
+  /** A progress line for long steps (the CLI prints it; the worker ignores it). */
+  progress?: ((message: string) => void) | undefined;
+}
+
+/** One job's outcome: a line a person reads, and counts for logs and metrics. */
+export interface JobResult {
+  summary: string;
+  counts: Record<string, number>;
+}
+
+export type JobHandler = (ctx: JobContext) => Promise<JobResult>;
+
+/** The personas a run covers: all, or the one asked for (an unknown id is an error naming the known ones). */
+export function personasOf(ctx: Pick<JobContext, 'config' | 'persona'>): readonly Persona[] {
+  if (!ctx.persona) return ctx.config.personas;
+  const found = ctx.config.personas.filter((p) => p.id === ctx.persona);
+  if (!found.length) {
+    throw new Error(`unknown persona "${ctx.persona}"; known: ${ctx.config.personas.map((p) => p.id).join(', ') || '(none)'}`);
+  }
+  return found;
+}
+
+/** The UTC day of an instant, as `YYYY-MM-DD`. */
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}

@@ -1,0 +1,32 @@
+import { buildQueue } from '../db/leads.ts';
+import { accountOwners } from '../src/config/worker.ts';
+import { personasOf, utcDay, type JobContext, type JobResult } from './context.ts';
+
+/**
+ * queue: once a day per persona, the top `per_day` matches scoring at least `min_score` that were
+ * never queued, decided or put on do-not-contact become `new` leads, dealt in turn to the persona's
+ * owners (or to every account owner when the persona names none). Running it again the same day
+ * adds nothing unless the day had too few.
+ */
+export default async function queue(ctx: JobContext): Promise<JobResult> {
+  const began = performance.now();
+  const day = utcDay(ctx.now());
+  const everyone = accountOwners(ctx.config.worker);
+  const counts = { personas: 0, queued: 0 };
+  const lines: string[] = [];
+  for (const persona of personasOf(ctx)) {
+    counts.personas++;
+    const owners = persona.queue.owners.length ? [...persona.queue.owners] : everyone;
+    if (ctx.dryRun) {
+      lines.push(`${persona.id}: would queue up to ${persona.queue.per_day} (min score ${persona.queue.min_score}) for ${owners.join(', ') || 'nobody'}`);
+      continue;
+    }
+    const created = await buildQueue(ctx.db, { persona: persona.id, day, perDay: persona.queue.per_day, minScore: persona.queue.min_score, owners, at: ctx.now() });
+    counts.queued += created.length;
+    lines.push(`${persona.id}: ${created.length} new leads`);
+  }
+  const seconds = ((performance.now() - began) / 1000).toFixed(2);
+  const summary = `queue ${day}${ctx.dryRun ? ' (dry run)' : ''}: ${lines.join('; ') || 'no personas'} in ${seconds} s`;
+  ctx.log.info({ job: 'queue', ...counts, seconds: Number(seconds) }, summary);
+  return { summary, counts };
+}

@@ -1,0 +1,53 @@
+/**
+ * Output for people and spreadsheets. Bios and posts are hostile input: before they reach a
+ * terminal, control characters (ANSI escapes among them) and bidirectional overrides are removed;
+ * before they reach a CSV, cells are quoted and formulas defused.
+ */
+
+// C0 and C1 controls, DEL, and the Unicode bidi embeddings/overrides/isolates.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** One line of text safe for a terminal: controls gone, newlines and tabs become spaces. */
+export function clean(text: string | null | undefined): string {
+  if (!text) return '';
+  return text.replace(/[\r\n\t]+/g, ' ').replace(UNSAFE, '').trim();
+}
+
+function cut(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length <= width ? text : `${chars.slice(0, width - 1).join('')}…`;
+}
+
+export interface Column<T> {
+  header: string;
+  value: (row: T) => string | number;
+  /** Longest cell, longer ones are cut with "…". */
+  max?: number;
+  align?: 'left' | 'right';
+}
+
+/** A plain-text table; every cell goes through `clean`. */
+export function table<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
+  const cells = rows.map((row) => columns.map((c) => cut(clean(String(c.value(row))), c.max ?? 80)));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => [...(r[i] as string)].length)));
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => {
+        const pad = (widths[i] as number) - [...v].length;
+        return columns[i]?.align === 'right' ? ' '.repeat(pad) + v : v + ' '.repeat(pad);
+      })
+      .join('  ')
+      .trimEnd();
+  return [line(columns.map((c) => c.header)), line(widths.map((w) => '─'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+/** RFC 4180 CSV. Cells starting with = + - @ (or a tab/CR) get a leading ' so spreadsheets do not run them. */
+export function csv<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
+  const cell = (value: string | number) => {
+    let text = String(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return [columns.map((c) => cell(c.header)), ...rows.map((r) => columns.map((c) => cell(c.value(r))))].map((r) => r.join(',')).join('\r\n') + '\r\n';
+}

@@ -1,0 +1,184 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { addDoNotContact } from '../db/do-not-contact.ts';
+import { getCursor, readsToday } from '../db/search.ts';
+import { listQueue } from '../db/leads.ts';
+import type { JobContext } from '../jobs/context.ts';
+import queue from '../jobs/queue.ts';
+import score from '../jobs/score.ts';
+import search from '../jobs/search.ts';
+import { loadConfig, type LoadedConfig } from '../src/config/load.ts';
+import type { Persona } from '../src/config/persona.ts';
+import { silentLogger } from '../src/log.ts';
+import { XDoor } from '../src/x/door.ts';
+import { describeEachDatabase } from './support/db.ts';
+import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
+
+/**
+ * The jobs against the sandbox over HTTP, on a frozen clock, on PGlite and on PostgreSQL: what
+ * search stores and meters, that nothing is read twice across runs, scores with reasons, and the
+ * queue's rules.
+ */
+
+let sb: TestSandbox;
+let door: XDoor;
+let config: LoadedConfig;
+
+beforeAll(async () => {
+  sb = await startTestSandbox({ users: 3000 });
+  door = await XDoor.sandbox(sb.url);
+  config = await loadConfig({ file: 'config/prospector.yaml' });
+});
+afterAll(async () => {
+  door?.close();
+  await sb?.close();
+});
+
+type Rows = { rows: Array<Record<string, unknown>> } | Array<Record<string, unknown>>;
+const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as Exclude<Rows, unknown[]>).rows) as Array<Record<string, unknown>>;
+
+/** A persona with some of its settings changed (personas are frozen). */
+function variant(id: string, change: (p: Persona) => Persona): Persona {
+  const base = config.personas.find((p) => p.id === id);
+  if (!base) throw new Error(`no example persona ${id}`);
+  return change(base);
+}
+
+/** Search requests the sandbox received since `seq`, with their since_id/until_id. */
+async function searchesSince(seq: number) {
+  const log = await sb.admin<{ requests: Array<{ seq: number; path: string; query: Record<string, string>; status: number }> }>(`/__sandbox/requests?since=${seq}&path=/2/tweets/search/recent`);
+  return log.requests;
+}
+
+async function lastSeq(): Promise<number> {
+  const log = await sb.admin<{ requests: Array<{ seq: number }> }>('/__sandbox/requests');
+  return log.requests.at(-1)?.seq ?? 0;
+}
+
+/** The sandbox clock moves through the file (both databases share it): days are relative. */
+const today = () => new Date(sb.clock.now()).toISOString().slice(0, 10);
+
+describeEachDatabase('jobs', (t) => {
+  const ctx = (personas: readonly Persona[], over: Partial<JobContext> = {}): JobContext => ({
+    db: t.db,
+    x: door,
+    log: silentLogger(),
+    now: () => new Date(sb.clock.now()),
+    signal: new AbortController().signal,
+    config: { worker: config.worker, personas },
+    dryRun: false,
+    ...over,
+  });
+  const growth = () => variant('growth-saas-en', (p) => p);
+
+  beforeEach(async () => {
+    await t.reset();
+  });
+
+  it('search stores prospects, posts and matches, meters the reads, and moves the cursor', async () => {
+    const persona = growth();
+    const result = await search(ctx([persona]));
+    expect(result.counts.posts).toBeGreaterThan(20);
+    expect(result.counts.new_prospects).toBeGreaterThan(10);
+    const prospects = rowsOf(await t.db.execute(sql`select count(*)::int as n from prospects`))[0]?.n as number;
+    const matches = rowsOf(await t.db.execute(sql`select count(*)::int as n from matches where persona = ${persona.id}`))[0]?.n as number;
+    expect(prospects).toBe(result.counts.new_prospects);
+    expect(matches).toBe(prospects);
+    const reads = await readsToday(t.db, persona.id, today());
+    expect(reads.posts).toBe(result.counts.posts);
+    expect(reads.requests).toBe(result.counts.pages);
+    expect(reads.costUsd).toBeGreaterThan(0);
+    for (const query of persona.search.queries) {
+      const cursor = await getCursor(t.db, persona.id, query);
+      expect(cursor?.untilId ?? null).toBeNull();
+    }
+    expect(result.summary).toMatch(/^search: growth-saas-en: \d+ posts \(\d+ new\), \d+ new prospects, \d+ pages, ~\$\d+\.\d\d in \d+\.\d\d s$/);
+  });
+
+  it('never reads a post twice across runs: the next run asks X only for newer posts', async () => {
+    const persona = growth();
+    await search(ctx([persona]));
+    const seq = await lastSeq();
+    const again = await search(ctx([persona]));
+    expect(again.counts.posts).toBe(0);
+    const requests = await searchesSince(seq);
+    expect(requests.length).toBe(persona.search.queries.length);
+    // Each query that found posts asks only for newer ones; one that found none has nothing to skip.
+    for (const r of requests) {
+      const cursor = await getCursor(t.db, persona.id, r.query.query as string);
+      expect(r.query.since_id, `query ${r.query.query}`).toBe(cursor?.sinceId ?? undefined);
+    }
+    expect(requests.filter((r) => r.query.since_id).length).toBeGreaterThan(0);
+
+    await sb.advance(3 * 3600);
+    const later = await search(ctx([persona]));
+    expect(later.counts.posts).toBeGreaterThan(0);
+    // Every post read on the later run is new to the database.
+    expect(later.counts.new_posts).toBe(later.counts.posts);
+  });
+
+  it('stops at the read budget, remembers the gap, and reads it next time without overlap', async () => {
+    const persona = variant('growth-saas-en', (p) => ({ ...p, search: { ...p.search, max_posts_per_day: 40 } }));
+    const first = await search(ctx([persona]));
+    expect(first.counts.posts).toBeLessThanOrEqual(40);
+    const gaps = [];
+    for (const query of persona.search.queries) {
+      const cursor = await getCursor(t.db, persona.id, query);
+      if (cursor?.untilId) gaps.push(cursor);
+    }
+    expect(gaps.length).toBeGreaterThan(0);
+
+    // The next day has a fresh budget: the gap is read first, then the cursor moves on.
+    await sb.advance(24 * 3600);
+    const seq = await lastSeq();
+    const second = await search(ctx([{ ...persona, search: { ...persona.search, max_posts_per_day: 100_000 } }]));
+    expect(second.counts.posts).toBeGreaterThan(0);
+    expect(second.counts.new_posts).toBe(second.counts.posts);
+    expect((await searchesSince(seq)).some((r) => r.query.until_id !== undefined)).toBe(true);
+    const posts = rowsOf(await t.db.execute(sql`select count(*)::int as n from posts`))[0]?.n as number;
+    expect(posts).toBe((first.counts.new_posts ?? 0) + (second.counts.new_posts ?? 0));
+  });
+
+  it('dry run reads but writes nothing', async () => {
+    const persona = growth();
+    const result = await search(ctx([persona], { dryRun: true }));
+    expect(result.counts.posts).toBeGreaterThan(0);
+    const stored = rowsOf(await t.db.execute(sql`select (select count(*) from prospects)::int + (select count(*) from search_cursors)::int + (select count(*) from read_meter)::int as n`))[0]?.n;
+    expect(stored).toBe(0);
+  });
+
+  it('score gives every match a score with an explanation, and rescores nothing unchanged', async () => {
+    const persona = growth();
+    await search(ctx([persona]));
+    const scored = await score(ctx([persona]));
+    expect(scored.counts.scored).toBeGreaterThan(10);
+    const rows = rowsOf(await t.db.execute(sql`select score, explanation, components from matches where persona = ${persona.id}`));
+    expect(rows.every((r) => typeof r.score === 'number' && (r.score as number) >= 0 && (r.score as number) <= 100)).toBe(true);
+    expect(rows.filter((r) => typeof r.explanation === 'string' && /^[+−]\d+ /.test(r.explanation as string)).length).toBeGreaterThan(rows.length / 2);
+    expect((await score(ctx([persona]))).counts.scored).toBe(0);
+  });
+
+  it('queue: top per_day above min_score, owners spread, no re-queue, do-not-contact wins', async () => {
+    const persona = variant('growth-saas-en', (p) => ({ ...p, queue: { ...p.queue, per_day: 4, min_score: 30, owners: ['maya', 'lucas'] } }));
+    await search(ctx([persona]));
+    await score(ctx([persona]));
+    const candidates = rowsOf(await t.db.execute(sql`select prospect_id, score from matches where persona = ${persona.id} and score >= 30 order by score desc, prospect_id`));
+    expect(candidates.length).toBeGreaterThan(8);
+    // The best candidate asked not to be contacted.
+    await addDoNotContact(t.db, { prospectId: candidates[0]?.prospect_id as string, reason: 'asked on X', source: 'manual', addedBy: 'test', at: new Date(sb.clock.now()) });
+
+    const first = await queue(ctx([persona]));
+    expect(first.counts.queued).toBe(4);
+    const leads = await listQueue(t.db, { day: today(), persona: persona.id });
+    expect(leads.map((l) => l.prospectId)).not.toContain(candidates[0]?.prospect_id);
+    expect(leads.every((l) => l.score >= 30)).toBe(true);
+    expect(leads.map((l) => l.owner).sort()).toEqual(['lucas', 'lucas', 'maya', 'maya']);
+    expect((await queue(ctx([persona]))).counts.queued).toBe(0);
+
+    await sb.advance(24 * 3600);
+    const next = await queue(ctx([persona]));
+    expect(next.counts.queued).toBe(4);
+    const all = await listQueue(t.db, { persona: persona.id });
+    expect(new Set(all.map((l) => l.prospectId)).size).toBe(all.length);
+  });
+});
