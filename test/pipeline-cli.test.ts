@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { registerPipelineCommands } from '../src/commands/pipeline.ts';
+import { clean, csv } from '../src/format.ts';
+import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
+
+/**
+ * `prospector run`, `queue` and `lead` as a salesperson uses them, on the embedded database in a
+ * temporary directory and the sandbox over HTTP.
+ */
+
+let sb: TestSandbox;
+let dataDir: string;
+
+beforeAll(async () => {
+  sb = await startTestSandbox({ users: 3000 });
+  dataDir = mkdtempSync(join(tmpdir(), 'prospector-cli-'));
+});
+afterAll(async () => {
+  await sb?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+async function prospector(...args: string[]): Promise<{ out: string; said: string[]; code: number | undefined }> {
+  let out = '';
+  const said: string[] = [];
+  const program = new Command().exitOverride();
+  registerPipelineCommands(program, {
+    out: (text) => (out += text),
+    say: (line) => said.push(line),
+    runtime: { dataDir, sandboxUrl: sb.url },
+  });
+  await program.parseAsync(['node', 'prospector', ...args]);
+  const code = typeof process.exitCode === 'number' ? process.exitCode : undefined;
+  return { out, said, code };
+}
+
+describe('prospector run / queue / lead', () => {
+  it('runs the pipeline, shows the queue as a table, CSV and JSON, and records decisions', async () => {
+    const searched = await prospector('run', 'search', '--persona', 'growth-saas-en');
+    expect(searched.out).toMatch(/^search: growth-saas-en: \d+ posts/);
+    expect((await prospector('run', 'score')).out).toMatch(/^score: /);
+    expect((await prospector('run', 'queue')).out).toMatch(/^queue \d{4}-\d{2}-\d{2}: /);
+
+    const shown = await prospector('queue', '--all');
+    expect(shown.out).toMatch(/^lead\s+score\s+prospect\s+name\s+persona\s+owner\s+state\s+why/);
+    const json = JSON.parse((await prospector('queue', '--all', '--format', 'json')).out) as Array<{ id: number; username: string; state: string }>;
+    expect(json.length).toBeGreaterThan(0);
+    const csvOut = (await prospector('queue', '--all', '--format', 'csv')).out;
+    expect(csvOut.split('\r\n')[0]).toBe('lead,queued_on,persona,owner,state,score,username,name,profile,why,bio');
+    expect(csvOut.trim().split('\r\n')).toHaveLength(json.length + 1);
+
+    const first = json[0]!;
+    const contacted = await prospector('lead', `#${first.id}`, 'contacted', '--note', 'sent a DM', '--as', 'maya');
+    expect(contacted.out).toContain(`lead #${first.id} @${first.username}`);
+    expect(contacted.out).toContain('new → contacted — sent a DM');
+    const byHandle = await prospector('lead', `@${first.username}`, 'replied', '--as', 'maya');
+    expect(byHandle.out).toContain('contacted → replied');
+
+    // Going back is refused with the states named, and nothing changes.
+    const back = await prospector('lead', `#${first.id}`, 'contacted', '--as', 'maya');
+    expect(back.code).toBe(1);
+    expect(back.said.join('\n')).toMatch(/replied.*contacted/);
+
+    const missing = await prospector('lead', '@nobody_at_all', 'won');
+    expect(missing.code).toBe(1);
+    expect(missing.said.join('\n')).toContain('no lead @nobody_at_all');
+
+    const snooze = await prospector('lead', `#${json[1]?.id ?? first.id}`, 'snooze');
+    expect(snooze.code).toBe(2);
+    expect(snooze.said.join('\n')).toContain('snooze needs --until');
+  });
+
+  it('refuses a bad date with a message naming the expected form', async () => {
+    await expect(prospector('queue', '--date', 'tomorrow')).rejects.toThrow(/expected a date as YYYY-MM-DD, got "tomorrow"/);
+  });
+});
+
+describe('output escaping', () => {
+  it('removes terminal control sequences and bidi overrides from hostile text', () => {
+    expect(clean('CEO\u001b[2J\u001b[31m @acme\u202e\r\nhi')).toBe('CEO[2J[31m @acme hi');
+  });
+  it('quotes CSV cells and defuses spreadsheet formulas', () => {
+    const out = csv([{ a: '=HYPERLINK("x")', b: 'say "hi", ok' }], [
+      { header: 'a', value: (r) => r.a },
+      { header: 'b', value: (r) => r.b },
+    ]);
+    expect(out).toBe('a,b\r\n"\'=HYPERLINK(""x"")","say ""hi"", ok"\r\n');
+  });
+});
