@@ -109,6 +109,9 @@ async function storePage(ctx: JobContext, persona: string, page: SearchPage): Pr
   );
   const authors = new Set(page.users.map((u) => u.id));
   const posts = page.posts.filter((p) => authors.has(p.author_id));
+  // The team's own accounts show up in searches too; they are never anyone's prospect.
+  const ours = new Set(ctx.config.worker.accounts.map((a) => a.handle.toLowerCase()));
+  const theirs = new Set(page.users.filter((u) => !ours.has(u.username.toLowerCase())).map((u) => u.id));
   await upsertPosts(
     ctx.db,
     posts.map((p) => ({
@@ -129,7 +132,7 @@ async function storePage(ctx: JobContext, persona: string, page: SearchPage): Pr
   // Retweets lead to the person who retweeted; the newest post of each author is the match's post.
   await upsertMatches(
     ctx.db,
-    posts.map((p) => ({ persona, prospectId: p.author_id, postId: p.id, seenAt })),
+    posts.filter((p) => theirs.has(p.author_id)).map((p) => ({ persona, prospectId: p.author_id, postId: p.id, seenAt })),
   );
   return { newPosts, newProspects: prospects.inserted };
 }

@@ -139,6 +139,17 @@ describeEachDatabase('jobs', (t) => {
     expect(posts).toBe((first.counts.new_posts ?? 0) + (second.counts.new_posts ?? 0));
   });
 
+  it("never makes the team's own accounts into matches", async () => {
+    const persona = variant('growth-saas-en', (p) => ({ ...p, search: { ...p.search, queries: ['from:maya_sells OR from:lucas_ventes OR #Marketing'] } }));
+    const result = await search(ctx([persona]));
+    expect(result.counts.posts).toBeGreaterThan(0);
+    const ours = sb.accounts.accounts.map((a) => a.id);
+    const stored = rowsOf(await t.db.execute(sql`select count(*)::int as n from posts where author_id in (${sql.join(ours.map((id) => sql`${id}`), sql`, `)})`))[0]?.n as number;
+    expect(stored).toBeGreaterThan(0);
+    const matched = rowsOf(await t.db.execute(sql`select count(*)::int as n from matches where prospect_id in (${sql.join(ours.map((id) => sql`${id}`), sql`, `)})`))[0]?.n as number;
+    expect(matched).toBe(0);
+  });
+
   it('dry run reads but writes nothing', async () => {
     const persona = growth();
     const result = await search(ctx([persona], { dryRun: true }));
