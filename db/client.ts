@@ -142,6 +142,14 @@ export function describeUrl(url: string): string {
   }
 }
 
+function urlHasOptions(url: string): boolean {
+  try {
+    return new URL(url).searchParams.has('options');
+  } catch {
+    return false;
+  }
+}
+
 async function openPostgres(url: string, options: DatabaseOptions): Promise<DatabaseHandle> {
   const where = `PostgreSQL at ${describeUrl(url)}`;
   const pool = new pg.Pool({
@@ -149,7 +157,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     max: options.poolSize ?? 10,
     application_name: 'prospector',
     // Instants are read and written as timestamptz; UTC keeps any text rendering unambiguous.
-    options: new URL(url).searchParams.has('options') ? undefined : '-c TimeZone=UTC',
+    options: urlHasOptions(url) ? undefined : '-c TimeZone=UTC',
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', (error) => options.log?.warn({ err: error }, `database connection lost (${where})`));
