@@ -337,8 +337,5 @@ describe.skipIf(!hasBios)(`real Spanish bios with ISCO labels (${BIOS})`, () => 
   });
 });
 
-describe.skipIf(hasBios)('real bios dataset', () => {
-  it(`is skipped: ${BIOS} is absent`, () => {
-    expect(hasBios).toBe(false);
-  });
-});
+// The default reporter shows only counts for skipped suites: say once why this one is skipped.
+if (!hasBios) console.warn(`skipping the real-bios evaluation: ${BIOS} is absent`);
