@@ -1,15 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { pipelineBench } from './pipeline.ts';
 import { sandboxBench } from './sandbox.ts';
 import { formatTable, type BenchRow } from './table.ts';
 
 /**
  * `npm run bench`: every benchmark, a table on stdout, and `bench/results/latest.json`.
- * `--quick` skips the million-user population (about a minute).
+ * `--quick` skips the million-user population (about a minute) and runs the pipeline benchmarks
+ * on smaller sizes (their labels say so).
  */
 const quick = process.argv.includes('--quick');
 const rows: BenchRow[] = [];
 rows.push(...(await sandboxBench({ full: !quick })));
+rows.push(...(await pipelineBench({ full: !quick })));
 
 console.log(formatTable(rows));
 const results = new URL('./results/', import.meta.url);

@@ -1,7 +1,8 @@
 import { addReads, getCursor, readsToday, setCursor } from '../db/search.ts';
-import { knownPostIds, upsertPosts, upsertProspects } from '../db/prospects.ts';
+import type { Database } from '../db/client.ts';
+import { knownPostIds, upsertPosts, upsertProspects, type PostInput, type ProspectInput } from '../db/prospects.ts';
 import { upsertMatches } from '../db/matches.ts';
-import { readCostUsd, type SearchPage } from '../src/x/reads.ts';
+import { readCostUsd, type SearchPage, type XPost, type XUser } from '../src/x/reads.ts';
 import { personasOf, utcDay, type JobContext, type JobResult } from './context.ts';
 
 /**
@@ -20,6 +21,7 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
   const lines: string[] = [];
   const day = utcDay(ctx.now());
 
+  const ours = new Set(ctx.config.worker.accounts.map((a) => a.handle.toLowerCase()));
   for (const persona of personasOf(ctx)) {
     counts.personas++;
     const mine = { pages: 0, posts: 0, newPosts: 0, newProspects: 0, costUsd: 0 };
@@ -39,6 +41,20 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
       let newest = gap ? (cursor?.pendingNewestId ?? undefined) : undefined;
       let oldest: string | undefined;
       let more = false;
+      const buffer = new PageBuffer();
+      const pending = { pages: 0, users: 0, cost: 0 };
+      const flush = async () => {
+        const batch = buffer.take();
+        if (!batch.posts.length && !pending.pages) return;
+        const known = await knownPostIds(ctx.db, batch.posts.map((p) => p.id));
+        mine.newPosts += batch.posts.filter((p) => !known.has(p.id)).length;
+        if (!ctx.dryRun) {
+          const stored = await storeBatch(ctx.db, persona.id, batch, ctx.now(), ours);
+          mine.newProspects += stored.newProspects;
+          await addReads(ctx.db, { persona: persona.id, day, posts: batch.posts.length, users: pending.users, requests: pending.pages, costUsd: pending.cost });
+        }
+        pending.pages = pending.users = pending.cost = 0;
+      };
       for await (const page of ctx.x.search(query, {
         sinceId: cursor?.sinceId ?? undefined,
         untilId: gap ? (cursor?.untilId ?? undefined) : undefined,
@@ -48,18 +64,21 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
         newest ??= page.newestId;
         oldest = page.oldestId ?? oldest;
         more = page.more;
-        const stored = await storePage(ctx, persona.id, page);
+        buffer.add(page);
         budget -= page.posts.length;
+        const cost = readCostUsd({ posts: page.posts.length, users: page.users.length });
+        pending.pages++;
+        pending.users += page.users.length;
+        pending.cost += cost;
         mine.pages++;
         mine.posts += page.posts.length;
-        mine.newPosts += stored.newPosts;
-        mine.newProspects += stored.newProspects;
-        const cost = readCostUsd({ posts: page.posts.length, users: page.users.length });
         mine.costUsd += cost;
         counts.users += page.users.length;
-        if (!ctx.dryRun) await addReads(ctx.db, { persona: persona.id, day, posts: page.posts.length, users: page.users.length, requests: 1, costUsd: cost });
+        if (buffer.size >= FLUSH_POSTS) await flush();
         ctx.progress?.(`search ${persona.id}: ${mine.posts} posts read, ${mine.newProspects} new prospects`);
       }
+      // Stored before the cursor moves: a crash in between re-reads a page, never loses one.
+      await flush();
       if (ctx.dryRun) continue;
       if (more && oldest) {
         // Stopped by the budget: remember the unread gap below `oldest`.
@@ -81,58 +100,91 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
   return { summary, counts };
 }
 
-async function storePage(ctx: JobContext, persona: string, page: SearchPage): Promise<{ newPosts: number; newProspects: number }> {
-  if (!page.posts.length) return { newPosts: 0, newProspects: 0 };
-  const known = await knownPostIds(ctx.db, page.posts.map((p) => p.id));
-  const newPosts = page.posts.filter((p) => !known.has(p.id)).length;
-  if (ctx.dryRun) return { newPosts, newProspects: 0 };
-  const seenAt = ctx.now();
-  const prospects = await upsertProspects(
-    ctx.db,
-    page.users.map((u) => ({
-      xUserId: u.id,
-      username: u.username,
-      name: u.name,
-      description: u.description,
-      location: u.location ?? null,
-      url: u.url ?? null,
-      createdAt: u.created_at ? new Date(u.created_at) : null,
-      verified: u.verified,
-      protected: u.protected,
-      followersCount: u.followers_count,
-      followingCount: u.following_count,
-      tweetCount: u.tweet_count,
-      listedCount: u.listed_count,
-      likeCount: u.like_count ?? null,
-      seenAt,
-    })),
-  );
-  const authors = new Set(page.users.map((u) => u.id));
-  const posts = page.posts.filter((p) => authors.has(p.author_id));
-  // The team's own accounts show up in searches too; they are never anyone's prospect.
-  const ours = new Set(ctx.config.worker.accounts.map((a) => a.handle.toLowerCase()));
-  const theirs = new Set(page.users.filter((u) => !ours.has(u.username.toLowerCase())).map((u) => u.id));
-  await upsertPosts(
-    ctx.db,
-    posts.map((p) => ({
-      xPostId: p.id,
-      authorId: p.author_id,
-      text: p.text,
-      lang: p.lang ?? null,
-      createdAt: p.created_at ? new Date(p.created_at) : seenAt,
-      kind: p.kind,
-      referencedPostId: p.referenced_id ?? null,
-      likeCount: p.like_count,
-      replyCount: p.reply_count,
-      retweetCount: p.retweet_count,
-      quoteCount: p.quote_count,
-      seenAt,
-    })),
-  );
-  // Retweets lead to the person who retweeted; the newest post of each author is the match's post.
-  await upsertMatches(
-    ctx.db,
-    posts.filter((p) => theirs.has(p.author_id)).map((p) => ({ persona, prospectId: p.author_id, postId: p.id, seenAt })),
-  );
-  return { newPosts, newProspects: prospects.inserted };
+/** Pages are written in batches of about this many posts: one transaction per batch, not three statements per page. */
+export const FLUSH_POSTS = 1000;
+
+/** Search pages waiting to be written: users by id (latest wins), posts in order. */
+export class PageBuffer {
+  readonly users = new Map<string, XUser>();
+  posts: XPost[] = [];
+
+  add(page: SearchPage): void {
+    for (const u of page.users) this.users.set(u.id, u);
+    for (const p of page.posts) this.posts.push(p);
+  }
+
+  get size(): number {
+    return this.posts.length;
+  }
+
+  take(): { users: XUser[]; posts: XPost[] } {
+    const batch = { users: [...this.users.values()], posts: this.posts };
+    this.users.clear();
+    this.posts = [];
+    return batch;
+  }
+}
+
+/**
+ * Stores a batch of search results in one transaction: the authors as prospects, their posts,
+ * and a match of the persona for each author — except the team's own accounts, which show up in
+ * searches too and are never anyone's prospect. Returns how many prospects were new.
+ */
+export async function storeBatch(
+  db: Database,
+  persona: string,
+  batch: { users: readonly XUser[]; posts: readonly XPost[] },
+  seenAt: Date,
+  ourHandles: ReadonlySet<string>,
+): Promise<{ newProspects: number }> {
+  if (!batch.posts.length) return { newProspects: 0 };
+  const authors = new Set(batch.users.map((u) => u.id));
+  const posts = batch.posts.filter((p) => authors.has(p.author_id));
+  const theirs = new Set(batch.users.filter((u) => !ourHandles.has(u.username.toLowerCase())).map((u) => u.id));
+  return db.transaction(async (tx) => {
+    const prospects = await upsertProspects(tx, batch.users.map((u) => prospectRow(u, seenAt)));
+    await upsertPosts(tx, posts.map((p) => postRow(p, seenAt)));
+    await upsertMatches(
+      tx,
+      posts.filter((p) => theirs.has(p.author_id)).map((p) => ({ persona, prospectId: p.author_id, postId: p.id, seenAt })),
+    );
+    return { newProspects: prospects.inserted };
+  });
+}
+
+function prospectRow(u: XUser, seenAt: Date): ProspectInput {
+  return {
+    xUserId: u.id,
+    username: u.username,
+    name: u.name,
+    description: u.description,
+    location: u.location ?? null,
+    url: u.url ?? null,
+    createdAt: u.created_at ? new Date(u.created_at) : null,
+    verified: u.verified,
+    protected: u.protected,
+    followersCount: u.followers_count,
+    followingCount: u.following_count,
+    tweetCount: u.tweet_count,
+    listedCount: u.listed_count,
+    likeCount: u.like_count ?? null,
+    seenAt,
+  };
+}
+
+function postRow(p: XPost, seenAt: Date): PostInput {
+  return {
+    xPostId: p.id,
+    authorId: p.author_id,
+    text: p.text,
+    lang: p.lang ?? null,
+    createdAt: p.created_at ? new Date(p.created_at) : seenAt,
+    kind: p.kind,
+    referencedPostId: p.referenced_id ?? null,
+    likeCount: p.like_count,
+    replyCount: p.reply_count,
+    retweetCount: p.retweet_count,
+    quoteCount: p.quote_count,
+    seenAt,
+  };
 }

@@ -30,7 +30,7 @@ afterEach(() => {
 async function prospector(...args: string[]): Promise<{ out: string; said: string[]; code: number | undefined }> {
   let out = '';
   const said: string[] = [];
-  const program = new Command().exitOverride();
+  const program = new Command().exitOverride().configureOutput({ writeErr: () => {} });
   registerPipelineCommands(program, {
     out: (text) => (out += text),
     say: (line) => said.push(line),
