@@ -3,6 +3,7 @@ import { excluded, inBatches, selectRows, uniqueBy } from './bulk.ts';
 import type { Database } from './client.ts';
 import { posts, prospects, type PostKind } from './schema.ts';
 import { rows } from './rows.ts';
+import { upsertMatches, type MatchInput } from './matches.ts';
 
 /** A profile read from X, flattened (X v2 user fields). */
 export interface ProspectInput {
@@ -148,4 +149,27 @@ export async function knownPostIds(db: Database, ids: readonly string[]): Promis
     for (const r of found) known.add(r.id);
   }
   return known;
+}
+
+/** One batch of search results: the authors, their posts, and the matches they make. */
+export interface SearchBatch {
+  prospects: readonly ProspectInput[];
+  posts: readonly PostInput[];
+  matches: readonly MatchInput[];
+}
+
+/**
+ * Stores a batch of search results in one transaction. Its commit does not wait for the disk
+ * flush (`synchronous_commit = off`, this transaction only): search results can always be read
+ * again, and a crash loses the batch together with the cursor that would have moved past it,
+ * never one without the other. Leads and decisions keep full durability.
+ */
+export async function storeSearchBatch(db: Database, batch: SearchBatch): Promise<{ newProspects: number }> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local synchronous_commit = off`);
+    const stored = await upsertProspects(tx, batch.prospects);
+    await upsertPosts(tx, batch.posts);
+    await upsertMatches(tx, batch.matches);
+    return { newProspects: stored.inserted };
+  });
 }

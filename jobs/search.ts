@@ -1,7 +1,6 @@
 import { addReads, getCursor, readsToday, setCursor } from '../db/search.ts';
 import type { Database } from '../db/client.ts';
-import { knownPostIds, upsertPosts, upsertProspects, type PostInput, type ProspectInput } from '../db/prospects.ts';
-import { upsertMatches } from '../db/matches.ts';
+import { knownPostIds, storeSearchBatch, type PostInput, type ProspectInput } from '../db/prospects.ts';
 import { readCostUsd, type SearchPage, type XPost, type XUser } from '../src/x/reads.ts';
 import { personasOf, utcDay, type JobContext, type JobResult } from './context.ts';
 
@@ -141,14 +140,10 @@ export async function storeBatch(
   const authors = new Set(batch.users.map((u) => u.id));
   const posts = batch.posts.filter((p) => authors.has(p.author_id));
   const theirs = new Set(batch.users.filter((u) => !ourHandles.has(u.username.toLowerCase())).map((u) => u.id));
-  return db.transaction(async (tx) => {
-    const prospects = await upsertProspects(tx, batch.users.map((u) => prospectRow(u, seenAt)));
-    await upsertPosts(tx, posts.map((p) => postRow(p, seenAt)));
-    await upsertMatches(
-      tx,
-      posts.filter((p) => theirs.has(p.author_id)).map((p) => ({ persona, prospectId: p.author_id, postId: p.id, seenAt })),
-    );
-    return { newProspects: prospects.inserted };
+  return storeSearchBatch(db, {
+    prospects: batch.users.map((u) => prospectRow(u, seenAt)),
+    posts: posts.map((p) => postRow(p, seenAt)),
+    matches: posts.filter((p) => theirs.has(p.author_id)).map((p) => ({ persona, prospectId: p.author_id, postId: p.id, seenAt })),
   });
 }
 
