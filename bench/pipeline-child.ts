@@ -211,7 +211,9 @@ function scoringInputs(count: number, now: number): ScoringInput[] {
       like_count: x.like_count,
     };
     const post = composePost(rng, user, { kind: 'original' });
-    return { profile, post: { text: post.text, createdAt: new Date(now - rng.int(7 * DAY_MS)) }, signals: [] };
+    // Round-tripped through JSON like the profile: X's posts arrive as parsed JSON strings.
+    const text = (JSON.parse(JSON.stringify({ text: post.text })) as { text: string }).text;
+    return { profile, post: { text, createdAt: new Date(now - rng.int(7 * DAY_MS)) }, signals: [] };
   });
 }
 

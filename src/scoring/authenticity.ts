@@ -111,14 +111,15 @@ const RAW_NAME_SHAPE = 7;
 const RAW = new Float64Array(8);
 const X = new Float64Array(FEATURE_COUNT);
 const CONTRIB = new Float64Array(FEATURE_COUNT);
-const ORDER: number[] = [];
+/** Features worth a reason, most weighty first (the first `count` of them, in topReasons). */
+const ORDER = new Int32Array(FEATURE_COUNT);
 
 /**
  * The features of one profile, written into `out` (length FEATURE_COUNT); NaN where the fields a
  * feature needs are absent. Exported for the fitting script and the tests.
  */
 export function authenticityFeatures(p: ProfileInput, now: number, out: Float64Array): Float64Array {
-  out.fill(NaN);
+  for (let i = 0; i < FEATURE_COUNT; i++) out[i] = NaN;
   const followers = count(p.followers_count);
   const following = count(p.following_count);
   const posts = count(p.tweet_count);
@@ -193,14 +194,24 @@ export function scoreAuthenticity(p: ProfileInput, now: number): AuthenticityRes
 
 /** The known features that moved the score most, largest first. */
 function topReasons(slope: number): Reason[] {
-  ORDER.length = 0;
+  let count = 0;
   for (let i = 0; i < FEATURE_COUNT; i++) {
     const x = X[i] as number;
-    if (x === x && Math.abs((CONTRIB[i] as number) * slope) >= MIN_REASON_POINTS) ORDER.push(i);
+    if (x === x && Math.abs((CONTRIB[i] as number) * slope) >= MIN_REASON_POINTS) ORDER[count++] = i;
   }
-  if (ORDER.length > 1) ORDER.sort((a, b) => Math.abs(CONTRIB[b] as number) - Math.abs(CONTRIB[a] as number));
+  // Largest |contribution| first, ties in feature order (a stable insertion sort of at most nine).
+  for (let k = 1; k < count; k++) {
+    const i = ORDER[k] as number;
+    const size = Math.abs(CONTRIB[i] as number);
+    let j = k - 1;
+    while (j >= 0 && Math.abs(CONTRIB[ORDER[j] as number] as number) < size) {
+      ORDER[j + 1] = ORDER[j] as number;
+      j--;
+    }
+    ORDER[j + 1] = i;
+  }
   const reasons: Reason[] = [];
-  for (let k = 0; k < ORDER.length && k < MAX_REASONS; k++) {
+  for (let k = 0; k < count && k < MAX_REASONS; k++) {
     const i = ORDER[k] as number;
     reasons.push({ points: Math.round((CONTRIB[i] as number) * slope), text: reasonText(i) });
   }

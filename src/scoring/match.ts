@@ -1,6 +1,6 @@
 /**
  * Does a bio fit a persona, and does a post show buying intent? Compile a persona once
- * (`compileMatcher`), then `matchProfile` and `matchIntent` do a few map look-ups per word.
+ * (`compileMatcher`), then `matchProfile` and `matchIntent` do a few array look-ups per word.
  *
  * How a text is read (`analyse`):
  * 1. Scanned into words with their spans in the original text: letters and digits form words;
@@ -19,8 +19,19 @@
  *    "anciennement", "antes en" start a clause that is not the current role.
  *
  * A persona's terms go through the same steps, so they can be written in any language.
+ *
+ * Speed: the worker scores every prospect a search returns, at least 200,000 a second on one core
+ * with the other components, and the results must not depend on how fast they came. So:
+ * - a text is read in one pass over its character codes into *word ids* (every word and concept
+ *   the matcher knows has a number, see "Word ids"), in parallel arrays reused from text to text;
+ *   later steps are array look-ups by id, and nothing is allocated per word;
+ * - a compiled persona knows which words can lead to one of its terms (`wordsLeadingTo`): a post,
+ *   name or bio with none of them is scanned and no more;
+ * - hashtags and location fields, which come back all the time, are read once per persona;
+ * - texts are expected as JSON parsing makes them, flat strings (see `flat`).
  */
 import { FLAG_PLACES, COMPANY_MARKERS, COMPOUNDS, DOTTED_ABBREVIATIONS, FILLER_WORDS, FUNCTION_WORDS, HASHTAG_WORDS, JOB_POST_PHRASES, LEVEL_TOKEN, LEVEL_WORDS, NEGATION_WORDS, NOT_CURRENT_WORDS, NOW_WORDS, PLACES, SENIORITY_LEVELS, SENIORITY_RANK, type Seniority } from './lexicon.ts';
+import { formatNumber, parseXDate } from './components.ts';
 import type { ProfileInput, Reason } from './types.ts';
 
 export type { Seniority } from './lexicon.ts';
@@ -43,8 +54,285 @@ export function fold(text: string): string {
   return text.normalize('NFKD').toLowerCase().replace(MARKS_RE, '').replace(SPECIAL_RE, (c) => SPECIAL_FOLDS[c] ?? c);
 }
 
+/**
+ * `text` as one flat string, as texts parsed from X's JSON are. Terms from a YAML file are often
+ * slices of it, and strings built by `+` are ropes; V8 compiles the functions that read bios for
+ * every kind of string they have seen, so a few such terms read at start-up made bios read twice
+ * as slowly ever after. Terms and other texts from elsewhere are flattened before being read.
+ */
+function flat(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+/** 1 for the ASCII letters and digits: the only ASCII characters of words. */
+const ALNUM = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ALNUM[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 0;
+
+const NOT_WORD_RE = /[^\p{L}\p{N}]+/gu;
+/** Characters of words: letters, digits, marks. */
+const WORD_RE = /^[\p{L}\p{N}\p{M}]$/u;
+
+/** A text reduced to its folded words, one space apart: `Head-of Growth!` → `head of growth`. */
+function plainWords(text: string): string {
+  return fold(text).replace(NOT_WORD_RE, ' ').trim();
+}
+
+/** `plainWords(written) === plain`, without building the string when `written` is ASCII. */
+function samePlainWords(plain: string, written: string): boolean {
+  let p = 0;
+  let gap = false;
+  for (let i = 0; i < written.length; i++) {
+    const c = written.charCodeAt(i);
+    if (c >= 128) return plainWords(written) === plain;
+    if (ALNUM[c] !== 1) {
+      gap = true;
+      continue;
+    }
+    if (gap && p > 0) {
+      if (plain.charCodeAt(p) !== 32) return false;
+      p++;
+    }
+    gap = false;
+    // `| 32` lower-cases an ASCII letter and leaves a digit as it is.
+    if (plain.charCodeAt(p) !== (c | 32)) return false;
+    p++;
+  }
+  return p === plain.length;
+}
+
 // ---------------------------------------------------------------------------------------------
-// Scanning
+// Word ids
+
+/**
+ * Every word and concept the matcher knows has a number: the lexicon's words and concepts,
+ * persona terms, the forms of their words. A text's words are turned into ids as they are read
+ * (an ASCII word straight from its character codes, without making a string), and every later
+ * step (fillers, lexicon phrases, language, levels, persona terms) is an array look-up by id. A
+ * word nobody knows is UNKNOWN: it can match nothing, so its text is only made when `analyse`
+ * hands tokens out. Ids only grow (compiling a persona adds its words), and a text always
+ * maps to the same id, so a look-up by id answers exactly what a look-up by text would.
+ */
+const UNKNOWN = -1;
+/** How many known words are `@handles`: none, usually, and then a mention needs no look-up. */
+let mentionWords = 0;
+const WORD_TEXT: string[] = [];
+const WORD_ID = new Map<string, number>();
+/** Per id: the bits below. */
+const WORD_FLAGS: number[] = [];
+/** Per id: the rank of a level concept (`~head` → 5), or -1. */
+const WORD_LEVEL: number[] = [];
+/** Per id: the languages a word is evidence for (EN | FR | ES bits). */
+const WORD_LANG: number[] = [];
+/** Per id: the one-word title after a glued "ex" ("exdirectora": directora), -1 for none, -2 not worked out yet. */
+const WORD_GLUED: number[] = [];
+/** Per id: the lexicon's phrases that start with this word. */
+const CANON_ROOT: Array<CanonNode | undefined> = [];
+
+const FILLER = 1;
+const DOTTED_WORD = 2;
+/** `~ex`, `~aspiring`, `~seeking`. */
+const MARKER = 4;
+const NOW = 8;
+const NOT = 16;
+/** "at", "chez", "@": what follows in the clause names the employer ("Directrice artistique chez Tandem RH" is not HR). */
+const EMPLOYER = 32;
+/** Company markers: "at", "chez", "en", "@", "for"… */
+const COMPANY_WORD = 64;
+/** Functions that fit any persona whose levels accept the role: a CEO, a DG. */
+const GENERAL = 128;
+/** A single-word lexicon phrase (for "exdirectora"). */
+const CANON_SINGLE = 256;
+
+interface CanonNode {
+  next: Map<number, CanonNode> | undefined;
+  /** Concept ids of the phrase ending here (the first one listed wins). */
+  value: readonly number[] | undefined;
+}
+
+/** Open addressing on the FNV-1a hash of a word's lower-cased ASCII codes: slot → id + 1. */
+let asciiSlots = new Int32Array(4096);
+let asciiHashes = new Int32Array(4096);
+let asciiCount = 0;
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+function isAsciiWord(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || ALNUM[c] !== 1 || (c >= 65 && c <= 90)) return false;
+  }
+  return true;
+}
+
+function asciiInsert(id: number, hash: number): void {
+  const mask = asciiSlots.length - 1;
+  let slot = hash & mask;
+  while (asciiSlots[slot] !== 0) slot = (slot + 1) & mask;
+  asciiSlots[slot] = id + 1;
+  asciiHashes[slot] = hash;
+}
+
+function hashOf(text: string, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ (text.charCodeAt(i) | 32), FNV_PRIME);
+  return h;
+}
+
+/** The id of the letters and digits `text[start, end)` read in lower case, or UNKNOWN. */
+function asciiId(text: string, start: number, end: number): number {
+  return hashedAsciiId(text, start, end, hashOf(text, start, end));
+}
+
+/** `asciiId` when the hash `h` of the letters is known. */
+function hashedAsciiId(text: string, start: number, end: number, h: number): number {
+  const mask = asciiSlots.length - 1;
+  const length = end - start;
+  for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+    const v = asciiSlots[slot] as number;
+    if (v === 0) return UNKNOWN;
+    if (asciiHashes[slot] !== h) continue;
+    const word = WORD_TEXT[v - 1] as string;
+    if (word.length !== length) continue;
+    let k = 0;
+    while (k < length && word.charCodeAt(k) === (text.charCodeAt(start + k) | 32)) k++;
+    if (k === length) return v - 1;
+  }
+}
+
+function wordId(text: string): number {
+  return WORD_ID.get(text) ?? UNKNOWN;
+}
+
+/**
+ * `fold` letter by letter, for the letters of U+0080–U+036F (Latin accents and combining marks)
+ * whose fold is plain `[a-z0-9]*`, and marks that fold away (the emoji variation selector). For a
+ * word made of those and ASCII, `fold(word)` is the letters' folds end to end (NFKD decomposes
+ * letter by letter, Latin has no contextual lower case, and the marks reordering could move are
+ * all removed), so its id can be found without normalising. The tests check it for every such letter.
+ */
+const FOLD_UNITS: Array<string | undefined> = new Array<string | undefined>(0x370 - 0x80).fill(undefined);
+for (let c = 0x80; c < 0x370; c++) {
+  const ch = String.fromCharCode(c);
+  if (!WORD_RE.test(ch)) continue;
+  const folded = fold(ch);
+  if (/^[a-z0-9]*$/.test(folded)) FOLD_UNITS[c - 0x80] = folded;
+}
+const NOT_FOLDABLE = -2;
+const MARK_RE = /^\p{M}$/u;
+const ONLY_MARKS_RE = /^\p{M}*$/u;
+/** Per UTF-16 unit from U+0370: 2 for a mark whose NFKD is marks only (it folds to nothing), 1 if not, 0 not yet known. */
+const FOLDS_AWAY = new Uint8Array(0x10000);
+
+/** The fold of one UTF-16 unit as part of a word, or undefined when it is not read letter by letter. */
+function foldUnit(c: number): string | undefined {
+  if (c < 128) return String.fromCharCode(c | 32);
+  if (c < 0x370) return FOLD_UNITS[c - 0x80];
+  if (c >= 0xd800 && c <= 0xdfff) return undefined;
+  let away = FOLDS_AWAY[c] as number;
+  if (away === 0) {
+    const ch = String.fromCharCode(c);
+    away = MARK_RE.test(ch) && ONLY_MARKS_RE.test(ch.normalize('NFKD')) ? 2 : 1;
+    FOLDS_AWAY[c] = away;
+  }
+  return away === 2 ? '' : undefined;
+}
+
+/** Length of the letter-by-letter fold of `text[start, end)` (a FOLDED word). */
+function foldedLength(text: string, start: number, end: number): number {
+  let length = 0;
+  for (let i = start; i < end; i++) length += (foldUnit(text.charCodeAt(i)) as string).length;
+  return length;
+}
+
+/** The id of `fold(text[start, end))`, UNKNOWN, or NOT_FOLDABLE when a letter is not in FOLD_UNITS. */
+function foldedId(text: string, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  let length = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      h = Math.imul(h ^ (c | 32), FNV_PRIME);
+      length++;
+      continue;
+    }
+    const folded = foldUnit(c);
+    if (folded === undefined) return NOT_FOLDABLE;
+    for (let k = 0; k < folded.length; k++) h = Math.imul(h ^ folded.charCodeAt(k), FNV_PRIME);
+    length += folded.length;
+  }
+  if (length === 0) return wordId('');
+  const mask = asciiSlots.length - 1;
+  for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+    const v = asciiSlots[slot] as number;
+    if (v === 0) return UNKNOWN;
+    if (asciiHashes[slot] !== h) continue;
+    const word = WORD_TEXT[v - 1] as string;
+    if (word.length === length && sameFold(word, text, start, end)) return v - 1;
+  }
+}
+
+/** Whether the letter-by-letter fold of `text[start, end)` starts with "ex". */
+function foldStartsWithEx(text: string, start: number, end: number): boolean {
+  let p = 0;
+  for (let i = start; i < end && p < 2; i++) {
+    const c = text.charCodeAt(i);
+    const folded = foldUnit(c) as string;
+    for (let k = 0; k < folded.length && p < 2; k++, p++) if (folded.charCodeAt(k) !== (p === 0 ? 101 : 120)) return false;
+  }
+  return p === 2;
+}
+
+/** Whether `word` is the letter-by-letter fold of `text[start, end)`. */
+function sameFold(word: string, text: string, start: number, end: number): boolean {
+  let p = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      if (word.charCodeAt(p++) !== (c | 32)) return false;
+      continue;
+    }
+    const folded = foldUnit(c) as string;
+    for (let k = 0; k < folded.length; k++) if (word.charCodeAt(p++) !== folded.charCodeAt(k)) return false;
+  }
+  return p === word.length;
+}
+
+function intern(text: string): number {
+  const known = WORD_ID.get(text);
+  if (known !== undefined) return known;
+  const id = WORD_TEXT.length;
+  WORD_TEXT.push(text);
+  WORD_ID.set(text, id);
+  if (text.length > 1 && text.charCodeAt(0) === 64) mentionWords++;
+  WORD_FLAGS.push(0);
+  WORD_LEVEL.push(-1);
+  WORD_LANG.push(0);
+  WORD_GLUED.push(-2);
+  CANON_ROOT.push(undefined);
+  if (isAsciiWord(text)) {
+    if (++asciiCount * 2 > asciiSlots.length) {
+      asciiSlots = new Int32Array(asciiSlots.length * 2);
+      asciiHashes = new Int32Array(asciiSlots.length);
+      for (let other = 0; other < id; other++) {
+        const w = WORD_TEXT[other] as string;
+        if (isAsciiWord(w)) asciiInsert(other, hashOf(w, 0, w.length));
+      }
+    }
+    asciiInsert(id, hashOf(text, 0, text.length));
+  }
+  return id;
+}
+
+function flagWords(words: Iterable<string>, flag: number): void {
+  for (const w of words) {
+    const id = intern(w);
+    WORD_FLAGS[id] = (WORD_FLAGS[id] as number) | flag;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Token lists
 
 const enum Kind {
   Word = 0,
@@ -55,24 +343,108 @@ const enum Kind {
   Place = 3,
 }
 
-interface RawToken {
-  text: string;
-  start: number;
-  end: number;
-  clause: number;
-  kind: Kind;
+/** A scanned word's bits: its Kind, and FOLDED for a non-ASCII word whose text is `fold` of its span. */
+const KIND = 3;
+const FOLDED = 4;
+
+/** Bits of a concept token (see `Token`). */
+const CURRENT = 1;
+const NEGATED = 2;
+const MENTION = 4;
+const COMPANY = 8;
+
+/**
+ * Tokens of one text as parallel arrays, reused from one text to the next. For scanned words
+ * `bits` is the Kind (and FOLDED); for concept tokens, the bits above. `text` is set where it is
+ * neither the id's text nor `fold` of the span: hashtags, places, and words not read letter by
+ * letter (see FOLD_UNITS).
+ */
+class TokenList {
+  n = 0;
+  id = new Int32Array(64);
+  start = new Int32Array(64);
+  end = new Int32Array(64);
+  clause = new Int32Array(64);
+  bits = new Uint8Array(64);
+  text: Array<string | undefined> = [];
+
+  push(id: number, text: string | undefined, start: number, end: number, clause: number, bits: number): void {
+    const k = this.n;
+    if (k === this.id.length) this.grow();
+    this.id[k] = id;
+    this.start[k] = start;
+    this.end[k] = end;
+    this.clause[k] = clause;
+    this.bits[k] = bits;
+    this.text[k] = text;
+    this.n = k + 1;
+  }
+
+  /** Removes token `k`. */
+  remove(k: number): void {
+    this.id.copyWithin(k, k + 1, this.n);
+    this.start.copyWithin(k, k + 1, this.n);
+    this.end.copyWithin(k, k + 1, this.n);
+    this.clause.copyWithin(k, k + 1, this.n);
+    this.bits.copyWithin(k, k + 1, this.n);
+    this.text.splice(k, 1);
+    this.n--;
+  }
+
+  /** The token's folded text; `source` is the text it was read from. */
+  textOf(k: number, source: string): string {
+    const text = this.text[k];
+    if (text !== undefined) return text;
+    const id = this.id[k] as number;
+    return id >= 0 ? (WORD_TEXT[id] as string) : fold(source.slice(this.start[k], this.end[k]));
+  }
+
+  private grow(): void {
+    const size = this.id.length * 2;
+    const more = <T extends Int32Array | Uint8Array>(a: T, b: T): T => {
+      b.set(a);
+      return b;
+    };
+    this.id = more(this.id, new Int32Array(size));
+    this.start = more(this.start, new Int32Array(size));
+    this.end = more(this.end, new Int32Array(size));
+    this.clause = more(this.clause, new Int32Array(size));
+    this.bits = more(this.bits, new Uint8Array(size));
+  }
 }
 
-const WORD_RE = /^[\p{L}\p{N}\p{M}]$/u;
+// ---------------------------------------------------------------------------------------------
+// Scanning
+
 const RI_START = 0x1f1e6;
-const wordClass = new Map<number, boolean>();
+/** Word-character class of the BMP, filled as met: 0 not yet known, 1 no, 2 yes. */
+const WORD_BMP = new Uint8Array(0x10000);
+const WORD_SMP = new Uint8Array(0x10000);
+const wordAstral = new Map<number, boolean>();
 
 function isWordCp(cp: number): boolean {
-  if (cp < 128) return (cp >= 48 && cp <= 57) || (cp >= 65 && cp <= 90) || (cp >= 97 && cp <= 122);
-  let w = wordClass.get(cp);
+  if (cp < 128) return ALNUM[cp] === 1;
+  if (cp < 0x10000) {
+    let w = WORD_BMP[cp] as number;
+    if (w === 0) {
+      w = WORD_RE.test(String.fromCharCode(cp)) ? 2 : 1;
+      WORD_BMP[cp] = w;
+    }
+    return w === 2;
+  }
+  if (cp < 0x20000) {
+    // Emoji live here.
+    let w = WORD_SMP[cp - 0x10000] as number;
+    if (w === 0) {
+      w = WORD_RE.test(String.fromCodePoint(cp)) ? 2 : 1;
+      WORD_SMP[cp - 0x10000] = w;
+    }
+    return w === 2;
+  }
+  let w = wordAstral.get(cp);
   if (w === undefined) {
     w = WORD_RE.test(String.fromCodePoint(cp));
-    wordClass.set(cp, w);
+    wordAstral.set(cp, w);
   }
   return w;
 }
@@ -85,46 +457,77 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 0xa0 || c === 0x202f || c === 0x2009;
 }
 
+/** ASCII characters the scanner passes over: space, tab, `'`, backquote, `_`. */
+const PASS = new Uint8Array(128);
+for (const c of [32, 9, 39, 96, 95]) PASS[c] = 1;
+
 function isHandleChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
-const DOTTED = new Set(DOTTED_ABBREVIATIONS);
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+const LOWER_RE = /\p{Ll}/u;
+const UPPER_RE = /\p{Lu}/u;
+const NUMBER_RE = /\p{N}/u;
+const LOWER = 1;
+const UPPER = 2;
+const NUMBER = 4;
+/** Per UTF-16 unit: LOWER | UPPER | NUMBER + 8 once known. */
+const CASE_BMP = new Uint8Array(0x10000);
+
+/** \p{Ll}, \p{Lu}, \p{N} of one UTF-16 unit, as bits (a lone surrogate has none). */
+function caseOf(c: number): number {
+  let v = CASE_BMP[c] as number;
+  if (v === 0) {
+    const ch = String.fromCharCode(c);
+    v = 8 | (LOWER_RE.test(ch) ? LOWER : 0) | (UPPER_RE.test(ch) ? UPPER : 0) | (NUMBER_RE.test(ch) ? NUMBER : 0);
+    CASE_BMP[c] = v;
+  }
+  return v;
+}
+
 /** Inclusive/gendered suffixes dropped after `·`, `.`, `/` or inside `()`: `directeur·rice`, `director/a`. */
 const DOT_SUFFIXES = new Set(['e', 'es', 'rice', 'rices', 'trice', 'euse', 'euses', 'ice', 'ere', 'ère', 'ne', 'le', 'se', 'fe']);
 const SLASH_SUFFIXES = new Set(['a', 'as', 'o', 'e', 'es', 'rice', 'trice', 'euse', 'ice', 'ère', 'ere', 'ne']);
 
-/** End of a gendered suffix that starts at `i` (a separator), or -1. */
+/** End of a gendered suffix that starts at `i` (a separator), or -1: `directeur·rice`, `director/a`, `director(a)`. */
 function genderSuffixEnd(raw: string, i: number): number {
-  const sep = raw[i];
-  const slash = sep === '/' || sep === '(';
-  if (!(slash || sep === '·' || sep === '•' || sep === '.' || sep === '∙')) return -1;
+  const sep = raw.charCodeAt(i);
+  const slash = sep === 47 /* / */ || sep === 40; /* ( */
+  if (!(slash || sep === 0xb7 /* · */ || sep === 0x2022 /* • */ || sep === 46 /* . */ || sep === 0x2219 /* ∙ */)) return -1;
   let j = i + 1;
-  while (j < raw.length && j - i <= 6 && /\p{Ll}/u.test(raw[j] ?? '')) j++;
+  while (j < raw.length && j - i <= 6 && (caseOf(raw.charCodeAt(j)) & LOWER) !== 0) j++;
   const suffix = raw.slice(i + 1, j);
   if (!(slash ? SLASH_SUFFIXES : DOT_SUFFIXES).has(suffix)) return -1;
-  if (sep === '(') return raw[j] === ')' ? j + 1 : -1;
+  if (sep === 40) return raw.charCodeAt(j) === 41 /* ) */ ? j + 1 : -1;
   const after = raw.codePointAt(j);
   return after !== undefined && isWordCp(after) ? -1 : j;
 }
 
+const SAAS_RE = /([SPIDB])aaS/g;
+
 /** Splits `GrowthMarketing`, `B2BMarketing`, `OpenToWork` at case changes. */
 function camelParts(written: string): string[] {
   // "SaaS", "PaaS" are one word whatever their capitals.
-  const tag = written.replace(/([SPIDB])aaS/g, '$1aas');
+  const tag = written.includes('aaS') ? written.replace(SAAS_RE, '$1aas') : written;
   const parts: string[] = [];
   let start = 0;
+  let prev = caseOf(tag.charCodeAt(0));
+  let cur = tag.length > 1 ? caseOf(tag.charCodeAt(1)) : 0;
   for (let i = 1; i < tag.length; i++) {
-    const prev = tag[i - 1] as string;
-    const cur = tag[i] as string;
-    const next = tag[i + 1] ?? '';
-    const lowerToUpper = /\p{Ll}/u.test(prev) && /\p{Lu}/u.test(cur);
-    const acronymEnd = /\p{Lu}/u.test(prev) && /\p{Lu}/u.test(cur) && /\p{Ll}/u.test(next);
-    const digitToUpper = /\p{N}/u.test(prev) && /\p{Lu}/u.test(cur) && /\p{Ll}/u.test(next);
+    const next = i + 1 < tag.length ? caseOf(tag.charCodeAt(i + 1)) : 0;
+    const lowerToUpper = (prev & LOWER) !== 0 && (cur & UPPER) !== 0;
+    const acronymEnd = (prev & UPPER) !== 0 && (cur & UPPER) !== 0 && (next & LOWER) !== 0;
+    const digitToUpper = (prev & NUMBER) !== 0 && (cur & UPPER) !== 0 && (next & LOWER) !== 0;
     if (lowerToUpper || acronymEnd || digitToUpper) {
       parts.push(written.slice(start, i));
       start = i;
     }
+    prev = cur;
+    cur = next;
   }
   parts.push(written.slice(start));
   return parts;
@@ -153,69 +556,154 @@ function wordBreak(tag: string, vocab: ReadonlySet<string>): string[] | null {
   return words;
 }
 
+/** A hashtag as the scanner reads it: the folded tag, then its words when it splits into two or more. */
+interface Hashtag {
+  folded: string;
+  parts: readonly string[];
+  /** Ids of `folded` then of `parts`, looked up when `idsFor` words were known. */
+  ids: number[];
+  idsFor: number;
+}
+
+/**
+ * Hashtags already read, per vocabulary made here (the lexicon's, compiled personas'): those never
+ * change, and the same tags come back all the time (#marketing, #SaaS). Ids are looked up again
+ * when words were added since.
+ */
+const HASHTAGS = new WeakMap<ReadonlySet<string>, Map<string, Hashtag>>();
+const MAX_KEPT_HASHTAGS = 10_000;
+
+function hashtag(word: string, vocab: ReadonlySet<string> | undefined): Hashtag {
+  const kept = vocab ? HASHTAGS.get(vocab) : undefined;
+  let tag = kept?.get(word);
+  if (!tag) {
+    const folded = fold(word);
+    let parts = camelParts(word).map(fold);
+    if (parts.length < 2 && vocab) parts = wordBreak(folded, vocab) ?? [];
+    tag = { folded, parts: parts.length >= 2 ? parts : [], ids: [], idsFor: -1 };
+    if (kept) {
+      if (kept.size >= MAX_KEPT_HASHTAGS) kept.clear();
+      kept.set(word, tag);
+    }
+  }
+  if (tag.idsFor !== WORD_TEXT.length) {
+    tag.ids = [wordId(tag.folded), ...tag.parts.map(wordId)];
+    tag.idsFor = WORD_TEXT.length;
+  }
+  return tag;
+}
+
 function skipToSpace(raw: string, i: number): number {
-  while (i < raw.length && !isSpace(raw.charCodeAt(i)) && raw[i] !== '\n') i++;
+  while (i < raw.length && !isSpace(raw.charCodeAt(i)) && raw.charCodeAt(i) !== 10) i++;
   return i;
 }
 
-/** Words of a text with spans and clause numbers (see the header). */
-function scan(raw: string, vocab: ReadonlySet<string> | undefined, out: RawToken[]): RawToken[] {
+const EMAIL_RE = /^@[\w.+-]+\.[a-z]{2,}/i;
+const PATH_RE = /^[a-z]{2,}\/\S/i;
+
+/** Whether the word `raw[start, end)` starts a link or an e-mail address, which carry no words of the person. */
+function isLink(raw: string, start: number, end: number): boolean {
+  const next = raw.charCodeAt(end);
+  if (next === 58 /* : */) {
+    const length = end - start;
+    return (
+      (length === 4 || (length === 5 && raw.charCodeAt(start + 4) === 115)) &&
+      raw.charCodeAt(start) === 104 &&
+      raw.charCodeAt(start + 1) === 116 &&
+      raw.charCodeAt(start + 2) === 116 &&
+      raw.charCodeAt(start + 3) === 112 &&
+      raw.startsWith('://', end)
+    );
+  }
+  if (next === 64 /* @ */) return EMAIL_RE.test(raw.slice(end, end + 64));
+  if (next === 46 /* . */) {
+    if (end - start === 3 && raw.slice(start, end).toLowerCase() === 'www') return true;
+    return isAsciiLetter(raw.charCodeAt(end + 1)) && isAsciiLetter(raw.charCodeAt(end + 2)) && PATH_RE.test(raw.slice(end + 1, end + 12));
+  }
+  return false;
+}
+
+/** Length of the folded text of scanned token `k`. */
+function textLength(list: TokenList, k: number, source: string): number {
+  const text = list.text[k];
+  if (text !== undefined) return text.length;
+  const id = list.id[k] as number;
+  if (id >= 0) return (WORD_TEXT[id] as string).length;
+  return ((list.bits[k] as number) & FOLDED) !== 0 ? foldedLength(source, list.start[k] as number, list.end[k] as number) : (list.end[k] as number) - (list.start[k] as number);
+}
+
+/** Words of a text with spans and clause numbers (see the header), into `out`. */
+function scan(raw: string, vocab: ReadonlySet<string> | undefined, out: TokenList): void {
+  out.n = 0;
   const n = raw.length;
+  // A clause ends (clause++) only once something was pushed into it (open).
   let clause = 0;
   let open = false;
-  const cut = () => {
-    if (open) {
-      clause++;
-      open = false;
-    }
-  };
-  const push = (text: string, start: number, end: number, kind: Kind) => {
-    out.push({ text, start, end, clause, kind });
-    open = true;
-  };
   let i = 0;
   while (i < n) {
     const c = raw.charCodeAt(i);
+    // Spaces, apostrophes, backquotes and underscores neither make words nor end clauses.
+    if (c < 128 && PASS[c] === 1) {
+      i++;
+      continue;
+    }
     const cp = c >= 0xd800 && c <= 0xdbff ? cpAt(raw, i) : c;
     const width = cp > 0xffff ? 2 : 1;
-    if (isWordCp(cp)) {
+    if (c < 128 ? ALNUM[c] === 1 : isWordCp(cp)) {
       const start = i;
       let end = i + width;
+      let ascii = c < 128;
+      // The FNV-1a hash of an ASCII word's letters in lower case, for asciiId.
+      let hash = Math.imul(FNV_OFFSET ^ (c | 32), FNV_PRIME);
       while (end < n) {
-        const d = cpAt(raw, end);
-        if (!isWordCp(d)) break;
-        end += d > 0xffff ? 2 : 1;
+        const d = raw.charCodeAt(end);
+        if (d < 128) {
+          if (ALNUM[d] !== 1) break;
+          hash = Math.imul(hash ^ (d | 32), FNV_PRIME);
+          end++;
+          continue;
+        }
+        const dcp = d >= 0xd800 && d <= 0xdbff ? cpAt(raw, end) : d;
+        if (!isWordCp(dcp)) break;
+        ascii = false;
+        end += dcp > 0xffff ? 2 : 1;
       }
-      const word = raw.slice(start, end);
-      // Links and e-mail addresses carry no words of the person.
-      if (
-        ((word === 'http' || word === 'https') && raw.startsWith('://', end)) ||
-        (word.toLowerCase() === 'www' && raw[end] === '.') ||
-        (raw[end] === '@' && /^@[\w.+-]+\.[a-z]{2,}/i.test(raw.slice(end, end + 64))) ||
-        (raw[end] === '.' && /^[a-z]{2,}\/\S/i.test(raw.slice(end + 1, end + 12)))
-      ) {
+      // What follows the word decides a link (":", "@", "."), a gendered suffix ("·", "/", "(", ".").
+      const next = end < n ? raw.charCodeAt(end) : 32;
+      if ((next === 58 || next === 64 || next === 46) && isLink(raw, start, end)) {
         i = skipToSpace(raw, end);
-        cut();
+        if (open) clause++;
+        open = false;
         continue;
       }
-      const prev = raw[start - 1];
-      if (prev === '#' || prev === '＃') {
+      const before = start > 0 ? raw.charCodeAt(start - 1) : 0;
+      if (before === 35 /* # */ || before === 0xff03 /* ＃ */) {
         // A hashtag is a clause of its own, then again split into words.
-        cut();
-        const folded = fold(word);
-        push(folded, start - 1, end, Kind.Word);
-        let parts = camelParts(word).map(fold);
-        if (parts.length < 2 && vocab) parts = wordBreak(folded, vocab) ?? [];
-        if (parts.length >= 2) {
-          cut();
-          for (const part of parts) push(part, start - 1, end, Kind.Word);
+        if (open) clause++;
+        const tag = hashtag(raw.slice(start, end), vocab);
+        out.push(tag.ids[0] as number, tag.folded, start - 1, end, clause, Kind.Word);
+        if (tag.parts.length > 0) {
+          clause++;
+          for (let k = 0; k < tag.parts.length; k++) out.push(tag.ids[k + 1] as number, tag.parts[k], start - 1, end, clause, Kind.Word);
         }
-        cut();
+        clause++;
+        open = false;
         i = end;
         continue;
       }
-      const suffixEnd = end < n ? genderSuffixEnd(raw, end) : -1;
-      push(fold(word), start, end, Kind.Word);
+      const suffixEnd = next === 46 || next === 47 || next === 40 || next === 0xb7 || next === 0x2022 || next === 0x2219 ? genderSuffixEnd(raw, end) : -1;
+      if (ascii) {
+        out.push(hashedAsciiId(raw, start, end, hash), undefined, start, end, clause, Kind.Word);
+      } else {
+        const id = foldedId(raw, start, end);
+        if (id !== NOT_FOLDABLE) {
+          out.push(id, undefined, start, end, clause, Kind.Word | FOLDED);
+        } else {
+          const folded = fold(raw.slice(start, end));
+          out.push(wordId(folded), folded, start, end, clause, Kind.Word);
+        }
+      }
+      open = true;
       i = suffixEnd > 0 ? suffixEnd : end;
       continue;
     }
@@ -224,12 +712,15 @@ function scan(raw: string, vocab: ReadonlySet<string> | undefined, out: RawToken
       let j = i + 1;
       while (j < n && j - i <= 15 && isHandleChar(raw.charCodeAt(j))) j++;
       if (j > i + 1 && !isHandleChar(prevCp)) {
-        push('@' + raw.slice(i + 1, j).toLowerCase(), i, j, Kind.Mention);
+        // Its text is `fold` of the span (`＠` folds to `@`); few personas name a handle.
+        const id = mentionWords === 0 ? UNKNOWN : wordId('@' + raw.slice(i + 1, j).toLowerCase());
+        out.push(id, undefined, i, j, clause, Kind.Mention);
         i = j;
       } else {
-        push('@', i, i + 1, Kind.At);
+        out.push(AT, undefined, i, i + 1, clause, Kind.At);
         i++;
       }
+      open = true;
       continue;
     }
     if (isSpace(c) || c === 39 || c === 0x2019 || c === 96 || c === 95 /* _ */) {
@@ -244,64 +735,57 @@ function scan(raw: string, vocab: ReadonlySet<string> | undefined, out: RawToken
     if (c === 45 /* - */ || c === 0x2010 || c === 0x2011) {
       const before = i > 0 ? raw.charCodeAt(i - 1) : 32;
       const after = i + 1 < n ? raw.charCodeAt(i + 1) : 32;
-      if (isSpace(before) || isSpace(after) || after === 10 || before === 10) cut();
+      if (open && (isSpace(before) || isSpace(after) || after === 10 || before === 10)) {
+        clause++;
+        open = false;
+      }
       i++;
       continue;
     }
     if (c === 46 /* . */) {
-      const last = out[out.length - 1];
-      const afterCp = i + 1 < n ? cpAt(raw, i + 1) : 32;
-      const glued = last !== undefined && last.end === i;
+      const last = out.n - 1;
       // "Dir. Marketing", "node.js", "U.K." go on; "Children.A new clause" and "London. Coffee" do not.
-      const lowerAfter = afterCp < 128 ? (afterCp >= 97 && afterCp <= 122) || (afterCp >= 48 && afterCp <= 57) : isWordCp(afterCp) && String.fromCodePoint(afterCp).toLowerCase() === String.fromCodePoint(afterCp);
-      if (!(glued && (DOTTED.has(last.text) || lowerAfter || (last.text.length === 1 && isWordCp(afterCp))))) cut();
+      if (open && !(last >= 0 && out.end[last] === i && dotContinues(raw, i, n, out, last))) {
+        clause++;
+        open = false;
+      }
       i++;
       continue;
     }
     if (cp >= RI_START && cp <= RI_START + 25) {
       const next = cpAt(raw, i + 2);
       if (next >= RI_START && next <= RI_START + 25) {
-        const code = String.fromCharCode(65 + cp - RI_START, 65 + next - RI_START);
-        const place = FLAG_PLACES[code];
-        cut();
-        if (place) push(place, i, i + 4, Kind.Place);
-        cut();
+        const place = FLAG_PLACES[String.fromCharCode(65 + cp - RI_START, 65 + next - RI_START)];
+        if (open) clause++;
+        if (place) {
+          out.push(wordId(place), place, i, i + 4, clause, Kind.Place);
+          clause++;
+        }
+        open = false;
         i += 4;
         continue;
       }
     }
     // Any other punctuation, symbol or emoji ends the clause.
-    cut();
+    if (open) clause++;
+    open = false;
     i += width;
   }
-  return out;
+}
+
+/** Whether a full stop at `i`, right after scanned token `last`, leaves the clause open. */
+function dotContinues(raw: string, i: number, n: number, out: TokenList, last: number): boolean {
+  const id = out.id[last] as number;
+  if (id >= 0 && ((WORD_FLAGS[id] as number) & DOTTED_WORD) !== 0) return true;
+  const afterCp = i + 1 < n ? cpAt(raw, i + 1) : 32;
+  if (afterCp < 128 ? (afterCp >= 97 && afterCp <= 122) || (afterCp >= 48 && afterCp <= 57) : isWordCp(afterCp) && String.fromCodePoint(afterCp).toLowerCase() === String.fromCodePoint(afterCp)) {
+    return true;
+  }
+  return textLength(out, last, raw) === 1 && isWordCp(afterCp);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Concepts
-
-interface TrieNode<T> {
-  next?: Map<string, TrieNode<T>>;
-  values?: T[];
-}
-
-class Trie<T> {
-  readonly root = new Map<string, TrieNode<T>>();
-
-  add(tokens: readonly string[], value: T): void {
-    let map = this.root;
-    let node: TrieNode<T> | undefined;
-    for (const t of tokens) {
-      node = map.get(t);
-      if (!node) {
-        node = {};
-        map.set(t, node);
-      }
-      map = node.next ??= new Map();
-    }
-    if (node) (node.values ??= []).push(value);
-  }
-}
 
 /** One word or concept of an analysed text. */
 export interface Token {
@@ -321,29 +805,58 @@ export interface Token {
 }
 
 const FILLERS = new Set(FILLER_WORDS);
-const CANON = new Trie<readonly string[]>();
-const CANON_SINGLE = new Set<string>();
 /** Every folded word of the lexicon, for splitting hashtags. */
 const LEXICON_WORDS = new Set<string>();
-const LEVEL_OF = new Map<string, Seniority>(SENIORITY_LEVELS.map((level) => [LEVEL_TOKEN[level], level]));
-const MARKERS = new Set(['~ex', '~aspiring', '~seeking']);
-const COMPANY = new Set(COMPANY_MARKERS);
-/** Markers after which the clause names an employer ("Directrice artistique chez Tandem RH" is not HR). */
-const EMPLOYER_MARKERS = new Set(['at', 'chez', '@']);
-/** Functions that fit any persona whose levels accept the role: a CEO, a DG. */
-const GENERAL_FUNCTIONS = new Set(['executive']);
+HASHTAGS.set(LEXICON_WORDS, new Map());
+
+// Words that say something by themselves, flagged before any text is read (the scanner needs DOTTED_WORD).
+flagWords(FILLER_WORDS, FILLER);
+flagWords(DOTTED_ABBREVIATIONS, DOTTED_WORD);
+flagWords(['~ex', '~aspiring', '~seeking'], MARKER);
+flagWords(['~now'], NOW);
+flagWords(['~not'], NOT);
+flagWords(['at', 'chez', '@'], EMPLOYER);
+flagWords(COMPANY_MARKERS, COMPANY_WORD);
+flagWords(['executive'], GENERAL);
+for (const level of SENIORITY_LEVELS) WORD_LEVEL[intern(LEVEL_TOKEN[level])] = SENIORITY_RANK[level];
+const AT = intern('@');
+const EX = intern('~ex');
+const OFFICER = intern('officer');
+const C_LEVEL = intern(LEVEL_TOKEN.c_level);
 
 /** Folded words of a phrase, fillers kept (the lexicon's and the persona's own spelling). */
 function phraseWords(phrase: string): string[] {
-  return scan(phrase, undefined, []).map((t) => t.text);
+  phrase = flat(phrase);
+  const list = new TokenList();
+  scan(phrase, undefined, list);
+  const words: string[] = [];
+  for (let k = 0; k < list.n; k++) words.push(list.textOf(k, phrase));
+  return words;
 }
 
 function addCanon(phrase: string, concepts: readonly string[]): void {
-  const words = phraseWords(phrase).filter((w) => !FILLERS.has(w));
-  for (const w of phraseWords(phrase)) LEXICON_WORDS.add(w);
+  const all = phraseWords(phrase);
+  for (const w of all) LEXICON_WORDS.add(w);
+  const words = all.filter((w) => !FILLERS.has(w));
   if (words.length === 0) return;
-  CANON.add(words, concepts);
-  if (words.length === 1) CANON_SINGLE.add(words[0] as string);
+  const ids = concepts.map(intern);
+  let first = intern(words[0] as string);
+  let node = (CANON_ROOT[first] ??= { next: undefined, value: undefined });
+  for (let k = 1; k < words.length; k++) {
+    const id = intern(words[k] as string);
+    const next = (node.next ??= new Map());
+    let child = next.get(id);
+    if (!child) {
+      child = { next: undefined, value: undefined };
+      next.set(id, child);
+    }
+    node = child;
+  }
+  node.value ??= ids;
+  if (words.length === 1) {
+    first = intern(words[0] as string);
+    WORD_FLAGS[first] = (WORD_FLAGS[first] as number) | CANON_SINGLE;
+  }
 }
 
 for (const level of SENIORITY_LEVELS) for (const phrase of LEVEL_WORDS[level]) addCanon(phrase, [LEVEL_TOKEN[level]]);
@@ -358,60 +871,110 @@ for (const phrase of NOW_WORDS) addCanon(phrase, ['~now']);
 for (const [concept, phrases] of Object.entries(PLACES)) for (const phrase of phrases) addCanon(phrase, concept.split(' '));
 for (const phrase of JOB_POST_PHRASES) addCanon(phrase, ['~jobpost']);
 for (const w of HASHTAG_WORDS) LEXICON_WORDS.add(fold(w));
+for (const place of Object.values(FLAG_PLACES)) intern(place);
 
-function concept(text: string, from: RawToken, to: RawToken): Token {
-  return { text, start: from.start, end: to.end, clause: from.clause, current: true, negated: false, mention: false, company: false };
+/** The concepts of "ex" glued to a one-word title ("exdirectora", "excmo"), or undefined. */
+function exGlued(raw: TokenList, k: number, source: string): readonly number[] | undefined {
+  const id = raw.id[k] as number;
+  if (id >= 0) {
+    let glued = WORD_GLUED[id] as number;
+    if (glued === -2) {
+      const text = WORD_TEXT[id] as string;
+      glued = text.length > 4 && text.startsWith('ex') ? wordId(text.slice(2)) : -1;
+      if (glued >= 0 && ((WORD_FLAGS[glued] as number) & CANON_SINGLE) === 0) glued = -1;
+      WORD_GLUED[id] = glued;
+    }
+    return glued >= 0 ? (CANON_ROOT[glued]?.value ?? []) : undefined;
+  }
+  let rest: number;
+  const folded = ((raw.bits[k] as number) & FOLDED) !== 0;
+  // An unknown word read letter by letter is only worth folding whole when it starts with "ex".
+  if (folded && (raw.id[k] as number) < 0 && !foldStartsWithEx(source, raw.start[k] as number, raw.end[k] as number)) return undefined;
+  const text = raw.text[k] ?? ((raw.id[k] as number) >= 0 ? WORD_TEXT[raw.id[k] as number] : folded ? raw.textOf(k, source) : undefined);
+  if (text !== undefined) {
+    if (text.length <= 4 || !text.startsWith('ex')) return undefined;
+    rest = wordId(text.slice(2));
+  } else {
+    // An unknown ASCII word: its text is its span in lower case.
+    const start = raw.start[k] as number;
+    const end = raw.end[k] as number;
+    if (end - start <= 4 || (source.charCodeAt(start) | 32) !== 101 || (source.charCodeAt(start + 1) | 32) !== 120) return undefined;
+    rest = asciiId(source, start + 2, end);
+  }
+  if (rest < 0 || ((WORD_FLAGS[rest] as number) & CANON_SINGLE) === 0) return undefined;
+  return CANON_ROOT[rest]?.value ?? [];
 }
 
-/** Rewrites scanned words into concepts (see the header), then marks not-current clauses and negations. */
-function canonicalise(raw: readonly RawToken[]): Token[] {
-  const words = raw.filter((t) => t.kind !== Kind.Word || !FILLERS.has(t.text));
-  const out: Token[] = [];
-  for (let i = 0; i < words.length; ) {
-    const first = words[i] as RawToken;
-    if (first.kind === Kind.Mention || first.kind === Kind.At || first.kind === Kind.Place) {
-      out.push({ text: first.text, start: first.start, end: first.end, clause: first.clause, current: true, negated: false, mention: first.kind === Kind.Mention, company: false });
+/**
+ * Rewrites scanned words (`raw`) into concepts (see the header), then marks not-current clauses
+ * and negations, into `out`. `words` is scratch space.
+ */
+function canonicalise(raw: TokenList, source: string, out: TokenList, words: Int32Array): void {
+  out.n = 0;
+  let m = 0;
+  let officers = 0;
+  for (let k = 0; k < raw.n; k++) {
+    const id = raw.id[k] as number;
+    if (((raw.bits[k] as number) & KIND) !== Kind.Word || id < 0 || ((WORD_FLAGS[id] as number) & FILLER) === 0) words[m++] = k;
+  }
+  for (let i = 0; i < m; ) {
+    const f = words[i] as number;
+    const kind = (raw.bits[f] as number) & KIND;
+    const id = raw.id[f] as number;
+    const clause = raw.clause[f] as number;
+    const start = raw.start[f] as number;
+    if (kind !== Kind.Word) {
+      out.push(id, raw.text[f], start, raw.end[f] as number, clause, kind === Kind.Mention ? MENTION : 0);
       i++;
       continue;
     }
     // Longest lexicon phrase starting here, within the clause.
-    let node = CANON.root.get(first.text);
+    let node = id >= 0 ? CANON_ROOT[id] : undefined;
     let bestEnd = -1;
-    let bestValue: readonly string[] | undefined;
+    let best: readonly number[] | undefined;
     for (let j = i; node; ) {
-      if (node.values) {
+      if (node.value) {
         bestEnd = j;
-        bestValue = node.values[0];
+        best = node.value;
       }
       j++;
-      const next = words[j];
-      if (!next || next.clause !== first.clause || next.kind !== Kind.Word || !node.next) break;
-      node = node.next.get(next.text);
+      if (j >= m || !node.next) break;
+      const next = words[j] as number;
+      if (raw.clause[next] !== clause || ((raw.bits[next] as number) & KIND) !== Kind.Word) break;
+      const nextId = raw.id[next] as number;
+      node = nextId >= 0 ? node.next.get(nextId) : undefined;
     }
-    if (bestValue) {
-      const last = words[bestEnd] as RawToken;
-      for (const c of bestValue) out.push(concept(c, first, last));
+    if (best) {
+      const end = raw.end[words[bestEnd] as number] as number;
+      for (const c of best) {
+        out.push(c, undefined, start, end, clause, 0);
+        if (c === OFFICER) officers++;
+      }
       i = bestEnd + 1;
       continue;
     }
     // Spanish and French glue "ex" to the title: "exdirectora", "excmo".
-    if (first.text.length > 4 && first.text.startsWith('ex') && CANON_SINGLE.has(first.text.slice(2))) {
-      const rest = CANON.root.get(first.text.slice(2))?.values?.[0] ?? [];
-      out.push(concept('~ex', first, first));
-      for (const c of rest) out.push(concept(c, first, first));
+    const glued = exGlued(raw, f, source);
+    if (glued) {
+      const end = raw.end[f] as number;
+      out.push(EX, undefined, start, end, clause, 0);
+      for (const c of glued) {
+        out.push(c, undefined, start, end, clause, 0);
+        if (c === OFFICER) officers++;
+      }
       i++;
       continue;
     }
-    out.push(concept(first.text, first, first));
+    out.push(id, raw.text[f], start, raw.end[f] as number, clause, 0);
+    if (id === OFFICER) officers++;
     i++;
   }
   // "Chief Growth Officer" is `~c_level growth`: "officer" after a c-level word says nothing more.
-  for (let i = out.length - 1; i > 0; i--) {
-    const t = out[i] as Token;
-    if (t.text !== 'officer') continue;
-    for (let k = i - 1; k >= 0 && k >= i - 4 && (out[k] as Token).clause === t.clause; k--) {
-      if ((out[k] as Token).text === '~c_level') {
-        out.splice(i, 1);
+  for (let i = officers > 0 ? out.n - 1 : 0; i > 0; i--) {
+    if (out.id[i] !== OFFICER) continue;
+    for (let k = i - 1; k >= 0 && k >= i - 4 && out.clause[k] === out.clause[i]; k--) {
+      if (out.id[k] === C_LEVEL) {
+        out.remove(i);
         break;
       }
     }
@@ -421,35 +984,29 @@ function canonicalise(raw: readonly RawToken[]): Token[] {
   let scoped = false;
   let negateUntil = -1;
   let employer = false;
-  for (let i = 0; i < out.length; i++) {
-    const t = out[i] as Token;
-    if (t.clause !== clause) {
-      clause = t.clause;
+  for (let i = 0; i < out.n; i++) {
+    if (out.clause[i] !== clause) {
+      clause = out.clause[i] as number;
       scoped = false;
       negateUntil = -1;
       employer = false;
     }
-    t.company = employer;
-    if (EMPLOYER_MARKERS.has(t.text)) employer = true;
-    if (MARKERS.has(t.text)) {
+    const id = out.id[i] as number;
+    const flags = id >= 0 ? (WORD_FLAGS[id] as number) : 0;
+    let bits = ((out.bits[i] as number) & MENTION) | (employer ? COMPANY : 0);
+    if ((flags & EMPLOYER) !== 0) employer = true;
+    if ((flags & MARKER) !== 0) {
       scoped = true;
-      t.current = false;
-      continue;
-    }
-    if (t.text === '~now') {
+    } else if ((flags & NOW) !== 0) {
       scoped = false;
-      t.current = false;
-      continue;
-    }
-    if (t.text === '~not') {
+    } else if ((flags & NOT) !== 0) {
       negateUntil = i + 2;
-      t.current = false;
-      continue;
+    } else {
+      if (!scoped) bits |= CURRENT;
+      if (i <= negateUntil) bits |= NEGATED;
     }
-    t.current = !scoped;
-    t.negated = i <= negateUntil;
+    out.bits[i] = bits;
   }
-  return out;
 }
 
 export type BioLanguage = 'en' | 'fr' | 'es';
@@ -460,7 +1017,6 @@ export interface Analysis {
   language?: BioLanguage;
 }
 
-const LANG_WORDS = new Map<string, number>();
 const EN = 1;
 const FR = 2;
 const ES = 4;
@@ -470,38 +1026,188 @@ for (const [mask, words] of [
   [ES, 'el los las del y para con mi mis soy una por que es al lo amante apasionado apasionada vida todo como pero sin mas muy desde hincha padre madre esposo esposa mundo cuenta siempre aqui este esta hijo hija orgulloso orgullosa directora jefe jefa gerente fundador fundadora cofundador cofundadora ingeniero ingeniera desarrollador desarrolladora becario becaria licenciado licenciada estudiante'],
   [FR | ES, 'de la en un'],
 ] as const) {
-  for (const w of words.split(' ')) LANG_WORDS.set(w, (LANG_WORDS.get(w) ?? 0) | mask);
+  for (const w of words.split(' ')) {
+    const id = intern(w);
+    WORD_LANG[id] = (WORD_LANG[id] as number) | mask;
+  }
 }
-const ES_CHARS_RE = /[ñ¿¡]/;
-const ES_ACCENTS_RE = /[áíóú]/;
-const FR_CHARS_RE = /[èêàùçœëîï]|\b[dljcnsq][’'][aeiouhéèê]/i;
+/** What the characters of a text say about its language (bits below); see `languageMarks`. */
+const ES_CHAR = 1;
+const ES_ACCENT = 2;
+const FR_CHAR = 4;
+const LANGUAGE_MARK = new Uint8Array(0x2020);
+for (const c of 'ñ¿¡') LANGUAGE_MARK[c.charCodeAt(0)] = ES_CHAR;
+for (const c of 'áíóú') LANGUAGE_MARK[c.charCodeAt(0)] = ES_ACCENT;
+for (const c of 'èêàùçœëîïÈÊÀÙÇŒËÎÏ') LANGUAGE_MARK[c.charCodeAt(0)] = FR_CHAR;
+/** Letters before an elided vowel ("d’entreprise", "l'équipe", "qu'il") and the vowels after. */
+const ELIDED = new Set([...'dljcnsqDLJCNSQ'].map((c) => c.charCodeAt(0)));
+const ELIDED_BEFORE = new Set([...'aeiouhAEIOUHéèêÉÈÊ'].map((c) => c.charCodeAt(0)));
 
-function detectLanguage(raw: string, words: readonly RawToken[]): BioLanguage | undefined {
+function isRegexWordChar(c: number): boolean {
+  return c === 95 || (c < 128 && ALNUM[c] === 1);
+}
+
+/**
+ * In one pass, what the regular expressions /[ñ¿¡]/ (ES_CHAR), /[áíóú]/ (ES_ACCENT) and
+ * /[èêàùçœëîï]|\b[dljcnsq][’'][aeiouhéèê]/i (FR_CHAR) would find in the text.
+ */
+function languageMarks(raw: string): number {
+  let marks = 0;
+  const n = raw.length;
+  for (let i = 0; i < n; i++) {
+    const c = raw.charCodeAt(i);
+    // Nothing below "¡" but the apostrophe counts.
+    if (c < 0xa1) {
+      if (c !== 39) continue;
+    } else if (c < 0x2020) {
+      marks |= LANGUAGE_MARK[c] as number;
+      if (c !== 0x2019) continue;
+    } else {
+      continue;
+    }
+    if (i > 0 && i + 1 < n && ELIDED.has(raw.charCodeAt(i - 1)) && ELIDED_BEFORE.has(raw.charCodeAt(i + 1)) && (i < 2 || !isRegexWordChar(raw.charCodeAt(i - 2)))) {
+      marks |= FR_CHAR;
+    }
+  }
+  return marks;
+}
+
+function detectLanguage(raw: string, words: TokenList): BioLanguage | undefined {
   let en = 0;
   let fr = 0;
   let es = 0;
-  for (const w of words) {
-    const mask = LANG_WORDS.get(w.text);
-    if (mask === undefined) continue;
+  for (let k = 0; k < words.n; k++) {
+    const id = words.id[k] as number;
+    if (id < 0) continue;
+    const mask = WORD_LANG[id] as number;
     if (mask & EN) en++;
     if (mask & FR) fr++;
     if (mask & ES) es++;
   }
-  if (ES_CHARS_RE.test(raw)) es += 2;
-  if (ES_ACCENTS_RE.test(raw)) es++;
-  if (FR_CHARS_RE.test(raw)) fr++;
-  const ranked = ([['en', en], ['fr', fr], ['es', es]] as const).slice().sort((a, b) => b[1] - a[1]);
-  const [best, second] = ranked as unknown as [[BioLanguage, number], [BioLanguage, number]];
-  if (best[1] >= 2 && best[1] >= second[1] + 2) return best[0];
-  return undefined;
+  const marks = languageMarks(raw);
+  if (marks & ES_CHAR) es += 2;
+  if (marks & ES_ACCENT) es++;
+  if (marks & FR_CHAR) fr++;
+  // The best (ties: en, fr, es), clearly ahead of the runner-up.
+  const best = en >= fr && en >= es ? 'en' : fr >= es ? 'fr' : 'es';
+  const top = best === 'en' ? en : best === 'fr' ? fr : es;
+  const second = best === 'en' ? Math.max(fr, es) : best === 'fr' ? Math.max(en, es) : Math.max(en, fr);
+  return top >= 2 && top >= second + 2 ? best : undefined;
 }
+
+/** Reads texts into token lists; one per text that must stay readable while another is read. */
+class Reader {
+  readonly raw = new TokenList();
+  readonly tokens = new TokenList();
+  private words = new Int32Array(64);
+
+  /** Reads `text` into `tokens`; returns its language when asked for. */
+  read(text: string, vocab: ReadonlySet<string> | undefined, language: boolean, oneClause = false): BioLanguage | undefined {
+    scan(text, vocab, this.raw);
+    const found = language ? detectLanguage(text, this.raw) : undefined;
+    if (oneClause) this.raw.clause.fill(0, 0, this.raw.n);
+    this.concepts(text);
+    return found;
+  }
+
+  /**
+   * Scans `text` into `raw`, and goes on to `tokens` only when a word of it can lead to a term
+   * of the persona (`starts`, see `Matcher`); returns whether it did. When it does not, no hit
+   * could be found, and most names and posts stop here.
+   */
+  readIfRelevant(text: string, vocab: ReadonlySet<string>, starts: TermStarts): boolean {
+    scan(text, vocab, this.raw);
+    if (!mayStartTerm(this.raw, text, starts)) return false;
+    this.concepts(text);
+    return true;
+  }
+
+  /** `readIfRelevant`, returning the text's language; `tokens` is left empty when no word is relevant. */
+  readBio(text: string, vocab: ReadonlySet<string>, starts: TermStarts): BioLanguage | undefined {
+    scan(text, vocab, this.raw);
+    const language = detectLanguage(text, this.raw);
+    if (mayStartTerm(this.raw, text, starts)) this.concepts(text);
+    else this.tokens.n = 0;
+    return language;
+  }
+
+  private concepts(text: string): void {
+    if (this.words.length < this.raw.n) this.words = new Int32Array(this.raw.id.length);
+    canonicalise(this.raw, text, this.tokens, this.words);
+  }
+
+  toTokens(text: string): Token[] {
+    const t = this.tokens;
+    const out: Token[] = [];
+    for (let k = 0; k < t.n; k++) {
+      const bits = t.bits[k] as number;
+      out.push({
+        text: t.textOf(k, text),
+        start: t.start[k] as number,
+        end: t.end[k] as number,
+        clause: t.clause[k] as number,
+        current: (bits & CURRENT) !== 0,
+        negated: (bits & NEGATED) !== 0,
+        mention: (bits & MENTION) !== 0,
+        company: (bits & COMPANY) !== 0,
+      });
+    }
+    return out;
+  }
+}
+
+/**
+ * Whether a word of `raw` can become a concept that starts a persona term: a known word marked in
+ * `starts` (followed by the right word, for IN_PHRASE), or one that may be "ex" glued to a title
+ * (a word nobody knew when the persona was compiled).
+ */
+function mayStartTerm(raw: TokenList, source: string, starts: TermStarts): boolean {
+  const words = starts.words;
+  for (let k = 0; k < raw.n; k++) {
+    const id = raw.id[k] as number;
+    if (id >= 0 && id < words.length) {
+      const how = words[id] as number;
+      if (how === ALONE || (how === IN_PHRASE && phraseGoesOn(raw, k, starts.seconds.get(id) as ReadonlySet<number>))) return true;
+      continue;
+    }
+    if (((raw.bits[k] as number) & KIND) !== Kind.Word) continue;
+    const text = raw.text[k] ?? (id >= 0 ? WORD_TEXT[id] : undefined);
+    if (text !== undefined) {
+      if (text.length > 4 && text.startsWith('ex')) return true;
+    } else if (((raw.bits[k] as number) & FOLDED) !== 0) {
+      if (foldStartsWithEx(source, raw.start[k] as number, raw.end[k] as number)) return true;
+    } else {
+      const start = raw.start[k] as number;
+      if ((source.charCodeAt(start) | 32) === 101 && (source.charCodeAt(start + 1) | 32) === 120) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether the next word of the clause after scanned word `k` (fillers skipped) is one of `seconds`. */
+function phraseGoesOn(raw: TokenList, k: number, seconds: ReadonlySet<number>): boolean {
+  const clause = raw.clause[k];
+  for (let j = k + 1; j < raw.n; j++) {
+    const id = raw.id[j] as number;
+    if (((raw.bits[j] as number) & KIND) !== Kind.Word || raw.clause[j] !== clause) return false;
+    if (id >= 0 && ((WORD_FLAGS[id] as number) & FILLER) !== 0) continue;
+    return id >= 0 && seconds.has(id);
+  }
+  return false;
+}
+
+/** A bio or a post. */
+const MAIN = new Reader();
+/** A name or a location, read while the bio's tokens are still in use. */
+const AUX = new Reader();
 
 /** Reads a text as the matcher does (see the header). `vocab` helps split lower-case hashtags. */
 export function analyse(text: string, vocab: ReadonlySet<string> = LEXICON_WORDS): Analysis {
   if (!text) return { tokens: [] };
-  const raw = scan(text, vocab, []);
-  const language = detectLanguage(text, raw);
-  const tokens = canonicalise(raw);
+  text = flat(text);
+  const reader = new Reader();
+  const language = reader.read(text, vocab, true);
+  const tokens = reader.toTokens(text);
   return language ? { tokens, language } : { tokens };
 }
 
@@ -510,7 +1216,12 @@ export function analyse(text: string, vocab: ReadonlySet<string> = LEXICON_WORDS
  * term has no word to match (`"de"`, `"—"`). The config loader refuses such terms.
  */
 export function termConcepts(term: string): string[] {
-  return canonicalise(scan(term, undefined, []).map((t) => ({ ...t, clause: 0 }))).map((t) => t.text);
+  term = flat(term);
+  const reader = new Reader();
+  reader.read(term, undefined, false, true);
+  const concepts: string[] = [];
+  for (let k = 0; k < reader.tokens.n; k++) concepts.push(reader.tokens.textOf(k, term));
+  return concepts;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -546,11 +1257,59 @@ interface Entry {
   concepts: readonly string[];
 }
 
+/** A persona's terms by their words, as built from its config. */
+interface TrieNode<T> {
+  next?: Map<string, TrieNode<T>>;
+  values?: T[];
+}
+
+class Trie<T> {
+  readonly root = new Map<string, TrieNode<T>>();
+
+  add(tokens: readonly string[], value: T): void {
+    let map = this.root;
+    let node: TrieNode<T> | undefined;
+    for (const t of tokens) {
+      node = map.get(t);
+      if (!node) {
+        node = {};
+        map.set(t, node);
+      }
+      map = node.next ??= new Map();
+    }
+    if (node) (node.values ??= []).push(value);
+  }
+}
+
+/** What matching needs of an entry, worked out once: its term as plain words, for "said as". */
+interface CompiledEntry extends Entry {
+  /** `fold(term)`. */
+  foldedTerm: string;
+  /** `plainWords(term)`. */
+  plainTerm: string;
+  /** `concepts` joined, and as plain words (the "mentions …" reason of a function). */
+  conceptText: string;
+  plainConcepts: string;
+}
+
+/** The same trie by word ids (see "Word ids"). */
+interface IdNode {
+  next: Map<number, IdNode> | undefined;
+  values: CompiledEntry[] | undefined;
+}
+
+interface IdTrie {
+  /** Word id → node; ids added after compiling are absent, and can match nothing here. */
+  readonly root: ReadonlyArray<IdNode | undefined>;
+}
+
 export interface Matcher {
   readonly id: string | undefined;
-  readonly profileTrie: Trie<Entry>;
-  readonly intentTrie: Trie<Entry>;
+  readonly profileTrie: IdTrie;
+  readonly intentTrie: IdTrie;
   readonly seniority: ReadonlySet<Seniority>;
+  /** By level rank: whether the persona targets it. */
+  readonly seniorityRanks: readonly boolean[];
   readonly languages: ReadonlySet<string>;
   readonly minFollowers: number;
   readonly maxFollowers: number | undefined;
@@ -559,21 +1318,35 @@ export interface Matcher {
   readonly maxPoints: number;
   readonly has: { seniority: boolean; industries: boolean; interests: boolean; education: boolean; locations: boolean; languages: boolean };
   readonly vocab: ReadonlySet<string>;
-  /** Other forms of the persona's own words ("administradora" for "administrador"). */
-  readonly aliases: ReadonlyMap<string, string>;
+  /** Word id → id of the persona's own word it is another form of ("administradora" → "administrador"), or -1. */
+  readonly aliases: Int32Array;
+  /** The words that can lead to an intent term (see `wordsLeadingTo`): a post without any has no intent. */
+  readonly intentStarts: TermStarts;
+  /** The same for exclude terms: a name is read for those only. */
+  readonly excludeStarts: TermStarts;
+  /** The same for any term of the profile, or a level: a bio without any says nothing but its language. */
+  readonly bioStarts: TermStarts;
+  /** Locations already read: whether each names a persona place, and the reason's text. */
+  readonly places: Map<string, PlaceRead>;
+  /** The reasons a bio's language gives. */
+  readonly languageReasons: Readonly<Record<BioLanguage, Reason>>;
+  /** What follows the follower count in the audience reasons: ", persona wants at least 150". */
+  readonly audienceTexts: { below: string; above: string };
 }
 
 function isLevel(token: string): boolean {
-  return LEVEL_OF.has(token);
+  const id = WORD_ID.get(token);
+  return id !== undefined && (WORD_LEVEL[id] as number) >= 0;
 }
 
 function highestLevel(tokens: readonly string[]): Seniority | undefined {
-  let best: Seniority | undefined;
+  let best = -1;
   for (const t of tokens) {
-    const level = LEVEL_OF.get(t);
-    if (level && (best === undefined || SENIORITY_RANK[level] > SENIORITY_RANK[best])) best = level;
+    const id = WORD_ID.get(t);
+    const rank = id === undefined ? -1 : (WORD_LEVEL[id] as number);
+    if (rank > best) best = rank;
   }
-  return best;
+  return best >= 0 ? SENIORITY_LEVELS[best] : undefined;
 }
 
 /**
@@ -604,11 +1377,38 @@ function wordForms(...tries: Trie<Entry>[]): Map<string, string> {
     for (const [from, to] of FORM_RULES) if (word.endsWith(from) && word.length - from.length >= 3) forms.push(word.slice(0, -from.length) + to);
     if (word.length >= 5) forms.push(word + 's', word.endsWith('s') || word.endsWith('x') ? word + 'es' : word + 'es');
     for (const form of forms) {
-      if (form === word || own.has(form) || LEXICON_WORDS.has(form) || CANON.root.has(form)) continue;
+      if (form === word || own.has(form) || LEXICON_WORDS.has(form) || startsCanon(form)) continue;
       for (const f of [form, ...(form.endsWith('s') ? [] : [form + 's'])]) if (!aliases.has(f) && !own.has(f)) aliases.set(f, word);
     }
   }
   return aliases;
+}
+
+/** Whether a lexicon phrase starts with this word. */
+function startsCanon(word: string): boolean {
+  const id = WORD_ID.get(word);
+  return id !== undefined && CANON_ROOT[id] !== undefined;
+}
+
+/** The persona's trie by word ids; interns its words. */
+function byIds(trie: Trie<Entry>): IdTrie {
+  const convert = (node: TrieNode<Entry>): IdNode => {
+    let next: Map<number, IdNode> | undefined;
+    if (node.next) {
+      next = new Map();
+      for (const [word, child] of node.next) next.set(intern(word), convert(child));
+    }
+    const values = node.values?.map((entry): CompiledEntry => {
+      const conceptText = entry.concepts.join(' ');
+      return { ...entry, foldedTerm: fold(entry.term), plainTerm: plainWords(entry.term), conceptText, plainConcepts: plainWords(conceptText) };
+    });
+    return { next, values };
+  };
+  const nodes: Array<[number, IdNode]> = [];
+  for (const [word, node] of trie.root) nodes.push([intern(word), convert(node)]);
+  const root = new Array<IdNode | undefined>(WORD_TEXT.length).fill(undefined);
+  for (const [id, node] of nodes) root[id] = node;
+  return { root };
 }
 
 /** Points on the fit scale; `fit` is their sum over `maxPoints`. */
@@ -651,8 +1451,10 @@ export function compileMatcher(persona: MatcherPersona): Matcher {
     for (const w of phraseWords(term)) vocab.add(w);
     return termConcepts(term);
   };
+  // Flat copies (see `flat`): entries keep them, and reasons quote them.
+  const terms = (list: readonly string[] | undefined) => (list ?? []).map(flat);
 
-  for (const title of who.titles) {
+  for (const title of terms(who.titles)) {
     const concepts = words(title);
     const level = highestLevel(concepts);
     add(profileTrie, 'title', title, concepts, level);
@@ -668,19 +1470,19 @@ export function compileMatcher(persona: MatcherPersona): Matcher {
       add(profileTrie, 'title', title, [...levels, ...fn], level);
     }
     const key = fn.join(' ');
-    if (fn.length > 0 && !fn.every((t) => GENERAL_FUNCTIONS.has(t)) && !functions.has(key)) {
+    if (fn.length > 0 && !fn.every(isGeneralFunction) && !functions.has(key)) {
       functions.add(key);
       add(profileTrie, 'function', title, fn);
     }
   }
-  for (const term of who.exclude ?? []) add(profileTrie, 'exclude', term, words(term));
-  for (const term of who.industries ?? []) add(profileTrie, 'industry', term, words(term));
-  for (const term of who.interests ?? []) add(profileTrie, 'interest', term, words(term));
-  for (const term of who.education ?? []) add(profileTrie, 'education', term, words(term));
-  for (const term of who.locations ?? []) add(profileTrie, 'location', term, words(term));
-  for (const term of persona.intent?.questions ?? []) add(intentTrie, 'question', term, words(term));
-  for (const term of persona.intent?.needs ?? []) add(intentTrie, 'need', term, words(term));
-  for (const term of persona.intent?.pains ?? []) add(intentTrie, 'pain', term, words(term));
+  for (const term of terms(who.exclude)) add(profileTrie, 'exclude', term, words(term));
+  for (const term of terms(who.industries)) add(profileTrie, 'industry', term, words(term));
+  for (const term of terms(who.interests)) add(profileTrie, 'interest', term, words(term));
+  for (const term of terms(who.education)) add(profileTrie, 'education', term, words(term));
+  for (const term of terms(who.locations)) add(profileTrie, 'location', term, words(term));
+  for (const term of terms(persona.intent?.questions)) add(intentTrie, 'question', term, words(term));
+  for (const term of terms(persona.intent?.needs)) add(intentTrie, 'need', term, words(term));
+  for (const term of terms(persona.intent?.pains)) add(intentTrie, 'pain', term, words(term));
   intentTrie.add(['~jobpost'], { category: 'jobpost', term: 'job post', concepts: ['~jobpost'] });
 
   const has = {
@@ -699,47 +1501,183 @@ export function compileMatcher(persona: MatcherPersona): Matcher {
     (has.education ? POINTS.education : 0) +
     (has.locations ? POINTS.location : 0) +
     (has.languages ? POINTS.language : 0);
+  const forms = wordForms(profileTrie, intentTrie);
+  const compiledProfile = byIds(profileTrie);
+  const compiledIntent = byIds(intentTrie);
+  for (const [form, word] of forms) {
+    intern(form);
+    intern(word);
+  }
+  const aliases = new Int32Array(WORD_TEXT.length).fill(-1);
+  for (const [form, word] of forms) aliases[intern(form)] = intern(word);
+  HASHTAGS.set(vocab, new Map());
+  const intentStarts = wordsLeadingTo(startsTerm(compiledIntent, aliases, () => true));
+  const excludeStarts = wordsLeadingTo(startsTerm(compiledProfile, aliases, (entry) => entry.category === 'exclude'));
+  const profileTerm = startsTerm(compiledProfile, aliases, () => true);
+  const bioStarts = wordsLeadingTo((concept) => profileTerm(concept) || (WORD_LEVEL[concept] as number) >= 0);
+  const seniority = new Set(who.seniority ?? []);
+  const languages = new Set((who.languages ?? []).map((l) => l.toLowerCase()));
   return {
     id: persona.id,
-    profileTrie,
-    intentTrie,
-    seniority: new Set(who.seniority ?? []),
-    languages: new Set((who.languages ?? []).map((l) => l.toLowerCase())),
+    profileTrie: compiledProfile,
+    intentTrie: compiledIntent,
+    seniority,
+    seniorityRanks: SENIORITY_LEVELS.map((level) => seniority.has(level)),
+    languages,
+    languageReasons: languageReasons(languages),
+    audienceTexts: {
+      below: ` followers, persona wants at least ${formatNumber(who.audience?.min_followers ?? 0)}`,
+      above: ` followers, persona wants at most ${formatNumber(who.audience?.max_followers ?? 0)}`,
+    },
     minFollowers: who.audience?.min_followers ?? 0,
     maxFollowers: who.audience?.max_followers ?? undefined,
     minAccountAgeDays: who.min_account_age_days ?? 0,
     maxPoints,
     has,
     vocab,
-    aliases: wordForms(profileTrie, intentTrie),
+    aliases,
+    intentStarts,
+    excludeStarts,
+    bioStarts,
+    places: new Map(),
   };
+}
+
+/** Whether a concept starts a term of `trie` with an entry `wanted`, read as the persona's own word when it is another form of one. */
+function startsTerm(trie: IdTrie, aliases: Int32Array, wanted: (entry: CompiledEntry) => boolean): (concept: number) => boolean {
+  const hasWanted = (node: IdNode): boolean => {
+    if (node.values?.some(wanted)) return true;
+    if (node.next) for (const child of node.next.values()) if (hasWanted(child)) return true;
+    return false;
+  };
+  return (concept) => {
+    const own = ownWord(aliases, concept);
+    const node = own < trie.root.length ? trie.root[own] : undefined;
+    return node !== undefined && hasWanted(node);
+  };
+}
+
+/**
+ * Which known words can lead to a concept for which `leads` is true, so that a text without any
+ * needs no more reading (see `mayStartTerm`): by word id, ALONE when the word itself can (as
+ * itself, a one-word lexicon phrase, or a title "ex" is glued to: "exdirectora"), IN_PHRASE when
+ * only a longer lexicon phrase it starts can, and then only when the next word is one of `seconds`.
+ */
+interface TermStarts {
+  words: Uint8Array;
+  seconds: Map<number, Set<number>>;
+}
+
+const ALONE = 1;
+const IN_PHRASE = 2;
+
+function wordsLeadingTo(leads: (concept: number) => boolean): TermStarts {
+  const phrasesLead = (node: CanonNode | undefined): boolean => {
+    if (!node) return false;
+    if (node.value?.some(leads)) return true;
+    if (node.next) for (const child of node.next.values()) if (phrasesLead(child)) return true;
+    return false;
+  };
+  const words = new Uint8Array(WORD_TEXT.length);
+  const seconds = new Map<number, Set<number>>();
+  for (let id = 0; id < words.length; id++) {
+    const text = WORD_TEXT[id] as string;
+    const glued = text.length > 4 && text.startsWith('ex') ? wordId(text.slice(2)) : UNKNOWN;
+    const gluable = glued >= 0 && ((WORD_FLAGS[glued] as number) & CANON_SINGLE) !== 0;
+    const node = CANON_ROOT[id];
+    if (leads(id) || node?.value?.some(leads) || (gluable && (leads(EX) || phrasesLead(CANON_ROOT[glued])))) {
+      words[id] = ALONE;
+    } else if (node?.next) {
+      const next = new Set<number>();
+      for (const [second, child] of node.next) if (phrasesLead(child)) next.add(second);
+      if (next.size > 0) {
+        words[id] = IN_PHRASE;
+        seconds.set(id, next);
+      }
+    }
+  }
+  return { words, seconds };
+}
+
+function languageReasons(languages: ReadonlySet<string>): Record<BioLanguage, Reason> {
+  const wanted = [...languages].join(', ');
+  const reason = (language: BioLanguage): Reason =>
+    languages.has(language)
+      ? { points: POINTS.language, text: `bio in ${LANGUAGE_NAMES[language]}` }
+      : { points: POINTS.languageOther, text: `bio in ${LANGUAGE_NAMES[language]}, persona wants ${wanted}` };
+  return { en: reason('en'), fr: reason('fr'), es: reason('es') };
+}
+
+function isGeneralFunction(token: string): boolean {
+  const id = WORD_ID.get(token);
+  return id !== undefined && ((WORD_FLAGS[id] as number) & GENERAL) !== 0;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Matching
 
-interface Hit {
-  entry: Entry;
-  /** Token range [from, to]. */
-  from: number;
-  to: number;
-  current: boolean;
-  negated: boolean;
+/** Persona terms found in a text, token range [from, to], as parallel arrays reused from call to call. */
+class HitList {
+  n = 0;
+  entry: CompiledEntry[] = [];
+  from = new Int32Array(16);
+  to = new Int32Array(16);
+  /** CURRENT when every token of the range is current; NEGATED when its first one is. */
+  bits = new Uint8Array(16);
+
+  push(entry: CompiledEntry, from: number, to: number, bits: number): void {
+    const k = this.n;
+    if (k === this.from.length) {
+      const size = k * 2;
+      const from2 = new Int32Array(size);
+      from2.set(this.from);
+      this.from = from2;
+      const to2 = new Int32Array(size);
+      to2.set(this.to);
+      this.to = to2;
+      const bits2 = new Uint8Array(size);
+      bits2.set(this.bits);
+      this.bits = bits2;
+    }
+    this.entry[k] = entry;
+    this.from[k] = from;
+    this.to[k] = to;
+    this.bits[k] = bits;
+    this.n = k + 1;
+  }
 }
 
-function findHits(trie: Trie<Entry>, aliases: ReadonlyMap<string, string>, tokens: readonly Token[], out: Hit[] = []): Hit[] {
-  for (let i = 0; i < tokens.length; i++) {
-    const first = tokens[i] as Token;
-    let node = trie.root.get(aliases.get(first.text) ?? first.text);
-    let current = first.current;
-    let j = i;
-    while (node) {
-      if (node.values) for (const entry of node.values) out.push({ entry, from: i, to: j, current, negated: first.negated });
+/** The bio's or the post's terms. */
+const HITS = new HitList();
+/** The name's or the location's. */
+const AUX_HITS = new HitList();
+
+/** The persona's own word that `id` is another form of, else `id`. */
+function ownWord(aliases: Int32Array, id: number): number {
+  if (id < 0 || id >= aliases.length) return id;
+  const own = aliases[id] as number;
+  return own >= 0 ? own : id;
+}
+
+function findHits(trie: IdTrie, aliases: Int32Array, t: TokenList, out: HitList): HitList {
+  out.n = 0;
+  const root = trie.root;
+  for (let i = 0; i < t.n; i++) {
+    const first = ownWord(aliases, t.id[i] as number);
+    let node = first >= 0 && first < root.length ? root[first] : undefined;
+    if (!node) continue;
+    const bits = t.bits[i] as number;
+    let current = (bits & CURRENT) !== 0;
+    const negated = bits & NEGATED;
+    const clause = t.clause[i] as number;
+    for (let j = i; ; ) {
+      if (node.values) for (const entry of node.values) out.push(entry, i, j, (current ? CURRENT : 0) | negated);
       j++;
-      const next = tokens[j];
-      if (!next || next.clause !== first.clause || !node.next) break;
-      current &&= next.current;
-      node = node.next.get(aliases.get(next.text) ?? next.text);
+      if (j >= t.n || t.clause[j] !== clause || !node.next) break;
+      current &&= ((t.bits[j] as number) & CURRENT) !== 0;
+      const next: IdNode | undefined = node.next.get(ownWord(aliases, t.id[j] as number));
+      if (!next) break;
+      node = next;
     }
   }
   return out;
@@ -764,47 +1702,64 @@ export interface ProfileMatch {
 }
 
 const LANGUAGE_NAMES: Readonly<Record<string, string>> = { en: 'English', fr: 'French', es: 'Spanish' };
+/** Levels as reasons write them: `c-level`. */
+const LEVEL_NAMES = SENIORITY_LEVELS.map((level) => level.replace('_', '-'));
+const SENIORITY_TEXT = LEVEL_NAMES.map((level) => `seniority: ${level}`);
+const SENIORITY_REJECTED_TEXT = LEVEL_NAMES.map((level) => `seniority ${level} is not one the persona targets`);
+const FOUNDER = SENIORITY_RANK.founder;
 const MAX_QUOTE = 60;
+const SPACES_RE = /\s+/g;
+
+/** Whether `c` is white space to a regular expression's `\s` (beyond ASCII). */
+function isUnicodeSpace(c: number): boolean {
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** `text` with runs of white space as one space, trimmed; the text itself when it already is. */
+function squeeze(text: string): string {
+  let space = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (space) return text.replace(SPACES_RE, ' ').trim();
+      space = true;
+    } else if (c < 32 || (c >= 128 && isUnicodeSpace(c))) {
+      return text.replace(SPACES_RE, ' ').trim();
+    } else {
+      space = false;
+    }
+  }
+  return space && text.length > 0 ? text.replace(SPACES_RE, ' ').trim() : text;
+}
 
 function quote(text: string): string {
-  const clean = text.replace(/\s+/g, ' ').trim();
+  const clean = squeeze(text);
   return `'${clean.length > MAX_QUOTE ? clean.slice(0, MAX_QUOTE - 1) + '…' : clean}'`;
 }
 
-function spanText(text: string, tokens: readonly Token[], from: number, to: number): string {
-  return text.slice((tokens[from] as Token).start, (tokens[to] as Token).end);
+function spanText(text: string, t: TokenList, from: number, to: number): string {
+  return text.slice(t.start[from], t.end[to]);
 }
 
-/** "said as" suffix when the bio's words differ from the persona's term. */
-function asWritten(term: string, written: string): string {
-  return fold(term).replace(/[^\p{L}\p{N}]+/gu, ' ').trim() === fold(written).replace(/[^\p{L}\p{N}]+/gu, ' ').trim() ? quote(written) : `${quote(written)} (persona: '${term}')`;
-}
-
-function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-function parseCreatedAt(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
+/** "said as" suffix when the bio's words differ from the persona's term (`plain` is the term's plain words). */
+function asWritten(term: string, plain: string, written: string): string {
+  return samePlainWords(plain, written) ? quote(written) : `${quote(written)} (persona: '${term}')`;
 }
 
 /** The employer named right after the role in its clause: "@acme", "at Acme", "chez Qonto", "en Acme". */
-function companyAfter(text: string, tokens: readonly Token[], to: number): string | undefined {
-  const clause = (tokens[to] as Token).clause;
+function companyAfter(text: string, t: TokenList, to: number): string | undefined {
+  const clause = t.clause[to];
   let k = to + 1;
-  const next = tokens[k];
-  if (!next || next.clause !== clause) return undefined;
-  if (next.mention) return text.slice(next.start, next.end);
-  if (!COMPANY.has(next.text)) return undefined;
+  if (k >= t.n || t.clause[k] !== clause) return undefined;
+  if (((t.bits[k] as number) & MENTION) !== 0) return text.slice(t.start[k], t.end[k]);
+  const id = t.id[k] as number;
+  if (id < 0 || ((WORD_FLAGS[id] as number) & COMPANY_WORD) === 0) return undefined;
   k++;
-  const first = tokens[k];
-  if (!first || first.clause !== clause) return undefined;
-  if (first.mention) return text.slice(first.start, first.end);
-  let last = first;
-  for (let m = k + 1; m < tokens.length && (tokens[m] as Token).clause === clause && m - k < 4; m++) last = tokens[m] as Token;
-  const name = text.slice(first.start, last.end).trim();
+  if (k >= t.n || t.clause[k] !== clause) return undefined;
+  if (((t.bits[k] as number) & MENTION) !== 0) return text.slice(t.start[k], t.end[k]);
+  let last = k;
+  for (let m = k + 1; m < t.n && t.clause[m] === clause && m - k < 4; m++) last = m;
+  const name = text.slice(t.start[k], t.end[last]).trim();
   return name.length > 0 && name.length <= 40 ? name : undefined;
 }
 
@@ -813,200 +1768,275 @@ export interface MatchOptions {
   now?: number | Date;
 }
 
+/** Per clause of the bio: the highest current level (rank, or -1) and the tokens it spans. */
+let clauseLevel = new Int32Array(32);
+let clauseFrom = new Int32Array(32);
+let clauseTo = new Int32Array(32);
+
 /** How well a profile fits the persona, with reasons. Exclusions win over everything. */
 export function matchProfile(matcher: Matcher, profile: ProfileInput, options: MatchOptions = {}): ProfileMatch {
   const bio = profile.description ?? '';
-  const analysis = analyse(bio, matcher.vocab);
-  const tokens = analysis.tokens;
-  const hits = findHits(matcher.profileTrie, matcher.aliases, tokens);
+  // Without a word that can lead to a term or a level, a bio gives nothing but its language.
+  const language = MAIN.readBio(bio, matcher.vocab, matcher.bioStarts);
+  const t = MAIN.tokens;
+  const hits = findHits(matcher.profileTrie, matcher.aliases, t, HITS);
 
   // Exclusions: in the current bio (not "ex-recruiter", not "no recruiters") or in the name.
-  for (const hit of hits) {
-    if (hit.entry.category === 'exclude' && hit.current && !hit.negated) {
-      return excludedMatch(hit.entry.term, spanText(bio, tokens, hit.from, hit.to), analysis.language);
+  for (let h = 0; h < hits.n; h++) {
+    const entry = hits.entry[h] as CompiledEntry;
+    if (entry.category === 'exclude' && hits.bits[h] === CURRENT) {
+      return excludedMatch(entry, spanText(bio, t, hits.from[h] as number, hits.to[h] as number), language);
     }
   }
-  if (profile.name) {
-    const nameTokens = analyse(profile.name, matcher.vocab).tokens;
-    for (const hit of findHits(matcher.profileTrie, matcher.aliases, nameTokens)) {
-      if (hit.entry.category === 'exclude' && hit.current && !hit.negated) {
-        return excludedMatch(hit.entry.term, spanText(profile.name, nameTokens, hit.from, hit.to), analysis.language, 'name');
+  if (profile.name && AUX.readIfRelevant(profile.name, matcher.vocab, matcher.excludeStarts)) {
+    const names = findHits(matcher.profileTrie, matcher.aliases, AUX.tokens, AUX_HITS);
+    for (let h = 0; h < names.n; h++) {
+      const entry = names.entry[h] as CompiledEntry;
+      if (entry.category === 'exclude' && names.bits[h] === CURRENT) {
+        return excludedMatch(entry, spanText(profile.name, AUX.tokens, names.from[h] as number, names.to[h] as number), language, 'name');
       }
     }
   }
 
+  // The reasons' points add up to the fit's points (past roles count 0).
   const raw: Reason[] = [];
-  let points = 0;
-  const give = (p: number, text: string) => {
-    points += p;
-    raw.push({ points: p, text });
-  };
 
   // Levels per clause, current role only.
-  const clauseLevel = new Map<number, { level: Seniority; from: number; to: number }>();
-  let anyLevel: { level: Seniority; index: number } | undefined;
-  const pastRoles: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] as Token;
-    const level = LEVEL_OF.get(t.text);
-    if (!level) continue;
-    if (!t.current) {
-      pastRoles.push(spanText(bio, tokens, i, i));
+  const clauses = t.n > 0 ? (t.clause[t.n - 1] as number) + 1 : 0;
+  if (clauseLevel.length < clauses) {
+    clauseLevel = new Int32Array(clauses * 2);
+    clauseFrom = new Int32Array(clauses * 2);
+    clauseTo = new Int32Array(clauses * 2);
+  }
+  for (let c = 0; c < clauses; c++) clauseLevel[c] = -1;
+  let anyLevel = -1;
+  let firstPastLevel = -1;
+  for (let i = 0; i < t.n; i++) {
+    const id = t.id[i] as number;
+    const level = id >= 0 ? (WORD_LEVEL[id] as number) : -1;
+    if (level < 0) continue;
+    if (((t.bits[i] as number) & CURRENT) === 0) {
+      if (firstPastLevel < 0) firstPastLevel = i;
       continue;
     }
-    const seen = clauseLevel.get(t.clause);
-    if (!seen || SENIORITY_RANK[level] > SENIORITY_RANK[seen.level]) clauseLevel.set(t.clause, { level, from: seen?.from ?? i, to: i });
-    else seen.to = i;
-    if (!anyLevel || SENIORITY_RANK[level] > SENIORITY_RANK[anyLevel.level]) anyLevel = { level, index: i };
+    const c = t.clause[i] as number;
+    const seen = clauseLevel[c] as number;
+    if (seen < 0) clauseFrom[c] = i;
+    if (level > seen) clauseLevel[c] = level;
+    clauseTo[c] = i;
+    if (level > anyLevel) anyLevel = level;
   }
 
   // The role: an exact title, else a persona function with a level in the same clause, else a
   // general role (founder, CEO) at a level the persona accepts, else a function alone.
-  let titleHit: Hit | undefined;
-  let roleHit: Hit | undefined;
-  let functionOnly: Hit | undefined;
-  let pastTitle: Hit | undefined;
-  for (const hit of hits) {
-    const cat = hit.entry.category;
-    if ((tokens[hit.from] as Token).company) continue;
-    if (cat === 'title') {
-      if (!hit.current) pastTitle ??= hit;
-      else if (!titleHit || hit.to - hit.from > titleHit.to - titleHit.from) titleHit = hit;
-    } else if (cat === 'function' && hit.current) {
-      const level = clauseLevel.get((tokens[hit.from] as Token).clause);
-      if (level && (!matcher.has.seniority || matcher.seniority.has(level.level))) roleHit ??= hit;
-      else functionOnly ??= hit;
+  let titleHit = -1;
+  let roleHit = -1;
+  let functionOnly = -1;
+  let pastTitle = -1;
+  for (let h = 0; h < hits.n; h++) {
+    const from = hits.from[h] as number;
+    if (((t.bits[from] as number) & COMPANY) !== 0) continue;
+    const category = (hits.entry[h] as CompiledEntry).category;
+    const current = ((hits.bits[h] as number) & CURRENT) !== 0;
+    if (category === 'title') {
+      if (!current) {
+        if (pastTitle < 0) pastTitle = h;
+      } else if (titleHit < 0 || (hits.to[h] as number) - from > (hits.to[titleHit] as number) - (hits.from[titleHit] as number)) {
+        titleHit = h;
+      }
+    } else if (category === 'function' && current) {
+      const level = clauseLevel[t.clause[from] as number] as number;
+      if (level >= 0 && (!matcher.has.seniority || matcher.seniorityRanks[level])) {
+        if (roleHit < 0) roleHit = h;
+      } else if (functionOnly < 0) {
+        functionOnly = h;
+      }
     }
   }
 
-  let seniority: Seniority | undefined;
+  let seniority = -1;
   let roleText: string | undefined;
   let company: string | undefined;
   let titleMatched: string | undefined;
   let roleFound = false;
-  if (titleHit) {
-    const clause = (tokens[titleHit.from] as Token).clause;
-    const level = clauseLevel.get(clause);
-    const from = Math.min(titleHit.from, level?.from ?? titleHit.from);
-    const to = Math.max(titleHit.to, level?.to ?? titleHit.to);
-    roleText = spanText(bio, tokens, from, to);
-    titleMatched = titleHit.entry.term;
-    seniority = level?.level ?? titleHit.entry.level;
-    company = companyAfter(bio, tokens, to);
+  if (titleHit >= 0) {
+    const entry = hits.entry[titleHit] as CompiledEntry;
+    const hitFrom = hits.from[titleHit] as number;
+    const hitTo = hits.to[titleHit] as number;
+    const clause = t.clause[hitFrom] as number;
+    const level = clauseLevel[clause] as number;
+    const from = level >= 0 ? Math.min(hitFrom, clauseFrom[clause] as number) : hitFrom;
+    const to = level >= 0 ? Math.max(hitTo, clauseTo[clause] as number) : hitTo;
+    roleText = spanText(bio, t, from, to);
+    titleMatched = entry.term;
+    seniority = level >= 0 ? level : entry.level !== undefined ? SENIORITY_RANK[entry.level] : -1;
+    company = companyAfter(bio, t, to);
     roleFound = true;
-    give(POINTS.title, `title ${asWritten(titleHit.entry.term, spanText(bio, tokens, titleHit.from, titleHit.to))} matches`);
-  } else if (roleHit) {
-    const level = clauseLevel.get((tokens[roleHit.from] as Token).clause) as { level: Seniority; from: number; to: number };
-    const from = Math.min(roleHit.from, level.from);
-    const to = Math.max(roleHit.to, level.to);
-    roleText = spanText(bio, tokens, from, to);
-    seniority = level.level;
-    company = companyAfter(bio, tokens, to);
+    raw.push({ points: POINTS.title, text: `title ${asWritten(entry.term, entry.plainTerm, spanText(bio, t, hitFrom, hitTo))} matches` });
+  } else if (roleHit >= 0) {
+    const entry = hits.entry[roleHit] as CompiledEntry;
+    const hitFrom = hits.from[roleHit] as number;
+    const clause = t.clause[hitFrom] as number;
+    const level = clauseLevel[clause] as number;
+    const from = Math.min(hitFrom, clauseFrom[clause] as number);
+    const to = Math.max(hits.to[roleHit] as number, clauseTo[clause] as number);
+    roleText = spanText(bio, t, from, to);
+    seniority = level;
+    company = companyAfter(bio, t, to);
     roleFound = true;
-    give(POINTS.role, `role ${quote(roleText)} fits '${roleHit.entry.concepts.join(' ')}' at ${level.level.replace('_', '-')} level`);
+    raw.push({ points: POINTS.role, text: `role ${quote(roleText)} fits '${entry.conceptText}' at ${LEVEL_NAMES[level]} level` });
   } else {
-    // A founder or CEO fits when the persona accepts that level.
-    for (const [clause, level] of clauseLevel) {
-      if (!matcher.seniority.has(level.level)) continue;
-      const general = level.level === 'founder' || tokens.some((t) => t.clause === clause && t.current && GENERAL_FUNCTIONS.has(t.text));
-      if (!general) continue;
-      roleText = spanText(bio, tokens, level.from, level.to);
-      seniority = level.level;
-      company = companyAfter(bio, tokens, level.to);
+    // A founder or CEO fits when the persona accepts that level (clauses in order).
+    for (let clause = 0; clause < clauses; clause++) {
+      const level = clauseLevel[clause] as number;
+      if (level < 0 || !matcher.seniorityRanks[level]) continue;
+      if (level !== FOUNDER && !hasGeneralFunction(t, clause)) continue;
+      roleText = spanText(bio, t, clauseFrom[clause] as number, clauseTo[clause] as number);
+      seniority = level;
+      company = companyAfter(bio, t, clauseTo[clause] as number);
       roleFound = true;
-      give(POINTS.generalRole, `role ${quote(roleText)}: ${level.level.replace('_', '-')}, a level the persona targets`);
+      raw.push({ points: POINTS.generalRole, text: `role ${quote(roleText)}: ${LEVEL_NAMES[level]}, a level the persona targets` });
       break;
     }
-    if (!roleFound && functionOnly) {
-      give(POINTS.functionOnly, `mentions ${asWritten(functionOnly.entry.concepts.join(' '), spanText(bio, tokens, functionOnly.from, functionOnly.to))}`);
+    if (!roleFound && functionOnly >= 0) {
+      const entry = hits.entry[functionOnly] as CompiledEntry;
+      const written = spanText(bio, t, hits.from[functionOnly] as number, hits.to[functionOnly] as number);
+      raw.push({ points: POINTS.functionOnly, text: `mentions ${asWritten(entry.conceptText, entry.plainConcepts, written)}` });
     }
   }
-  if (!seniority && anyLevel) seniority = anyLevel.level;
-  if (!roleFound && pastTitle) {
-    raw.push({ points: 0, text: `${quote(spanText(bio, tokens, pastTitle.from, pastTitle.to))} is a past role, not counted` });
-  } else if (!roleFound && pastRoles.length > 0 && !seniority) {
-    raw.push({ points: 0, text: `${quote(pastRoles[0] as string)} is a past role, not counted` });
+  if (seniority < 0 && anyLevel >= 0) seniority = anyLevel;
+  if (!roleFound && pastTitle >= 0) {
+    raw.push({ points: 0, text: `${quote(spanText(bio, t, hits.from[pastTitle] as number, hits.to[pastTitle] as number))} is a past role, not counted` });
+  } else if (!roleFound && firstPastLevel >= 0 && seniority < 0) {
+    raw.push({ points: 0, text: `${quote(spanText(bio, t, firstPastLevel, firstPastLevel))} is a past role, not counted` });
   }
 
   // Seniority.
-  if (matcher.has.seniority && seniority) {
-    if (matcher.seniority.has(seniority)) {
-      give(roleFound ? POINTS.seniority : POINTS.seniorityWithoutRole, `seniority: ${seniority.replace('_', '-')}`);
+  if (matcher.has.seniority && seniority >= 0) {
+    if (matcher.seniorityRanks[seniority]) {
+      raw.push({ points: roleFound ? POINTS.seniority : POINTS.seniorityWithoutRole, text: SENIORITY_TEXT[seniority] as string });
     } else {
-      give(POINTS.seniorityRejected, `seniority ${seniority.replace('_', '-')} is not one the persona targets`);
+      raw.push({ points: POINTS.seniorityRejected, text: SENIORITY_REJECTED_TEXT[seniority] as string });
     }
   }
 
   // Industries, interests, education: anywhere in the bio, past roles included ("ex-SaaS").
-  const industries: string[] = [];
-  const interests: string[] = [];
+  let industries: string[] | undefined;
+  let interests: string[] | undefined;
   let education: string | undefined;
-  let bioPlace: Hit | undefined;
-  for (const hit of hits) {
-    if (hit.negated) continue;
-    const { category, term } = hit.entry;
-    if (category === 'industry') {
-      if (!industries.includes(term)) industries.push(term);
-    } else if (category === 'interest') {
-      if (!interests.includes(term)) interests.push(term);
-    } else if (category === 'education') {
-      education ??= asWritten(term, spanText(bio, tokens, hit.from, hit.to));
-    } else if (category === 'location') {
-      bioPlace ??= hit;
+  let bioPlace = -1;
+  for (let h = 0; h < hits.n; h++) {
+    if (((hits.bits[h] as number) & NEGATED) !== 0) continue;
+    const entry = hits.entry[h] as CompiledEntry;
+    const term = entry.term;
+    switch (entry.category) {
+      case 'industry':
+        if (!industries) industries = [term];
+        else if (!industries.includes(term)) industries.push(term);
+        break;
+      case 'interest':
+        if (!interests) interests = [term];
+        else if (!interests.includes(term)) interests.push(term);
+        break;
+      case 'education':
+        education ??= asWritten(term, entry.plainTerm, spanText(bio, t, hits.from[h] as number, hits.to[h] as number));
+        break;
+      case 'location':
+        if (bioPlace < 0) bioPlace = h;
+        break;
+      default:
     }
   }
-  if (industries.length > 0) {
-    give(Math.min(POINTS.industryMax, POINTS.industryFirst + (industries.length - 1) * POINTS.industryMore), `industry: ${industries.join(', ')}`);
+  if (industries) {
+    raw.push({ points: Math.min(POINTS.industryMax, POINTS.industryFirst + (industries.length - 1) * POINTS.industryMore), text: `industry: ${industries.join(', ')}` });
   }
-  if (interests.length > 0) {
-    give(Math.min(POINTS.interestMax, POINTS.interestFirst + (interests.length - 1) * POINTS.interestMore), `interested in ${interests.join(', ')}`);
+  if (interests) {
+    raw.push({ points: Math.min(POINTS.interestMax, POINTS.interestFirst + (interests.length - 1) * POINTS.interestMore), text: `interested in ${interests.join(', ')}` });
   }
-  if (education) give(POINTS.education, `education ${education}`);
+  if (education) raw.push({ points: POINTS.education, text: `education ${education}` });
 
   // Location: the profile's location field first, then the bio ("📍 Lyon", "based in Paris").
   if (matcher.has.locations) {
     const where = profile.location?.trim() ?? '';
-    const placeTokens = where ? analyse(where, matcher.vocab).tokens : [];
-    const placeHit = findHits(matcher.profileTrie, matcher.aliases, placeTokens).find((h) => h.entry.category === 'location');
-    if (placeHit) give(POINTS.location, `based in ${quote(where)}`);
-    else if (bioPlace) give(POINTS.location, `bio mentions ${quote(spanText(bio, tokens, bioPlace.from, bioPlace.to))}`);
-    else if (where) give(POINTS.locationElsewhere, `based in ${quote(where)}, not a persona location`);
+    const place = where ? readPlace(matcher, where) : undefined;
+    if (place?.found) raw.push({ points: POINTS.location, text: place.text });
+    else if (bioPlace >= 0) raw.push({ points: POINTS.location, text: `bio mentions ${quote(spanText(bio, t, hits.from[bioPlace] as number, hits.to[bioPlace] as number))}` });
+    else if (place) raw.push({ points: POINTS.locationElsewhere, text: place.text });
   }
 
   // Language of the bio, when it is clear.
-  const language = analysis.language;
   if (matcher.has.languages && language) {
-    if (matcher.languages.has(language)) give(POINTS.language, `bio in ${LANGUAGE_NAMES[language]}`);
-    else give(POINTS.languageOther, `bio in ${LANGUAGE_NAMES[language]}, persona wants ${[...matcher.languages].join(', ')}`);
+    const reason = matcher.languageReasons[language];
+    raw.push({ points: reason.points, text: reason.text });
   }
 
   // Audience and account age.
   const followers = profile.followers_count;
   if (followers !== undefined) {
-    if (followers < matcher.minFollowers) give(POINTS.audienceBelow, `${formatCount(followers)} followers, persona wants at least ${formatCount(matcher.minFollowers)}`);
-    else if (matcher.maxFollowers !== undefined && followers > matcher.maxFollowers) give(POINTS.audienceAbove, `${formatCount(followers)} followers, persona wants at most ${formatCount(matcher.maxFollowers)}`);
+    if (followers < matcher.minFollowers) {
+      raw.push({ points: POINTS.audienceBelow, text: formatNumber(followers) + matcher.audienceTexts.below });
+    } else if (matcher.maxFollowers !== undefined && followers > matcher.maxFollowers) {
+      raw.push({ points: POINTS.audienceAbove, text: formatNumber(followers) + matcher.audienceTexts.above });
+    }
   }
-  const created = parseCreatedAt(profile.created_at);
-  if (options.now !== undefined && created !== undefined && matcher.minAccountAgeDays > 0) {
-    const now = typeof options.now === 'number' ? options.now : options.now.getTime();
-    const days = Math.floor((now - created) / 86_400_000);
-    if (days < matcher.minAccountAgeDays) give(POINTS.tooYoung, `account ${days} day${days === 1 ? '' : 's'} old, persona wants at least ${matcher.minAccountAgeDays}`);
+  if (options.now !== undefined && matcher.minAccountAgeDays > 0) {
+    const created = parseXDate(profile.created_at);
+    if (created !== undefined) {
+      const now = typeof options.now === 'number' ? options.now : options.now.getTime();
+      const days = Math.floor((now - created) / 86_400_000);
+      if (days < matcher.minAccountAgeDays) raw.push({ points: POINTS.tooYoung, text: `account ${days} day${days === 1 ? '' : 's'} old, persona wants at least ${matcher.minAccountAgeDays}` });
+    }
   }
 
+  let points = 0;
+  for (const r of raw) points += r.points;
   const fit = Math.max(0, Math.min(1, points / matcher.maxPoints));
   const scale = 100 / matcher.maxPoints;
-  const reasons = raw.map((r) => ({ points: Math.round(r.points * scale), text: r.text }));
-  const result: ProfileMatch = { fit, reasons };
+  for (const r of raw) r.points = Math.round(r.points * scale);
+  const result: ProfileMatch = { fit, reasons: raw };
   if (titleMatched !== undefined) result.titleMatched = titleMatched;
   if (roleText !== undefined) result.role = roleText;
-  if (seniority !== undefined) result.seniority = seniority;
+  if (seniority >= 0) result.seniority = SENIORITY_LEVELS[seniority];
   if (company !== undefined) result.company = company;
   if (language !== undefined) result.language = language;
   return result;
 }
 
-function excludedMatch(term: string, written: string, language: BioLanguage | undefined, where: 'bio' | 'name' = 'bio'): ProfileMatch {
-  const text = fold(term) === fold(written) ? `excluded: '${term}'` : `excluded: '${term}' (${where} says ${quote(written)})`;
+/** Whether a current token of the clause names a general role (CEO, DG: `executive`). */
+function hasGeneralFunction(t: TokenList, clause: number): boolean {
+  for (let k = 0; k < t.n; k++) {
+    const id = t.id[k] as number;
+    if (t.clause[k] === clause && ((t.bits[k] as number) & CURRENT) !== 0 && id >= 0 && ((WORD_FLAGS[id] as number) & GENERAL) !== 0) return true;
+  }
+  return false;
+}
+
+/** Whether a profile's location field names one of the persona's places. */
+/** A location field as a reason: "based in 'Paris, France'", or "…, not a persona location". */
+interface PlaceRead {
+  found: boolean;
+  text: string;
+}
+
+function readPlace(matcher: Matcher, where: string): PlaceRead {
+  // Locations repeat ("London", "Paris, France", "Remote"): each is read once per persona.
+  const kept = matcher.places.get(where);
+  if (kept !== undefined) return kept;
+  let found = false;
+  AUX.read(flat(where), matcher.vocab, false);
+  const places = findHits(matcher.profileTrie, matcher.aliases, AUX.tokens, AUX_HITS);
+  for (let h = 0; h < places.n && !found; h++) found = (places.entry[h] as CompiledEntry).category === 'location';
+  const read = { found, text: found ? `based in ${quote(where)}` : `based in ${quote(where)}, not a persona location` };
+  if (matcher.places.size >= MAX_KEPT_PLACES) matcher.places.clear();
+  matcher.places.set(where, read);
+  return read;
+}
+
+const MAX_KEPT_PLACES = 10_000;
+
+function excludedMatch(entry: CompiledEntry, written: string, language: BioLanguage | undefined, where: 'bio' | 'name' = 'bio'): ProfileMatch {
+  const term = entry.term;
+  const text = entry.foldedTerm === fold(written) ? `excluded: '${term}'` : `excluded: '${term}' (${where} says ${quote(written)})`;
   const result: ProfileMatch = { fit: 0, excluded: term, reasons: [{ points: -100, text }] };
   if (language) result.language = language;
   return result;
@@ -1021,43 +2051,55 @@ export interface IntentMatch {
 const INTENT_POINTS = { question: 35, need: 40, needMore: 10, pain: 25, questionMark: 10 } as const;
 const JOB_POST_FACTOR = 0.3;
 
+/** Whether an earlier hit than `h` is of the same persona term. */
+function seenBefore(hits: HitList, h: number): boolean {
+  const entry = hits.entry[h] as CompiledEntry;
+  for (let k = 0; k < h; k++) {
+    const other = hits.entry[k] as CompiledEntry;
+    if (other === entry || (other.category === entry.category && other.term === entry.term)) return true;
+  }
+  return false;
+}
+
 /** Buying intent in a post: the persona's questions, needs and pains, in any of its languages. */
 export function matchIntent(matcher: Matcher, postText: string): IntentMatch {
-  const tokens = analyse(postText, matcher.vocab).tokens;
-  const hits = findHits(matcher.intentTrie, matcher.aliases, tokens);
+  if (!MAIN.readIfRelevant(postText, matcher.vocab, matcher.intentStarts)) return { intent: 0, reasons: [] };
+  const t = MAIN.tokens;
+  const hits = findHits(matcher.intentTrie, matcher.aliases, t, HITS);
   const reasons: Reason[] = [];
   let points = 0;
-  const found = { question: false, need: 0, pain: false, jobpost: false };
-  const seen = new Set<string>();
-  for (const hit of hits) {
-    const { category, term } = hit.entry;
-    if (seen.has(category + '\0' + term)) continue;
-    seen.add(category + '\0' + term);
-    const written = spanText(postText, tokens, hit.from, hit.to);
-    if (category === 'question' && !found.question) {
-      found.question = true;
+  let question = false;
+  let need = 0;
+  let pain = false;
+  let jobpost = false;
+  for (let h = 0; h < hits.n; h++) {
+    if (seenBefore(hits, h)) continue;
+    const entry = hits.entry[h] as CompiledEntry;
+    const category = entry.category;
+    if (category === 'question' && !question) {
+      question = true;
       points += INTENT_POINTS.question;
-      reasons.push({ points: INTENT_POINTS.question, text: `asks ${asWritten(term, written)}` });
-    } else if (category === 'need' && !hit.negated) {
-      const p = found.need === 0 ? INTENT_POINTS.need : INTENT_POINTS.needMore;
-      found.need++;
-      if (found.need <= 2) {
+      reasons.push({ points: INTENT_POINTS.question, text: `asks ${asWritten(entry.term, entry.plainTerm, spanText(postText, t, hits.from[h] as number, hits.to[h] as number))}` });
+    } else if (category === 'need' && ((hits.bits[h] as number) & NEGATED) === 0) {
+      const p = need === 0 ? INTENT_POINTS.need : INTENT_POINTS.needMore;
+      need++;
+      if (need <= 2) {
         points += p;
-        reasons.push({ points: p, text: `needs ${asWritten(term, written)}` });
+        reasons.push({ points: p, text: `needs ${asWritten(entry.term, entry.plainTerm, spanText(postText, t, hits.from[h] as number, hits.to[h] as number))}` });
       }
-    } else if (category === 'pain' && !found.pain) {
-      found.pain = true;
+    } else if (category === 'pain' && !pain) {
+      pain = true;
       points += INTENT_POINTS.pain;
-      reasons.push({ points: INTENT_POINTS.pain, text: `pain: ${asWritten(term, written)}` });
+      reasons.push({ points: INTENT_POINTS.pain, text: `pain: ${asWritten(entry.term, entry.plainTerm, spanText(postText, t, hits.from[h] as number, hits.to[h] as number))}` });
     } else if (category === 'jobpost') {
-      found.jobpost = true;
+      jobpost = true;
     }
   }
-  if (!found.question && (found.need > 0 || found.pain) && postText.includes('?')) {
+  if (!question && (need > 0 || pain) && postText.includes('?')) {
     points += INTENT_POINTS.questionMark;
     reasons.push({ points: INTENT_POINTS.questionMark, text: 'asks a question' });
   }
-  if (found.jobpost && points > 0) {
+  if (jobpost && points > 0) {
     const cut = Math.round(points * (1 - JOB_POST_FACTOR));
     points -= cut;
     reasons.push({ points: -cut, text: 'reads like a job post' });

@@ -1,6 +1,6 @@
 import { AUTHENTICITY_THRESHOLD, scoreAuthenticity } from './authenticity.ts';
 import { activity, authority, type ComponentResult } from './components.ts';
-import { combine, type Component, type Scored, type Weights } from './combine.ts';
+import { combineScorerParts, type Component, type Scored, type Weights } from './combine.ts';
 import { compileMatcher, matchIntent, matchProfile, type Matcher, type MatcherPersona } from './match.ts';
 import type { ProfileInput, Reason } from './types.ts';
 
@@ -44,10 +44,15 @@ const SIGNAL_VALUE: Record<SignalKind, { value: number; text: string }> = {
   opt_out: { value: 0, text: 'asked to be left alone' },
 };
 
-/** Reasons on a 0–100 scale become shares of their component. */
-const shares = (reasons: readonly Reason[]) => reasons.map((r) => ({ share: r.points / 100, text: r.text }));
+const NO_INTENT = Object.freeze({ intent: 0, reasons: Object.freeze([]) as readonly Reason[] });
+const LOOKS_AUTOMATED: readonly Reason[] = Object.freeze([Object.freeze({ points: -50, text: 'looks automated' })]);
+const NO_AUDIENCE = Object.freeze({});
+
+const NO_SIGNALS: ComponentResult = Object.freeze({ value: 0, reasons: Object.freeze([]) as unknown as ComponentResult['reasons'] });
 
 function signalsPart(signals: readonly SignalKind[]): ComponentResult {
+  // Most prospects have done nothing yet.
+  if (signals.length === 0) return NO_SIGNALS;
   let value = 0;
   const reasons: ComponentResult['reasons'] = [];
   for (const kind of new Set(signals)) {
@@ -66,7 +71,7 @@ export class PersonaScorer {
   }
 
   score(input: ScoringInput, now: number): ProspectScore {
-    const { profile } = input;
+    const profile = input.profile;
     const fit = matchProfile(this.matcher, profile, { now });
     const auth = scoreAuthenticity(profile, now);
     const features: ProspectScore['features'] = { bot_probability: Math.round(auth.botProbability * 1000) / 1000 };
@@ -80,26 +85,28 @@ export class PersonaScorer {
       // Exclusions win over everything, and so does a request to be left alone.
       const text = fit.excluded !== undefined ? `excluded: '${fit.excluded}'` : 'asked to be left alone';
       if (fit.excluded !== undefined) features.excluded = fit.excluded;
-      const components = Object.fromEntries(['fit', 'intent', 'authority', 'activity', 'authenticity', 'signals'].map((c) => [c, 0])) as Record<Component, number>;
+      const components: Record<Component, number> = { fit: 0, intent: 0, authority: 0, activity: 0, authenticity: 0, signals: 0 };
       return { score: 0, components, reasons: [{ points: -100, text }], explanation: text, features };
     }
 
-    const intent = input.post ? matchIntent(this.matcher, input.post.text) : { intent: 0, reasons: [] };
-    const authenticityReasons = shares(auth.reasons);
-    if (auth.botProbability >= AUTHENTICITY_THRESHOLD && authenticityReasons.length === 0) {
-      authenticityReasons.push({ share: -0.5, text: 'looks automated' });
-    }
-    const scored = combine(
+    const post = input.post;
+    const intent = post ? matchIntent(this.matcher, post.text) : NO_INTENT;
+    // Reasons in points on 100 are shares of their component: a plain "looks automated" is −0.5.
+    const authenticityReasons = auth.botProbability >= AUTHENTICITY_THRESHOLD && auth.reasons.length === 0 ? LOOKS_AUTOMATED : auth.reasons;
+    const scored = combineScorerParts(
       {
-        fit: { value: fit.fit, reasons: shares(fit.reasons) },
-        intent: { value: intent.intent, reasons: shares(intent.reasons) },
-        authority: authority(profile, this.persona.who.audience ?? {}),
-        activity: activity(profile, now, input.post?.createdAt.getTime()),
-        authenticity: { value: auth.score / 100, reasons: authenticityReasons },
+        fit: fit.fit,
+        fitReasons: fit.reasons,
+        intent: intent.intent,
+        intentReasons: intent.reasons,
+        authority: authority(profile, this.persona.who.audience ?? NO_AUDIENCE),
+        activity: activity(profile, now, post ? post.createdAt.getTime() : undefined),
+        authenticity: auth.score / 100,
+        authenticityReasons,
         signals: signalsPart(input.signals),
       },
       this.persona.weights,
     );
-    return { ...scored, features };
+    return { score: scored.score, components: scored.components, reasons: scored.reasons, explanation: scored.explanation, features };
   }
 }
