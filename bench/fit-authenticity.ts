@@ -39,6 +39,7 @@ import { generateUsers, POPULATION_NOW } from '../src/sandbox/population/index.t
 import { AUTHENTICITY_FEATURES, AUTHENTICITY_THRESHOLD, FEATURE_COUNT, authenticityFeatures } from '../src/scoring/authenticity.ts';
 import { readLabelledProfiles, rocAuc } from '../src/eval/authenticity.ts';
 import type { ProfileInput } from '../src/scoring/types.ts';
+import { profileInputOf } from '../src/sandbox/profile.ts';
 
 interface Sample {
   x: Float64Array;
@@ -82,21 +83,7 @@ async function cresciGroups(path: string): Promise<string[]> {
 function sandbox(seed: number, n: number): Sample[] {
   return generateUsers(seed, n).map((u) => ({
     x: features(
-      {
-        username: u.username,
-        name: u.name,
-        description: u.description,
-        location: u.location,
-        url: u.url,
-        created_at: new Date(u.createdAt).toISOString(),
-        verified: u.verified,
-        protected: u.protected,
-        followers_count: u.followersCount,
-        following_count: u.followingCount,
-        tweet_count: u.tweetCount,
-        listed_count: u.listedCount,
-        like_count: u.likeCount,
-      },
+      profileInputOf(u),
       POPULATION_NOW,
     ),
     bot: u.truth.is_automated,

@@ -9,6 +9,7 @@ import { classMetrics, evaluateAuthenticity, InputFileError, readLabelledProfile
 import { AUTHENTICITY_THRESHOLD, formatCount, parseCreatedAt, scoreAuthenticity } from '../src/scoring/authenticity.ts';
 import { generateUsers, POPULATION_NOW } from '../src/sandbox/population/index.ts';
 import type { ProfileInput } from '../src/scoring/types.ts';
+import { profileInputOf } from '../src/sandbox/profile.ts';
 
 const NOW = Date.parse('2026-11-02T09:00:00Z');
 const DAY = 86_400_000;
@@ -318,21 +319,7 @@ describe('on real labelled data and the sandbox', () => {
         line: i + 2,
         label: u.truth.is_automated ? 'bot' : 'human',
         rawLabel: '',
-        profile: {
-          username: u.username,
-          name: u.name,
-          description: u.description,
-          location: u.location,
-          url: u.url,
-          created_at: new Date(u.createdAt).toISOString(),
-          verified: u.verified,
-          protected: u.protected,
-          followers_count: u.followersCount,
-          following_count: u.followingCount,
-          tweet_count: u.tweetCount,
-          listed_count: u.listedCount,
-          like_count: u.likeCount,
-        },
+        profile: profileInputOf(u),
       }),
     );
     const e = await evaluateAuthenticity(rows, { now: POPULATION_NOW });
