@@ -164,12 +164,12 @@ export interface SearchBatch {
  * again, and a crash loses the batch together with the cursor that would have moved past it,
  * never one without the other. Leads and decisions keep full durability.
  */
-export async function storeSearchBatch(db: Database, batch: SearchBatch): Promise<{ newProspects: number }> {
+export async function storeSearchBatch(db: Database, batch: SearchBatch): Promise<{ newProspects: number; newPosts: number }> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local synchronous_commit = off`);
-    const stored = await upsertProspects(tx, batch.prospects);
-    await upsertPosts(tx, batch.posts);
+    const prospects = await upsertProspects(tx, batch.prospects);
+    const posts = await upsertPosts(tx, batch.posts);
     await upsertMatches(tx, batch.matches);
-    return { newProspects: stored.inserted };
+    return { newProspects: prospects.inserted, newPosts: posts.inserted };
   });
 }

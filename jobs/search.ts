@@ -45,11 +45,13 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
       const flush = async () => {
         const batch = buffer.take();
         if (!batch.posts.length && !pending.pages) return;
-        const known = await knownPostIds(ctx.db, batch.posts.map((p) => p.id));
-        mine.newPosts += batch.posts.filter((p) => !known.has(p.id)).length;
-        if (!ctx.dryRun) {
+        if (ctx.dryRun) {
+          const known = await knownPostIds(ctx.db, batch.posts.map((p) => p.id));
+          mine.newPosts += batch.posts.filter((p) => !known.has(p.id)).length;
+        } else {
           const stored = await storeBatch(ctx.db, persona.id, batch, ctx.now(), ours);
           mine.newProspects += stored.newProspects;
+          mine.newPosts += stored.newPosts;
           await addReads(ctx.db, { persona: persona.id, day, posts: batch.posts.length, users: pending.users, requests: pending.pages, costUsd: pending.cost });
         }
         pending.pages = pending.users = pending.cost = 0;
@@ -135,8 +137,8 @@ export async function storeBatch(
   batch: { users: readonly XUser[]; posts: readonly XPost[] },
   seenAt: Date,
   ourHandles: ReadonlySet<string>,
-): Promise<{ newProspects: number }> {
-  if (!batch.posts.length) return { newProspects: 0 };
+): Promise<{ newProspects: number; newPosts: number }> {
+  if (!batch.posts.length) return { newProspects: 0, newPosts: 0 };
   const authors = new Set(batch.users.map((u) => u.id));
   const posts = batch.posts.filter((p) => authors.has(p.author_id));
   const theirs = new Set(batch.users.filter((u) => !ourHandles.has(u.username.toLowerCase())).map((u) => u.id));
