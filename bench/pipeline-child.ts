@@ -32,7 +32,7 @@ import { PersonaScorer, type ScoringInput } from '../src/scoring/score.ts';
 import type { ProfileInput } from '../src/scoring/types.ts';
 import { XDoor } from '../src/x/door.ts';
 import { SEARCH_TWEET_FIELDS, SEARCH_USER_FIELDS, toXUser } from '../src/x/reads.ts';
-import { FLUSH_POSTS, PageBuffer, storeBatch } from '../jobs/search.ts';
+import { BatchWriter, storeBatch } from '../jobs/search.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const DAY_MS = 86_400_000;
@@ -90,22 +90,20 @@ async function ingestInto(db: Database, sandboxUrl: string, target: number): Pro
     await Promise.all(
       timeSlices(Date.parse(clock.now), INGEST_STREAMS).map(async ({ sinceId, untilId }) => {
         try {
-          // Stored as the search job stores pages: buffered, one transaction per batch.
-          const buffer = new PageBuffer();
-          const flush = async () => {
+          // Stored as the search job stores pages: batches written while the next pages are read.
+          const writer = new BatchWriter(async (batch) => {
             // Not `totals.prospects += await …`: that reads the total before the await and loses
             // what the other searches added meanwhile.
-            const stored = await storeBatch(db, PERSONA, buffer.take(), new Date(), ours);
+            const stored = await storeBatch(db, PERSONA, batch, new Date(), ours);
             totals.prospects += stored.newProspects;
-          };
+          });
           for await (const page of door.search(BROAD_QUERY, { sinceId, untilId, signal: abort.signal })) {
-            buffer.add(page);
             totals.posts += page.posts.length;
             totals.pages++;
-            if (buffer.size >= FLUSH_POSTS) await flush();
+            await writer.add(page);
             if (totals.prospects >= target) break;
           }
-          await flush();
+          await writer.drain();
         } catch (error) {
           abort.abort(error);
           throw error;

@@ -40,22 +40,23 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
       let newest = gap ? (cursor?.pendingNewestId ?? undefined) : undefined;
       let oldest: string | undefined;
       let more = false;
-      const buffer = new PageBuffer();
-      const pending = { pages: 0, users: 0, cost: 0 };
-      const flush = async () => {
-        const batch = buffer.take();
-        if (!batch.posts.length && !pending.pages) return;
+      let users = 0;
+      let cost = 0;
+      const writer = new BatchWriter(async (batch) => {
+        // What this batch read, metered with it.
+        const read = { posts: batch.posts.length, users, requests: batch.pages, costUsd: cost };
+        users = 0;
+        cost = 0;
         if (ctx.dryRun) {
           const known = await knownPostIds(ctx.db, batch.posts.map((p) => p.id));
           mine.newPosts += batch.posts.filter((p) => !known.has(p.id)).length;
-        } else {
-          const stored = await storeBatch(ctx.db, persona.id, batch, ctx.now(), ours);
-          mine.newProspects += stored.newProspects;
-          mine.newPosts += stored.newPosts;
-          await addReads(ctx.db, { persona: persona.id, day, posts: batch.posts.length, users: pending.users, requests: pending.pages, costUsd: pending.cost });
+          return;
         }
-        pending.pages = pending.users = pending.cost = 0;
-      };
+        const stored = await storeBatch(ctx.db, persona.id, batch, ctx.now(), ours);
+        mine.newProspects += stored.newProspects;
+        mine.newPosts += stored.newPosts;
+        await addReads(ctx.db, { persona: persona.id, day, ...read });
+      });
       for await (const page of ctx.x.search(query, {
         sinceId: cursor?.sinceId ?? undefined,
         untilId: gap ? (cursor?.untilId ?? undefined) : undefined,
@@ -65,21 +66,19 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
         newest ??= page.newestId;
         oldest = page.oldestId ?? oldest;
         more = page.more;
-        buffer.add(page);
         budget -= page.posts.length;
-        const cost = readCostUsd({ posts: page.posts.length, users: page.users.length });
-        pending.pages++;
-        pending.users += page.users.length;
-        pending.cost += cost;
+        const pageCost = readCostUsd({ posts: page.posts.length, users: page.users.length });
+        users += page.users.length;
+        cost += pageCost;
         mine.pages++;
         mine.posts += page.posts.length;
-        mine.costUsd += cost;
+        mine.costUsd += pageCost;
         counts.users += page.users.length;
-        if (buffer.size >= FLUSH_POSTS) await flush();
+        await writer.add(page);
         ctx.progress?.(`search ${persona.id}: ${mine.posts} posts read, ${mine.newProspects} new prospects`);
       }
       // Stored before the cursor moves: a crash in between re-reads a page, never loses one.
-      await flush();
+      await writer.drain();
       if (ctx.dryRun) continue;
       if (more && oldest) {
         // Stopped by the budget: remember the unread gap below `oldest`.
@@ -123,6 +122,51 @@ export class PageBuffer {
     this.users.clear();
     this.posts = [];
     return batch;
+  }
+}
+
+/**
+ * Writes batches of pages while the next pages are read: at most one batch is being written at a
+ * time, so reading and writing overlap without memory growing past two batches. A failed write is
+ * rethrown at the next `add` or at `drain`.
+ */
+export class BatchWriter {
+  private readonly buffer = new PageBuffer();
+  private inflight: Promise<void> = Promise.resolve();
+  private failure: unknown;
+  private pages = 0;
+
+  constructor(
+    private readonly write: (batch: { users: XUser[]; posts: XPost[]; pages: number }) => Promise<void>,
+    private readonly flushPosts = FLUSH_POSTS,
+  ) {}
+
+  async add(page: SearchPage): Promise<void> {
+    this.buffer.add(page);
+    this.pages++;
+    if (this.buffer.size >= this.flushPosts) await this.flush();
+  }
+
+  /** Writes what is buffered and waits for every write to finish. */
+  async drain(): Promise<void> {
+    await this.flush();
+    await this.inflight;
+    this.check();
+  }
+
+  private async flush(): Promise<void> {
+    await this.inflight;
+    this.check();
+    if (this.buffer.size === 0 && this.pages === 0) return;
+    const batch = { ...this.buffer.take(), pages: this.pages };
+    this.pages = 0;
+    this.inflight = this.write(batch).catch((error: unknown) => {
+      this.failure = error;
+    });
+  }
+
+  private check(): void {
+    if (this.failure !== undefined) throw this.failure;
   }
 }
 
