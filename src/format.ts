@@ -4,6 +4,8 @@
  * before they reach a CSV, cells are quoted and formulas defused.
  */
 
+import stringWidth from 'string-width';
+
 // C0 and C1 controls, DEL, and the Unicode bidi embeddings/overrides/isolates.
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
@@ -14,9 +16,15 @@ export function clean(text: string | null | undefined): string {
   return text.replace(/[\r\n\t]+/g, ' ').replace(UNSAFE, '').trim();
 }
 
+/** Cuts to at most `width` terminal columns (emoji and CJK take two), ending with "…" when cut. */
 function cut(text: string, width: number): string {
-  const chars = [...text];
-  return chars.length <= width ? text : `${chars.slice(0, width - 1).join('')}…`;
+  if (stringWidth(text) <= width) return text;
+  let out = '';
+  for (const ch of new Intl.Segmenter().segment(text)) {
+    if (stringWidth(out + ch.segment) > width - 1) break;
+    out += ch.segment;
+  }
+  return `${out}…`;
 }
 
 export interface Column<T> {
@@ -30,11 +38,11 @@ export interface Column<T> {
 /** A plain-text table; every cell goes through `clean`. */
 export function table<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
   const cells = rows.map((row) => columns.map((c) => cut(clean(String(c.value(row))), c.max ?? 80)));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => [...(r[i] as string)].length)));
+  const widths = columns.map((c, i) => Math.max(stringWidth(c.header), ...cells.map((r) => stringWidth(r[i] as string))));
   const line = (values: string[]) =>
     values
       .map((v, i) => {
-        const pad = (widths[i] as number) - [...v].length;
+        const pad = (widths[i] as number) - stringWidth(v);
         return columns[i]?.align === 'right' ? ' '.repeat(pad) + v : v + ' '.repeat(pad);
       })
       .join('  ')

@@ -94,3 +94,18 @@ describe('output escaping', () => {
     expect(out).toBe('a,b\r\n"\'=HYPERLINK(""x"")","say ""hi"", ok"\r\n');
   });
 });
+
+describe('tables', () => {
+  it('align by terminal columns: an emoji or CJK name takes two', async () => {
+    const { table } = await import('../src/format.ts');
+    const out = table([{ n: 'Quentin 🌱', s: 1 }, { n: 'Ana', s: 2 }, { n: '山田', s: 3 }], [
+      { header: 'name', value: (r) => r.n },
+      { header: 'score', value: (r) => r.s },
+    ]);
+    const lines = out.split('\n');
+    // The score column starts at the same terminal column on every row: 10 columns of name + 2 spaces.
+    expect(lines[2]).toBe('Quentin 🌱  1');
+    expect(lines[3]).toBe('Ana         2');
+    expect(lines[4]).toBe('山田        3');
+  });
+});
