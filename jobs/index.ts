@@ -4,14 +4,13 @@ import score from './score.ts';
 import search from './search.ts';
 
 /**
- * The jobs, by name, with their default schedules (cron, in the schedule's time zone). The list
- * is explicit: adding a job means adding a file and a line here.
+ * The jobs, by name. The list is explicit: adding a job means adding a file and a line here.
+ * When they run is config: `schedules` in `config/prospector.yaml`, defaults in
+ * `DEFAULT_SCHEDULES` (src/config/worker.ts).
  */
 export interface JobDefinition {
   name: JobName;
   handler: JobHandler;
-  /** Default cron; `config/prospector.yaml` may override it. */
-  cron: string;
   description: string;
 }
 
@@ -19,9 +18,9 @@ export const JOB_NAMES = ['search', 'score', 'queue'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export const JOBS: Record<JobName, JobDefinition> = {
-  search: { name: 'search', handler: search, cron: '*/30 8-19 * * 1-5', description: 'read X recent search for each persona; store prospects, posts and matches' },
-  score: { name: 'score', handler: score, cron: '5,35 8-19 * * 1-5', description: 'score new and changed matches, with reasons' },
-  queue: { name: 'queue', handler: queue, cron: '30 7 * * *', description: "queue today's best matches for the salespeople" },
+  search: { name: 'search', handler: search, description: 'read X recent search for each persona; store prospects, posts and matches' },
+  score: { name: 'score', handler: score, description: 'score new and changed matches, with reasons' },
+  queue: { name: 'queue', handler: queue, description: "queue today's best matches for the salespeople" },
 };
 
 export function jobNamed(name: string): JobDefinition {

@@ -1,4 +1,5 @@
 import { ID_PATTERN } from './ids.ts';
+import { hashString } from './rng.ts';
 import { parameterError, type ParameterError } from './problems.ts';
 
 /**
@@ -107,7 +108,5 @@ export function decodeToken(token: string, context: string): number | undefined 
 }
 
 function checksum(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(36).padStart(7, '0');
+  return hashString(text).toString(36).padStart(7, '0');
 }

@@ -1,4 +1,5 @@
 import type { ProfileInput, Reason } from './types.ts';
+import { formatNumber } from './components.ts';
 
 /**
  * Authenticity: how likely a prospect is a real person rather than an automated account, from
@@ -248,15 +249,9 @@ function reasonText(feature: number): string {
   }
 }
 
-/** 4210 → "4,210": cheaper than toLocaleString, which goes through Intl. */
+/** 4210 → "4,210" (counts are rounded first). */
 export function formatCount(n: number): string {
-  const s = String(Math.round(n));
-  if (s.length <= 3) return s;
-  let out = '';
-  const head = s.length % 3;
-  if (head > 0) out = s.slice(0, head);
-  for (let i = head; i < s.length; i += 3) out += (out === '' ? '' : ',') + s.slice(i, i + 3);
-  return out;
+  return formatNumber(Math.round(n));
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
