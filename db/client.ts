@@ -53,6 +53,12 @@ export interface DatabaseHandle {
   /** Where the data lives, for logs and messages, without any password: `PGlite in .prospector/data`. */
   where: string;
   log: DatabaseLog | undefined;
+  /**
+   * Holds a session-level advisory lock named `key` until the returned function is called (or the
+   * process dies: the server drops it with the connection). Workers hold one under their id, so
+   * others can tell a live worker from a crashed one (see db/workers.ts).
+   */
+  holdLock(key: string): Promise<() => Promise<void>>;
   /** Ends the pool or closes PGlite. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -89,6 +95,13 @@ async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Da
     kind: 'pglite',
     where,
     log: options.log,
+    // One process, one session: the lock only needs to exist for the statements that test it.
+    holdLock: async (key) => {
+      await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
+      return async () => {
+        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
+      };
+    },
     close: () => (closed ??= client.close().finally(unlock)),
   };
 }
@@ -174,6 +187,16 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     kind: 'postgres',
     where,
     log: options.log,
+    holdLock: async (key) => {
+      // A connection of its own, out of the pool's rotation, for as long as the lock is held.
+      const session = new pg.Client({ connectionString: url, application_name: 'prospector-lock' });
+      session.on('error', (error) => options.log?.warn({ err: error }, `lock connection lost (${where})`));
+      await session.connect();
+      await session.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
+      return async () => {
+        await session.end().catch(() => undefined);
+      };
+    },
     close: () => (closed ??= pool.end()),
   };
 }

@@ -205,6 +205,7 @@ const queueColumns = {
   score: leads.score,
   reasons: leads.reasons,
   snoozedUntil: leads.snoozedUntil,
+  warmAt: leads.warmAt,
   createdAt: leads.createdAt,
   updatedAt: leads.updatedAt,
   username: prospects.username,

@@ -32,7 +32,8 @@ export const POST_KINDS = ['original', 'reply', 'quote', 'retweet'] as const;
 export const ACTION_KINDS = ['like', 'follow'] as const;
 export const ACTION_STATUSES = ['planned', 'pending', 'done', 'failed', 'cancelled', 'skipped'] as const;
 export const BUDGET_WINDOWS = ['15min', 'day'] as const;
-export const SIGNAL_KINDS = ['followed_back', 'liked_back', 'replied', 'mentioned', 'opt_out'] as const;
+export const SIGNAL_KINDS = ['followed_back', 'follow_accepted', 'liked_back', 'replied', 'mentioned', 'opt_out'] as const;
+export const STOP_KINDS = ['usage_capped', 'credits_depleted'] as const;
 export const LEAD_STATES = ['new', 'contacted', 'replied', 'won', 'not_a_fit', 'snoozed', 'do_not_contact'] as const;
 export const RUN_STATUSES = ['running', 'ok', 'failed'] as const;
 
@@ -41,6 +42,7 @@ export type ActionKind = (typeof ACTION_KINDS)[number];
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 export type BudgetWindow = (typeof BUDGET_WINDOWS)[number];
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
+export type StopKind = (typeof STOP_KINDS)[number];
 export type LeadState = (typeof LEAD_STATES)[number];
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
@@ -194,6 +196,13 @@ export const actions = pgTable(
     finishedAt: instant('finished_at'),
     outcome: jsonb('outcome').$type<Record<string, unknown>>(),
     error: text('error'),
+    /** Who asked for it: 'engage' (mode auto) or the salesperson who clicked. */
+    actor: text('actor'),
+    /** The worker that holds the action while it is `pending`; a dead holder's rows are reconciled. */
+    workerId: text('worker_id'),
+    /** Requests that reached X for this action: 1, or 2 when a crash left it pending and it was reconciled. */
+    sends: smallint('sends').notNull().default(0),
+    reconciledAt: instant('reconciled_at'),
   },
   (t) => [
     unique('actions_once').on(t.account, t.kind, t.target),
@@ -204,23 +213,109 @@ export const actions = pgTable(
   ],
 );
 
-/** How many actions of a kind an account may do in one window, and how many it did. */
+/**
+ * How many actions of a kind an account may do in one window, and how many it did. `scope` is
+ * 'x' for X's own limits (rolling windows that open with the first request, corrected from the
+ * `x-rate-limit-*` headers of each answer) or 'persona:<id>' for a persona's daily caps (the day
+ * in the persona's time zone). A row is debited in the transaction that makes an action pending,
+ * so `used` never passes `limit`.
+ */
 export const budgets = pgTable(
   'budgets',
   {
     account: text('account').notNull(),
     kind: text('kind').$type<ActionKind>().notNull(),
+    scope: text('scope').notNull(),
     window: text('window').$type<BudgetWindow>().notNull(),
     windowStart: instant('window_start').notNull(),
+    resetAt: instant('reset_at').notNull(),
     limit: integer('limit').notNull(),
     used: integer('used').notNull().default(0),
   },
   (t) => [
-    primaryKey({ name: 'budgets_pkey', columns: [t.account, t.kind, t.window, t.windowStart] }),
+    primaryKey({ name: 'budgets_pkey', columns: [t.account, t.kind, t.scope, t.window, t.windowStart] }),
+    index('budgets_current_idx').on(t.account, t.kind, t.scope, t.window, t.resetAt.desc()),
     check('budgets_kind_check', oneOf(t.kind, ACTION_KINDS)),
     check('budgets_window_check', oneOf(t.window, BUDGET_WINDOWS)),
-    check('budgets_used_check', sql`${t.used} >= 0`),
+    check('budgets_used_check', sql`${t.used} >= 0 and ${t.used} <= ${t.limit}`),
   ],
+);
+
+/**
+ * The X accounts the team acts as, as the worker knows them: their user id (looked up once, never
+ * per action), when they started engaging (the warm-up ramp counts weeks from it), whether they
+ * are paused and why, and their OAuth2 tokens once refreshed (X rotates refresh tokens, so the
+ * latest pair must survive a restart). Tokens are never logged; `token_origin` is a hash of the
+ * environment's refresh token the stored pair descends from, so a new token put in the
+ * environment wins over a stored one.
+ */
+export const accounts = pgTable('accounts', {
+  handle: text('handle').primaryKey(),
+  xUserId: text('x_user_id').unique(),
+  owner: text('owner'),
+  engagingSince: instant('engaging_since').notNull(),
+  pausedAt: instant('paused_at'),
+  pausedReason: text('paused_reason'),
+  accessToken: text('access_token'),
+  refreshToken: text('refresh_token'),
+  tokenExpiresAt: instant('token_expires_at'),
+  tokenOrigin: text('token_origin'),
+  updatedAt: instant('updated_at').notNull(),
+});
+
+/** Where each account's incremental reads stand: the mentions timeline's since_id. */
+export const signalCursors = pgTable(
+  'signal_cursors',
+  {
+    account: text('account').notNull(),
+    stream: text('stream').notNull(),
+    sinceId: text('since_id'),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'signal_cursors_pkey', columns: [t.account, t.stream] })],
+);
+
+/**
+ * Followers and followings of each account seen so far: X lists them newest first, so a read
+ * stops at the first page with nobody new. `direction` is 'followers' or 'following'.
+ */
+export const accountGraph = pgTable(
+  'account_graph',
+  {
+    account: text('account').notNull(),
+    direction: text('direction').notNull(),
+    userId: text('user_id').notNull(),
+    firstSeenAt: instant('first_seen_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'account_graph_pkey', columns: [t.account, t.direction, t.userId] }),
+    check('account_graph_direction_check', oneOf(t.direction, ['followers', 'following'])),
+  ],
+);
+
+/** A persona whose caps were cut (auto-throttle): the factor applied to its caps, and why. */
+export const personaThrottle = pgTable('persona_throttle', {
+  persona: text('persona').primaryKey(),
+  factor: numeric('factor', { precision: 6, scale: 4, mode: 'number' }).notNull(),
+  reason: text('reason').notNull(),
+  /** Follows done when the factor last changed: the next check looks at follows after these. */
+  followsAtChange: integer('follows_at_change').notNull().default(0),
+  updatedAt: instant('updated_at').notNull(),
+});
+
+/**
+ * What stops all calls of a kind until a date: X's monthly usage cap (429 usage-capped) or a
+ * pay-per-use account out of credit (402). Jobs check it before calling X; health shows it.
+ */
+export const xStops = pgTable(
+  'x_stops',
+  {
+    kind: text('kind').$type<StopKind>().primaryKey(),
+    detail: text('detail').notNull(),
+    at: instant('at').notNull(),
+    until: instant('until'),
+  },
+  (t) => [check('x_stops_kind_check', oneOf(t.kind, STOP_KINDS))],
 );
 
 /**
@@ -260,6 +355,8 @@ export const leads = pgTable(
     score: smallint('score').notNull(),
     reasons: text('reasons'),
     snoozedUntil: instant('snoozed_until'),
+    /** When the person first engaged back (followed, replied, mentioned, liked): a warm lead. */
+    warmAt: instant('warm_at'),
     createdAt: instant('created_at').notNull(),
     updatedAt: instant('updated_at').notNull(),
   },

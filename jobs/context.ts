@@ -15,6 +15,17 @@ export interface JobContext {
   log: Logger;
   now: () => Date;
   signal: AbortSignal;
+  /** This worker's id: pending actions carry it, so a crashed worker's are reconciled. */
+  workerId: string;
+  /** Waits (jitter between actions); tests pass one that does not. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** 0 ≤ x < 1, for jitter. */
+  random: () => number;
+  /**
+   * Pace actions in real time (strict intervals, jitter). Default true; tests and benchmarks that
+   * move a simulated clock turn it off (budgets and caps still hold).
+   */
+  pacing?: boolean;
   config: { worker: WorkerConfig; personas: readonly Persona[] };
   /** Only this persona, when set (`--persona`). */
   persona?: string | undefined;

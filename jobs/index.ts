@@ -1,4 +1,5 @@
 import type { JobHandler } from './context.ts';
+import engage from './engage.ts';
 import queue from './queue.ts';
 import score from './score.ts';
 import search from './search.ts';
@@ -14,12 +15,13 @@ export interface JobDefinition {
   description: string;
 }
 
-export const JOB_NAMES = ['search', 'score', 'queue'] as const;
+export const JOB_NAMES = ['search', 'score', 'engage', 'queue'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export const JOBS: Record<JobName, JobDefinition> = {
   search: { name: 'search', handler: search, description: 'read X recent search for each persona; store prospects, posts and matches' },
   score: { name: 'score', handler: score, description: 'score new and changed matches, with reasons' },
+  engage: { name: 'engage', handler: engage, description: 'plan a like and a follow for the best matches; perform them in mode auto, within caps and working hours' },
   queue: { name: 'queue', handler: queue, description: "queue today's best matches for the salespeople" },
 };
 

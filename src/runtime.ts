@@ -1,4 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ensureAccounts, getAccount, saveAccountTokens, saveAccountUserId } from '../db/accounts.ts';
+import { holdWorkerLock } from '../db/workers.ts';
+import { automationWarning } from './engage/rules.ts';
+import type { RetryPolicy } from './x/errors.ts';
 import { finishRun, startRun } from '../db/runs.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
@@ -7,7 +13,7 @@ import type { JobContext, JobResult } from '../jobs/context.ts';
 import { loadConfig, type LoadedConfig } from './config/load.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { startSandbox, type Sandbox } from './sandbox/index.ts';
-import { XDoor } from './x/door.ts';
+import { XDoor, type AccountStore, type DoorOptions } from './x/door.ts';
 
 /**
  * What a command needs, opened in order and closed in reverse: config, database (migrated), and
@@ -16,6 +22,8 @@ import { XDoor } from './x/door.ts';
  */
 export interface Runtime {
   config: LoadedConfig;
+  /** This process, as workers know each other: host, pid and a random tag (pids are reused). */
+  workerId: string;
   database: DatabaseHandle;
   /** Opened on first use: reading the queue needs no X. */
   x(): Promise<XDoor>;
@@ -36,6 +44,8 @@ export interface RuntimeOptions {
   dataDir?: string;
   /** Use this running sandbox (overrides config and environment). */
   sandboxUrl?: string;
+  /** How X calls are retried (tests and benchmarks pass a faster one). */
+  retry?: RetryPolicy;
 }
 
 export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
@@ -56,11 +66,23 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     });
     releasers.push(() => database.close());
     await migrate(database);
+    const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    releasers.push(await holdWorkerLock(database, workerId));
+    if (config.worker.network === 'x' && !options.sandboxUrl) {
+      const warning = automationWarning(config.personas);
+      if (warning) say(warning);
+    }
 
     let sandbox: Sandbox | undefined;
     let door: XDoor | undefined;
+    const store: AccountStore = {
+      load: (handle) => getAccount(database.db, handle),
+      saveUserId: (handle, userId) => saveAccountUserId(database.db, handle, userId),
+      saveTokens: (handle, tokens, origin) => saveAccountTokens(database.db, handle, { ...tokens, origin }),
+    };
     const runtime: Runtime = {
       config,
+      workerId,
       database,
       log,
       say,
@@ -69,10 +91,23 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       },
       async x() {
         if (door) return door;
-        const opened = await openDoor(config, { ...(options.sandboxUrl ? { sandboxUrl: options.sandboxUrl } : {}), say });
+        const doorOptions: DoorOptions = {
+          store,
+          ...(options.retry ? { retry: options.retry } : {}),
+          onRefreshError: (handle, error) => log.warn({ account: handle, err: error.message }, `refreshing @${handle}'s token failed`),
+        };
+        const opened = await openDoor(config, { ...(options.sandboxUrl ? { sandboxUrl: options.sandboxUrl } : {}), say, door: doorOptions });
+        releasers.push(opened.release);
+        const since = new Map(config.worker.accounts.map((a) => [a.handle.toLowerCase(), a.engaging_since]));
+        await ensureAccounts(
+          database.db,
+          opened.door.handles.map((handle) => {
+            const day = since.get(handle.toLowerCase());
+            return { handle, owner: opened.door.ownerOf(handle) ?? '', engagingSince: day ? new Date(`${day}T00:00:00Z`) : undefined };
+          }),
+        );
         door = opened.door;
         sandbox = opened.sandbox;
-        releasers.push(opened.release);
         return door;
       },
       close,
@@ -84,30 +119,28 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   }
 }
 
-/** Who ran a job, in `job_runs`: this machine and process. */
-const WORKER_ID = `${hostname()}:${process.pid}`;
-
 /**
  * Opens the door to X the config asks for: the real API (`network: x`), a running sandbox
  * (`sandboxUrl` or `PROSPECTOR_SANDBOX_URL`), or a sandbox started in this process.
  */
 export async function openDoor(
   config: LoadedConfig,
-  options: { sandboxUrl?: string; say: (line: string) => void },
+  options: { sandboxUrl?: string; say: (line: string) => void; door?: DoorOptions },
 ): Promise<{ door: XDoor; sandbox: Sandbox | undefined; release: () => Promise<void> }> {
   const url = options.sandboxUrl ?? process.env.PROSPECTOR_SANDBOX_URL;
+  const doorOptions: DoorOptions = { accounts: config.worker.accounts, ...options.door };
   if (config.worker.network === 'x' && !options.sandboxUrl) {
-    const door = XDoor.real(config.worker.x.bearer_token?.reveal() ?? '');
+    const door = XDoor.real(config.worker, doorOptions);
     return { door, sandbox: undefined, release: async () => door.close() };
   }
   if (url) {
-    const door = await XDoor.sandbox(url);
+    const door = await XDoor.sandbox(url, doorOptions);
     return { door, sandbox: undefined, release: async () => door.close() };
   }
   const { seed, users } = config.worker.sandbox;
   const sandbox = await startSandbox({ seed, users, clock: { mode: 'running' } });
   options.say(`X: the sandbox, in this process (seed ${seed}, ${users.toLocaleString('en')} users), on ${sandbox.url}`);
-  const door = await XDoor.sandbox(sandbox.url);
+  const door = await XDoor.sandbox(sandbox.url, doorOptions);
   return {
     door,
     sandbox,
@@ -124,6 +157,10 @@ export interface RunJobOptions {
   now?: () => Date;
   signal?: AbortSignal;
   progress?: (line: string) => void;
+  /** Pauses between actions (jitter); the default waits for real. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  pacing?: boolean;
 }
 
 /** Runs one job by name, recorded in `job_runs` (outcome, counts, error). */
@@ -136,12 +173,16 @@ export async function runJob(runtime: Runtime, name: string, options: RunJobOpti
     log: runtime.log.child({ job: job.name }),
     now,
     signal: options.signal ?? new AbortController().signal,
+    workerId: runtime.workerId,
+    sleep: options.sleep ?? ((ms, signal) => delay(ms, undefined, signal ? { signal } : undefined)),
+    random: options.random ?? Math.random,
+    ...(options.pacing === undefined ? {} : { pacing: options.pacing }),
     config: runtime.config,
     persona: options.persona,
     dryRun: options.dryRun ?? false,
     progress: options.progress,
   };
-  const runId = ctx.dryRun ? undefined : await startRun(runtime.database.db, { job: job.name, persona: options.persona ?? null, workerId: WORKER_ID, at: now() });
+  const runId = ctx.dryRun ? undefined : await startRun(runtime.database.db, { job: job.name, persona: options.persona ?? null, workerId: runtime.workerId, at: now() });
   try {
     const result = await job.handler(ctx);
     if (runId !== undefined) await finishRun(runtime.database.db, { id: runId, status: 'ok', counts: result.counts, at: now() });

@@ -112,3 +112,11 @@ export function envName(example: string) {
   SECRET_SCHEMAS.add(schema);
   return schema;
 }
+
+/** A calendar date, `YYYY-MM-DD`. YAML leaves such a value a string (core schema). */
+export function isoDate() {
+  return z.string(expect('a date YYYY-MM-DD')).superRefine((value, ctx) => {
+    const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+    if (!ok) ctx.addIssue({ code: 'invalid_value', values: [], input: value, message: 'expected a date YYYY-MM-DD, e.g. 2026-01-05' });
+  });
+}

@@ -330,7 +330,13 @@ export function parseWorkerConfig(text: string, file: string, options: WorkerLoa
   if (isX) {
     if (spec.accounts.length === 0) problem(['accounts'], 'network x needs at least one account (handle, owner, token_env)', 'key');
     spec.accounts.forEach((account, i) => {
-      if (!account.token_env) problem(['accounts', i], `network x needs token_env: the environment variable with @${account.handle}'s OAuth2 access token`);
+      const oauth1 = account.auth === 'oauth1' || (account.auth === undefined && account.oauth1_token_env !== undefined);
+      if (oauth1) {
+        if (!account.oauth1_token_env || !account.oauth1_secret_env) problem(['accounts', i], `@${account.handle} uses OAuth 1.0a: it needs oauth1_token_env and oauth1_secret_env`);
+        if (!spec.x.consumer_key || !spec.x.consumer_secret) problem(['x'], `OAuth 1.0a accounts need consumer_key: \${X_CONSUMER_KEY} and consumer_secret: \${X_CONSUMER_SECRET}`, 'key');
+      } else if (!account.token_env) {
+        problem(['accounts', i], `network x needs token_env: the environment variable with @${account.handle}'s OAuth2 access token`);
+      }
     });
     if (!spec.x.bearer_token) problem(['x'], 'network x needs bearer_token: ${X_BEARER_TOKEN} (the app-only token used for search)', 'key');
     if (spec.accounts.some((a) => a.refresh_token_env) && !spec.x.client_id) {
@@ -338,17 +344,25 @@ export function parseWorkerConfig(text: string, file: string, options: WorkerLoa
     }
   }
 
-  const x: { bearer_token?: Secret; client_id?: Secret; client_secret?: Secret } = {};
+  const x: { -readonly [K in keyof WorkerConfig['x']]?: Secret } = {};
   let accounts: AccountConfig[];
   if (isX && resolve_) {
-    for (const key of ['bearer_token', 'client_id', 'client_secret'] as const) {
+    for (const key of ['bearer_token', 'client_id', 'client_secret', 'consumer_key', 'consumer_secret'] as const) {
       const value = secret(['x', key], spec.x[key]);
       if (value) x[key] = value;
     }
     accounts = spec.accounts.map((a, i) => {
       const token = secret(['accounts', i, 'token_env'], a.token_env);
       const refresh = secret(['accounts', i, 'refresh_token_env'], a.refresh_token_env);
-      return { ...a, ...(token ? { token } : {}), ...(refresh ? { refresh_token: refresh } : {}) };
+      const oauth1Token = secret(['accounts', i, 'oauth1_token_env'], a.oauth1_token_env);
+      const oauth1Secret = secret(['accounts', i, 'oauth1_secret_env'], a.oauth1_secret_env);
+      return {
+        ...a,
+        ...(token ? { token } : {}),
+        ...(refresh ? { refresh_token: refresh } : {}),
+        ...(oauth1Token ? { oauth1_token: oauth1Token } : {}),
+        ...(oauth1Secret ? { oauth1_secret: oauth1Secret } : {}),
+      };
     });
   } else {
     accounts = spec.accounts.length > 0 || isX ? spec.accounts.map((a) => ({ ...a })) : SANDBOX_ACCOUNTS.map((a) => ({ ...a }));
@@ -369,6 +383,7 @@ export function parseWorkerConfig(text: string, file: string, options: WorkerLoa
     tier: spec.tier,
     time_zone: spec.time_zone,
     x,
+    engagement: { ...spec.engagement, jitter_seconds: [spec.engagement.jitter_seconds[0], spec.engagement.jitter_seconds[1]] },
     accounts,
     sandbox: spec.sandbox,
     schedules,

@@ -10,9 +10,11 @@
 import { inspect } from 'node:util';
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { envName, flag, list, mapping, oneOf, secretReference, text, timeZone, whole } from './fields.ts';
+import { between, envName, flag, isoDate, list, mapping, nonNegative, oneOf, secretReference, text, timeZone, whole } from './fields.ts';
 
 export const NETWORKS = ['sandbox', 'x'] as const;
+export const AUTH_KINDS = ['oauth2', 'oauth1'] as const;
+export type AuthKind = (typeof AUTH_KINDS)[number];
 export type Network = (typeof NETWORKS)[number];
 
 /** X API access levels; the same names as `TIER_NAMES` in `src/x/tiers.ts` (a test checks). */
@@ -67,9 +69,40 @@ const account = mapping({
     .string({ error: () => 'expected an owner name: letters, digits, ., _ or -' })
     .regex(/^[A-Za-z0-9._-]{1,64}$/, { error: () => 'expected an owner name: letters, digits, ., _ or -' })
     .describe('The salesperson who owns this account; personas name owners in queue.owners.'),
-  token_env: envName('X_TOKEN_MAYA').optional(),
-  refresh_token_env: envName('X_REFRESH_MAYA').optional(),
+  token_env: envName('X_TOKEN_MAYA').optional().describe("Environment variable with the account's OAuth2 user access token."),
+  refresh_token_env: envName('X_REFRESH_MAYA').optional().describe('Environment variable with its OAuth2 refresh token (needs x.client_id).'),
+  oauth1_token_env: envName('X_OAUTH1_TOKEN_MAYA').optional().describe('OAuth 1.0a instead of OAuth2: the access token variable (needs x.consumer_key and x.consumer_secret).'),
+  oauth1_secret_env: envName('X_OAUTH1_SECRET_MAYA').optional().describe('OAuth 1.0a: the access token secret variable.'),
+  auth: oneOf(AUTH_KINDS).optional().describe('oauth2 or oauth1; default: oauth1 when oauth1_token_env is set, else oauth2.'),
+  engaging_since: isoDate().optional().describe('When this account started engaging (YYYY-MM-DD): the warm-up ramp counts weeks from it. Default: its first day in Prospector.'),
 });
+
+/** Fractions of a persona's caps by week since an account started engaging: 30% in week one, then rising. */
+export const DEFAULT_WARMUP = [0.3, 0.5, 0.75, 1] as const;
+
+/** Phrases in a mention or reply that mean "stop": the person goes on do-not-contact everywhere. */
+export const DEFAULT_OPT_OUT_PHRASES = [
+  'stop', 'unfollow me', 'leave me alone', 'stop following me', 'stop liking', "don't contact me", 'do not contact me', 'not interested', 'remove me', 'stop spamming', 'marketed to',
+  'arrête', 'arrêtez', 'arreter de', 'laisse-moi tranquille', 'laissez-moi tranquille', 'ne plus me contacter', 'pas intéressé', 'pas intéressée',
+  'no me sigas', 'deja de seguirme', 'déjame en paz', 'dejame en paz', 'no me contactes', 'no me interesa', 'basta ya', 'sácame de tu lista', 'dejen de spamearme', 'deja de darle like', 'no quiero publicidad',
+] as const;
+
+const engagement = mapping({
+  warmup: list(between(0, 1), 'fractions from 0 to 1')
+    .min(1, { error: () => 'expected at least one fraction, e.g. [0.3, 0.5, 0.75, 1]' })
+    .default([...DEFAULT_WARMUP])
+    .describe("Share of each persona's caps a new account may use, by week since it started engaging; the last value holds after."),
+  jitter_seconds: z
+    .tuple([nonNegative(), nonNegative()], { error: () => 'expected [min, max] seconds, e.g. [20, 90]' })
+    .default([20, 90])
+    .describe('Random pause between two actions of one account, in seconds: [min, max].'),
+  opt_out_phrases: list(text('a phrase'), 'phrases').default([...DEFAULT_OPT_OUT_PHRASES]).describe('A mention or reply containing one of these puts its author on do-not-contact.'),
+  throttle: mapping({
+    follows: whole(1).default(50).describe('Look at this many of the persona\'s latest follows, old enough to be answered.'),
+    min_follow_back_rate: between(0, 1).default(0.05).describe('Below this follow-back rate, the persona\'s caps are halved.'),
+    answer_hours: whole(1).default(48).describe('A follow counts once it is this many hours old.'),
+  }).prefault({}),
+}).prefault({});
 
 export const WorkerSchema = mapping({
   network: oneOf(NETWORKS).default('sandbox').describe('sandbox: the built-in X emulator; x: the real X API (needs credentials).'),
@@ -79,7 +112,10 @@ export const WorkerSchema = mapping({
     bearer_token: secretReference('bearer_token', 'X_BEARER_TOKEN').optional(),
     client_id: secretReference('client_id', 'X_CLIENT_ID').optional(),
     client_secret: secretReference('client_secret', 'X_CLIENT_SECRET').optional(),
+    consumer_key: secretReference('consumer_key', 'X_CONSUMER_KEY').optional().describe('OAuth 1.0a app key, for accounts with oauth1_token_env.'),
+    consumer_secret: secretReference('consumer_secret', 'X_CONSUMER_SECRET').optional(),
   }).prefault({}),
+  engagement,
   accounts: list(account, 'accounts').default([]).describe('X accounts the team acts as. With network: sandbox, the sandbox accounts when empty.'),
   sandbox: mapping({
     seed: whole(0, 2 ** 32 - 1).default(42),
@@ -142,9 +178,23 @@ export interface AccountConfig {
   readonly owner: string;
   readonly token_env?: string;
   readonly refresh_token_env?: string;
+  readonly oauth1_token_env?: string;
+  readonly oauth1_secret_env?: string;
+  readonly auth?: AuthKind;
+  /** 'YYYY-MM-DD'. */
+  readonly engaging_since?: string;
   /** Resolved with `network: x` only. */
   readonly token?: Secret;
   readonly refresh_token?: Secret;
+  readonly oauth1_token?: Secret;
+  readonly oauth1_secret?: Secret;
+}
+
+export interface EngagementConfig {
+  readonly warmup: readonly number[];
+  readonly jitter_seconds: readonly [number, number];
+  readonly opt_out_phrases: readonly string[];
+  readonly throttle: { readonly follows: number; readonly min_follow_back_rate: number; readonly answer_hours: number };
 }
 
 export interface ScheduleConfig {
@@ -161,7 +211,8 @@ export interface WorkerConfig {
   readonly tier: Tier;
   readonly time_zone: string;
   /** Resolved with `network: x` only; empty in the sandbox. */
-  readonly x: { readonly bearer_token?: Secret; readonly client_id?: Secret; readonly client_secret?: Secret };
+  readonly x: { readonly bearer_token?: Secret; readonly client_id?: Secret; readonly client_secret?: Secret; readonly consumer_key?: Secret; readonly consumer_secret?: Secret };
+  readonly engagement: EngagementConfig;
   /** The accounts to act as: the file's, or the sandbox's when the sandbox runs and the file lists none. */
   readonly accounts: readonly AccountConfig[];
   readonly sandbox: { readonly seed: number; readonly users: number };
@@ -179,6 +230,9 @@ export function accountOwners(config: Pick<WorkerConfig, 'accounts'>): string[] 
 
 /** Every secret value the config holds, for masking them in logs. */
 export function secretValues(config: WorkerConfig): string[] {
-  const secrets = [config.x.bearer_token, config.x.client_id, config.x.client_secret, config.database.url, ...config.accounts.flatMap((a) => [a.token, a.refresh_token])];
+  const secrets = [
+    config.x.bearer_token, config.x.client_id, config.x.client_secret, config.x.consumer_key, config.x.consumer_secret, config.database.url,
+    ...config.accounts.flatMap((a) => [a.token, a.refresh_token, a.oauth1_token, a.oauth1_secret]),
+  ];
   return secrets.filter((s): s is Secret => s !== undefined).map((s) => s.reveal()).filter((v) => v.length > 0);
 }

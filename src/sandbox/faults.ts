@@ -19,6 +19,13 @@ export const endpointFaultsSchema = z
     storm_429: probability.optional(),
     /** Probability that the connection is dropped without an answer. */
     drop: probability.optional(),
+    /**
+     * Probability that the connection drops after the request was carried out (X acted, the
+     * client never hears): what makes reconciliation necessary.
+     */
+    drop_after: probability.optional(),
+    /** Probability of a 403 refusing the request as automated (X's anti-spam answer to likes and follows). */
+    spam_403: probability.optional(),
     /** Added latency in ms: a fixed value or a [min, max] range. */
     latency_ms: z.union([z.number().int().min(0).max(60_000), z.tuple([z.number().int().min(0), z.number().int().max(60_000)])]).optional(),
     /** Probability that the latency applies (1 when latency is set and this is not). */
@@ -36,6 +43,8 @@ export type Faults = z.infer<typeof faultsSchema>;
 export type FaultOutcome =
   | { kind: 'none'; latencyMs: number }
   | { kind: 'drop'; latencyMs: number }
+  | { kind: 'drop_after'; latencyMs: number }
+  | { kind: 'spam'; latencyMs: number }
   | { kind: 'error'; status: 500 | 503; latencyMs: number }
   | { kind: 'storm'; latencyMs: number };
 
@@ -71,6 +80,8 @@ export class FaultInjector {
       latencyMs = typeof f.latency_ms === 'number' ? f.latency_ms : this.rng.range(f.latency_ms[0], f.latency_ms[1]);
     }
     if (f.drop && this.rng.chance(f.drop)) return { kind: 'drop', latencyMs };
+    if (f.drop_after && this.rng.chance(f.drop_after)) return { kind: 'drop_after', latencyMs };
+    if (f.spam_403 && this.rng.chance(f.spam_403)) return { kind: 'spam', latencyMs };
     if (f.error_500 && this.rng.chance(f.error_500)) return { kind: 'error', status: 500, latencyMs };
     if (f.error_503 && this.rng.chance(f.error_503)) return { kind: 'error', status: 503, latencyMs };
     if (f.storm_429 && this.rng.chance(f.storm_429)) return { kind: 'storm', latencyMs };

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { adminRoute } from './admin.ts';
 import { SandboxClock, type SandboxClockOptions } from './clock.ts';
 import { FaultInjector, type Faults } from './faults.ts';
-import { notFound, serverError, tooManyRequests, unauthorized, unsupportedAuthentication, usageCapExceeded, type HttpReply } from './problems.ts';
+import { forbidden, notFound, serverError, tooManyRequests, unauthorized, unsupportedAuthentication, usageCapExceeded, type HttpReply } from './problems.ts';
 import { PostReadMeter, RateLimiter, type Principal } from './ratelimit.ts';
 import { matchRoute } from './routes.ts';
 import { tierLimits, type TierName } from '../x/tiers.ts';
@@ -49,7 +49,7 @@ export interface LoggedRequest {
   status: number;
   /** Sandbox-clock time, ISO 8601. */
   time: string;
-  /** Injected fault, when one was: `drop`, `500`, `503`, `storm`. */
+  /** Injected fault, when one was: `drop`, `drop_after` (carried out, answer lost), `500`, `503`, `storm`, `spam`. */
   fault?: string;
 }
 
@@ -216,6 +216,10 @@ async function handle(state: SandboxState, req: IncomingMessage, res: ServerResp
     reply(serverError(fault.status), String(fault.status));
     return;
   }
+  if (fault.kind === 'spam') {
+    reply(forbidden('This request looks like it might be automated. To protect our users from spam and other malicious activity, we can’t complete this action right now.'), 'spam');
+    return;
+  }
   if (fault.kind === 'storm') state.limiter.exhaust(route.endpoint, auth.principal, now);
 
   const limit = state.rateLimits ? state.limiter.take(route.endpoint, auth.principal, now) : { allowed: true, headers: {} };
@@ -229,6 +233,11 @@ async function handle(state: SandboxState, req: IncomingMessage, res: ServerResp
   }
   const result = route.handle({ world: state.world, now, query: url.searchParams, path, body, account: auth.account, accountIndex: auth.accountIndex });
   if (result.postsRead) state.meter.add(result.postsRead, now);
+  if (fault.kind === 'drop_after') {
+    state.log.add({ ...entry, status: result.status, fault: 'drop_after' });
+    req.socket.destroy();
+    return;
+  }
   reply({ ...result, headers: { ...limit.headers, ...result.headers } });
 }
 

@@ -1,37 +1,177 @@
-import { TwitterApi } from 'twitter-api-v2';
+import { createHash } from 'node:crypto';
+import { TwitterApi, type ITwitterApiClientPlugin } from 'twitter-api-v2';
+import type { AccountConfig, WorkerConfig } from '../config/worker.ts';
+import { XAccount, type OAuth1Credentials, type OAuth2Credentials, type RefreshedTokens } from './account.ts';
+import { DEFAULT_RETRY, type RetryPolicy } from './errors.ts';
 import { loopbackPlugin } from './loopback.ts';
 import { searchRecent, type SearchOptions, type SearchPage } from './reads.ts';
 
 /**
  * The one door to X. Everything the product asks of X goes through an `XDoor`; jobs get one in
- * their context and never see twitter-api-v2 itself. The sandbox and the real API differ only in
- * how the door is opened.
+ * their context and never see twitter-api-v2 itself. App-only reads (search) use the app's Bearer
+ * token; likes, follows and the reads about an account go through `account(handle)`, in that
+ * account's user context. The sandbox and the real API differ only in how the door is opened.
  */
+
+/** What the door remembers about an account between runs (the database, in the product). */
+export interface AccountStore {
+  load(handle: string): Promise<{ userId?: string | null; accessToken?: string | null; refreshToken?: string | null; tokenOrigin?: string | null } | undefined>;
+  saveUserId(handle: string, userId: string): Promise<void>;
+  /** A refreshed pair; `origin` names the configured refresh token it descends from. */
+  saveTokens(handle: string, tokens: RefreshedTokens, origin: string): Promise<void>;
+}
+
+export interface DoorOptions {
+  retry?: RetryPolicy;
+  store?: AccountStore;
+  /** The accounts to act as; default: all the sandbox's (sandbox) or none (real X). */
+  accounts?: readonly AccountConfig[];
+  onRefreshError?: (handle: string, error: Error) => void;
+  now?: () => Date;
+}
+
+interface AccountSource {
+  handle: string;
+  owner: string;
+  userId?: string;
+  oauth2?: OAuth2Credentials;
+  oauth1?: OAuth1Credentials;
+}
+
+/** A short fingerprint of a configured refresh token: stored tokens descend from it or are ignored. */
+export function tokenOrigin(refreshToken: string | undefined, accessToken: string | undefined): string {
+  return createHash('sha256').update(refreshToken ?? accessToken ?? '').digest('hex').slice(0, 16);
+}
+
 export class XDoor {
+  private readonly opened = new Map<string, Promise<XAccount>>();
+
   private constructor(
     readonly network: 'sandbox' | 'x',
     private readonly app: TwitterApi,
+    private readonly sources: Map<string, AccountSource>,
+    private readonly plugins: ITwitterApiClientPlugin[],
+    private readonly options: DoorOptions,
     private readonly release: () => void,
   ) {}
 
-  /** A door to a running sandbox: its app-only token comes from `/__sandbox/accounts`. */
-  static async sandbox(url: string): Promise<XDoor> {
+  /** A door to a running sandbox: its tokens come from `/__sandbox/accounts`. */
+  static async sandbox(url: string, options: DoorOptions = {}): Promise<XDoor> {
     const res = await fetch(new URL('/__sandbox/accounts', url));
     if (!res.ok) throw new Error(`sandbox at ${url} did not list its accounts (HTTP ${res.status})`);
-    const body = (await res.json()) as { app: { bearer_token: string } };
+    const body = (await res.json()) as {
+      app: { bearer_token: string; client_id: string; client_secret: string; consumer_key: string; consumer_secret: string };
+      accounts: Array<{ id: string; username: string; owner: string; access_token: string; refresh_token: string; oauth1_token: string; oauth1_secret: string }>;
+    };
     const plugin = loopbackPlugin(url);
-    return new XDoor('sandbox', new TwitterApi(body.app.bearer_token, { plugins: [plugin] }), () => plugin.close());
+    const wanted = options.accounts?.length ? new Map(options.accounts.map((a) => [a.handle.toLowerCase(), a])) : undefined;
+    const sources = new Map<string, AccountSource>();
+    for (const a of body.accounts) {
+      const config = wanted ? wanted.get(a.username.toLowerCase()) : undefined;
+      if (wanted && !config) continue;
+      const source: AccountSource = { handle: a.username, owner: config?.owner ?? a.owner, userId: a.id };
+      if (config?.auth === 'oauth1') {
+        source.oauth1 = { appKey: body.app.consumer_key, appSecret: body.app.consumer_secret, accessToken: a.oauth1_token, accessSecret: a.oauth1_secret };
+      } else {
+        source.oauth2 = { accessToken: a.access_token, refreshToken: a.refresh_token, clientId: body.app.client_id, clientSecret: body.app.client_secret };
+      }
+      sources.set(a.username.toLowerCase(), source);
+    }
+    if (wanted) {
+      const missing = [...wanted.values()].filter((a) => !sources.has(a.handle.toLowerCase())).map((a) => `@${a.handle}`);
+      if (missing.length) {
+        plugin.close();
+        throw new Error(`accounts ${missing.join(', ')} are not sandbox accounts; the sandbox has ${body.accounts.map((a) => `@${a.username}`).join(', ')}`);
+      }
+    }
+    return new XDoor('sandbox', new TwitterApi(body.app.bearer_token, { plugins: [plugin] }), sources, [plugin], options, () => plugin.close());
   }
 
-  /** A door to the real X API with an app-only Bearer token (from the environment, never from YAML). */
-  static real(bearerToken: string): XDoor {
-    if (!bearerToken) throw new Error('X bearer token is empty: set the environment variable named in config/prospector.yaml');
-    return new XDoor('x', new TwitterApi(bearerToken), () => {});
+  /**
+   * A door to the real X API: the app-only Bearer token for search, and each configured account's
+   * user token (OAuth2, refreshed with the app's client id and secret; or OAuth 1.0a), all from the
+   * environment, never from YAML.
+   */
+  static real(worker: Pick<WorkerConfig, 'x' | 'accounts'>, options: DoorOptions = {}): XDoor {
+    const bearer = worker.x.bearer_token?.reveal() ?? '';
+    if (!bearer) throw new Error('X bearer token is empty: set the environment variable named in config/prospector.yaml (x.bearer_token)');
+    const sources = new Map<string, AccountSource>();
+    for (const a of worker.accounts) {
+      const source: AccountSource = { handle: a.handle, owner: a.owner };
+      if (a.oauth1_token && a.oauth1_secret) {
+        const key = worker.x.consumer_key?.reveal();
+        const secret = worker.x.consumer_secret?.reveal();
+        if (!key || !secret) throw new Error(`account @${a.handle} uses OAuth 1.0a: set x.consumer_key and x.consumer_secret in config/prospector.yaml`);
+        source.oauth1 = { appKey: key, appSecret: secret, accessToken: a.oauth1_token.reveal(), accessSecret: a.oauth1_secret.reveal() };
+      } else if (a.token) {
+        source.oauth2 = { accessToken: a.token.reveal(), refreshToken: a.refresh_token?.reveal(), clientId: worker.x.client_id?.reveal(), clientSecret: worker.x.client_secret?.reveal() };
+      }
+      sources.set(a.handle.toLowerCase(), source);
+    }
+    return new XDoor('x', new TwitterApi(bearer), sources, [], options, () => {});
   }
 
   /** Recent search, page by page (see `searchRecent`). */
   search(query: string, options: SearchOptions = {}): AsyncGenerator<SearchPage> {
     return searchRecent(this.app, query, options);
+  }
+
+  /** The handles this door can act as, in config order. */
+  get handles(): string[] {
+    return [...this.sources.values()].map((s) => s.handle);
+  }
+
+  /** The owner (salesperson) of an account. */
+  ownerOf(handle: string): string | undefined {
+    return this.sources.get(handle.toLowerCase())?.owner;
+  }
+
+  /** An account, in user context. Opened once; later calls get the same one. */
+  account(handle: string): Promise<XAccount> {
+    const key = handle.toLowerCase();
+    let found = this.opened.get(key);
+    if (!found) {
+      found = this.openAccount(key);
+      this.opened.set(key, found);
+      found.catch(() => this.opened.delete(key));
+    }
+    return found;
+  }
+
+  private async openAccount(key: string): Promise<XAccount> {
+    const source = this.sources.get(key);
+    if (!source) throw new Error(`no X account @${key}: the accounts are ${this.handles.map((h) => `@${h}`).join(', ') || '(none configured)'}`);
+    if (!source.oauth2 && !source.oauth1) throw new Error(`account @${source.handle} has no token: set the environment variable named by its token_env in config/prospector.yaml`);
+    const { store } = this.options;
+    const stored = await store?.load(source.handle);
+    let oauth2 = source.oauth2;
+    const origin = tokenOrigin(oauth2?.refreshToken, oauth2?.accessToken);
+    // X rotates refresh tokens: a pair refreshed earlier replaces the configured one, unless the
+    // environment now holds a different token than the one that pair descends from.
+    if (this.network === 'x' && oauth2 && stored?.accessToken && stored.tokenOrigin === origin) {
+      oauth2 = { ...oauth2, accessToken: stored.accessToken, refreshToken: stored.refreshToken ?? oauth2.refreshToken };
+    }
+    const account = new XAccount({
+      handle: source.handle,
+      owner: source.owner,
+      ...(oauth2 ? { oauth2 } : {}),
+      ...(source.oauth1 ? { oauth1: source.oauth1 } : {}),
+      userId: stored?.userId ?? source.userId,
+      plugins: this.plugins,
+      retry: this.options.retry ?? DEFAULT_RETRY,
+      ...(this.options.now ? { now: this.options.now } : {}),
+      onTokens: (tokens) => store?.saveTokens(source.handle, tokens, origin),
+      onRefreshError: (error) => this.options.onRefreshError?.(source.handle, error),
+    });
+    if (store && !stored?.userId) await store.saveUserId(source.handle, await account.userId());
+    return account;
+  }
+
+  /** Requests sent by every opened account (user context), for benchmarks. */
+  async accountRequests(): Promise<number> {
+    let total = 0;
+    for (const account of await Promise.all(this.opened.values())) total += account.requests;
+    return total;
   }
 
   close(): void {

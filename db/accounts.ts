@@ -1,0 +1,95 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from './client.ts';
+import { accounts, xStops, type StopKind } from './schema.ts';
+
+export type AccountRow = typeof accounts.$inferSelect;
+
+export interface AccountInput {
+  handle: string;
+  owner: string;
+  /** When it started engaging, if the config says (the warm-up counts from it). */
+  engagingSince?: Date | undefined;
+}
+
+/**
+ * Makes sure each configured account has its row: a new one starts its warm-up now (or on the
+ * configured date); the owner and a configured start date follow the config. Returns the rows.
+ */
+export async function ensureAccounts(db: Database, input: readonly AccountInput[], at: Date = new Date()): Promise<AccountRow[]> {
+  if (input.length === 0) return [];
+  for (const a of input) {
+    await db
+      .insert(accounts)
+      .values({ handle: a.handle.toLowerCase(), owner: a.owner, engagingSince: a.engagingSince ?? at, updatedAt: at })
+      .onConflictDoUpdate({
+        target: accounts.handle,
+        set: {
+          owner: a.owner,
+          ...(a.engagingSince ? { engagingSince: a.engagingSince } : {}),
+        },
+      });
+  }
+  return db.select().from(accounts).where(sql`${accounts.handle} in ${input.map((a) => a.handle.toLowerCase())}`);
+}
+
+export async function getAccount(db: Database, handle: string): Promise<AccountRow | undefined> {
+  const [row] = await db.select().from(accounts).where(eq(accounts.handle, handle.toLowerCase()));
+  return row;
+}
+
+export async function listAccounts(db: Database): Promise<AccountRow[]> {
+  return db.select().from(accounts).orderBy(accounts.handle);
+}
+
+export async function saveAccountUserId(db: Database, handle: string, userId: string, at: Date = new Date()): Promise<void> {
+  await db.update(accounts).set({ xUserId: userId, updatedAt: at }).where(eq(accounts.handle, handle.toLowerCase()));
+}
+
+/** Keeps a refreshed token pair (X rotated the refresh token: the old one no longer works). */
+export async function saveAccountTokens(
+  db: Database,
+  handle: string,
+  tokens: { accessToken: string; refreshToken: string | undefined; expiresAt: Date; origin: string },
+  at: Date = new Date(),
+): Promise<void> {
+  await db
+    .update(accounts)
+    .set({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? null, tokenExpiresAt: tokens.expiresAt, tokenOrigin: tokens.origin, updatedAt: at })
+    .where(eq(accounts.handle, handle.toLowerCase()));
+}
+
+/** Stops an account acting (X refused its token or its actions); a person resumes it. */
+export async function pauseAccount(db: Database, handle: string, reason: string, at: Date = new Date()): Promise<void> {
+  await db.update(accounts).set({ pausedAt: at, pausedReason: reason, updatedAt: at }).where(eq(accounts.handle, handle.toLowerCase()));
+}
+
+/** Returns whether the account was paused. */
+export async function resumeAccount(db: Database, handle: string, at: Date = new Date()): Promise<boolean> {
+  const done = await db
+    .update(accounts)
+    .set({ pausedAt: null, pausedReason: null, updatedAt: at })
+    .where(sql`${accounts.handle} = ${handle.toLowerCase()} and ${accounts.pausedAt} is not null`)
+    .returning({ handle: accounts.handle });
+  return done.length > 0;
+}
+
+export type XStop = typeof xStops.$inferSelect;
+
+/** Records that X stopped all calls (monthly cap, out of credit) until a date. */
+export async function recordStop(db: Database, input: { kind: StopKind; detail: string; at: Date; until: Date | null }): Promise<void> {
+  await db
+    .insert(xStops)
+    .values(input)
+    .onConflictDoUpdate({ target: xStops.kind, set: { detail: input.detail, at: input.at, until: input.until } });
+}
+
+/** Stops still in force at `at` (an expired one is removed). */
+export async function activeStops(db: Database, at: Date = new Date()): Promise<XStop[]> {
+  await db.delete(xStops).where(sql`${xStops.until} is not null and ${xStops.until} <= ${at.toISOString()}::timestamptz`);
+  return db.select().from(xStops);
+}
+
+export async function clearStop(db: Database, kind: StopKind): Promise<boolean> {
+  const done = await db.delete(xStops).where(eq(xStops.kind, kind)).returning({ kind: xStops.kind });
+  return done.length > 0;
+}

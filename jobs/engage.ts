@@ -1,0 +1,288 @@
+import PQueue from 'p-queue';
+import { sql } from 'drizzle-orm';
+import { activeStops, listAccounts, type AccountRow } from '../db/accounts.ts';
+import { nextPlanned, outstanding, planActions, type PlanInput } from '../db/actions.ts';
+import type { Database } from '../db/client.ts';
+import { rows } from '../db/rows.ts';
+import type { ActionKind } from '../db/schema.ts';
+import type { Persona } from '../src/config/persona.ts';
+import { capFor, followsDone, halveCaps, performAction, reconcilePending, throttleFactor, usedToday, type EngageDeps, type PerformOutcome } from '../src/engage/perform.ts';
+import { dueByNow, jitterMs, personaScope, strictIntervalMs, workingProgress } from '../src/engage/rules.ts';
+import { XCallError } from '../src/x/errors.ts';
+import { personasOf, type JobContext, type JobResult } from './context.ts';
+
+/**
+ * engage: the first touch. For each persona not `off`, matches scoring at least its engage
+ * threshold get one like (their best recent post: the one that matched, else their latest) and one
+ * follow, planned for one of the persona's accounts (the lead owner's, else one picked by the
+ * person's id) within what the day's caps leave. Mode `auto` then performs what is due by now,
+ * spread over the working hours, each account paced by its own queue with a strict interval and
+ * jitter; mode `assist` leaves them for a salesperson's click. Before anything, actions a crashed
+ * run left pending are reconciled; and a persona whose follows are rarely returned is throttled.
+ */
+
+const KINDS: readonly ActionKind[] = ['like', 'follow'];
+const DAY_MS = 86_400_000;
+
+interface Candidate {
+  prospect_id: string;
+  score: number;
+  post_id: string | null;
+  owner: string | null;
+  /** The account already acting on this person, if any. */
+  account: string | null;
+  has_like: boolean;
+  has_follow: boolean;
+}
+
+async function candidates(db: Database, persona: Persona, at: Date, limit: number): Promise<Candidate[]> {
+  const since = new Date(at.getTime() - 7 * DAY_MS).toISOString();
+  return rows<Candidate>(
+    db,
+    sql`
+    select m.prospect_id, m.score,
+      (select po.x_post_id from posts po
+        where po.author_id = m.prospect_id and po.kind <> 'retweet' and po.created_at > ${since}::timestamptz
+        order by (po.x_post_id = m.post_id) desc, po.created_at desc, po.x_post_id desc limit 1) as post_id,
+      (select l.owner from leads l where l.prospect_id = m.prospect_id and l.persona = ${persona.id}) as owner,
+      (select a.account from actions a where a.prospect_id = m.prospect_id order by a.id limit 1) as account,
+      exists (select 1 from actions a where a.prospect_id = m.prospect_id and a.kind = 'like') as has_like,
+      exists (select 1 from actions a where a.prospect_id = m.prospect_id and a.kind = 'follow') as has_follow
+    from matches m
+    where m.persona = ${persona.id} and m.score >= ${persona.engagement.threshold}
+      and not exists (select 1 from do_not_contact d where d.prospect_id = m.prospect_id)
+      and not (exists (select 1 from actions a where a.prospect_id = m.prospect_id and a.kind = 'like')
+           and exists (select 1 from actions a where a.prospect_id = m.prospect_id and a.kind = 'follow'))
+    order by m.score desc, m.prospect_id
+    limit ${limit}`,
+  );
+}
+
+/** A stable pick among accounts for a person nobody owns yet. */
+function pick<T>(items: readonly T[], key: string): T {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return items[(h >>> 0) % items.length]!;
+}
+
+interface Slot {
+  account: AccountRow;
+  cap: Record<ActionKind, number>;
+  /** Planned now + planned before + done today: what planning may still add. */
+  room: Record<ActionKind, number>;
+  used: Record<ActionKind, number>;
+}
+
+export default async function engage(ctx: JobContext): Promise<JobResult> {
+  const began = performance.now();
+  const counts = { personas: 0, planned: 0, performed: 0, deferred: 0, refused: 0, unknown: 0, reconciled: 0, throttled: 0 };
+  const lines: string[] = [];
+  const at = ctx.now();
+  const deps: EngageDeps = {
+    db: ctx.db,
+    door: ctx.x,
+    log: ctx.log,
+    now: ctx.now,
+    workerId: ctx.workerId,
+    tier: ctx.config.worker.tier,
+    personas: ctx.config.personas,
+    engagement: ctx.config.worker.engagement,
+    signal: ctx.signal,
+  };
+
+  const stops = await activeStops(ctx.db, at);
+  if (stops.length > 0) {
+    const summary = `engage: stopped — ${stops.map((s) => s.detail).join('; ')}`;
+    ctx.log.error({ job: 'engage', stops: stops.map((s) => s.kind) }, summary);
+    return { summary, counts };
+  }
+
+  const personas = personasOf(ctx).filter((p) => p.engagement.mode !== 'off');
+  if (personas.length === 0) return { summary: 'engage: no persona engages (mode off)', counts };
+
+  if (!ctx.dryRun) {
+    const report = await reconcilePending(deps);
+    counts.reconciled = report.reconciled;
+  }
+
+  // Accounts by handle; their user ids come from the door (cached, never a users/me per action).
+  for (const handle of ctx.x.handles) await ctx.x.account(handle);
+  const accounts = (await listAccounts(ctx.db)).filter((a) => a.xUserId && ctx.x.handles.some((h) => h.toLowerCase() === a.handle));
+  const owners = new Map(accounts.map((a) => [a.handle, a.owner]));
+
+  for (const persona of personas) {
+    ctx.signal.throwIfAborted();
+    counts.personas++;
+    if (!ctx.dryRun && (await autoThrottle(ctx, persona))) counts.throttled++;
+    const mine = accounts.filter((a) => persona.queue.owners.length === 0 || persona.queue.owners.includes(owners.get(a.handle) ?? ''));
+    const active = mine.filter((a) => !a.pausedAt);
+    if (active.length === 0) {
+      lines.push(`${persona.id}: no active account${mine.length ? ` (paused: ${mine.map((a) => `@${a.handle}`).join(', ')})` : ''}`);
+      continue;
+    }
+
+    // What each account may still plan today for this persona.
+    const slots = new Map<string, Slot>();
+    for (const account of active) {
+      const slot: Slot = { account, cap: { like: 0, follow: 0 }, room: { like: 0, follow: 0 }, used: { like: 0, follow: 0 } };
+      for (const kind of KINDS) {
+        const { cap } = await capFor(deps, persona, account, kind, at);
+        const used = await usedToday(ctx.db, account.xUserId!, kind, personaScope(persona.id), at);
+        const waiting = await outstanding(ctx.db, { account: account.xUserId!, kind, persona: persona.id });
+        slot.cap[kind] = cap;
+        slot.used[kind] = used;
+        slot.room[kind] = Math.max(0, cap - used - waiting);
+      }
+      slots.set(account.xUserId!, slot);
+    }
+
+    const plans: PlanInput[] = [];
+    const totalRoom = [...slots.values()].reduce((n, s) => n + s.room.like + s.room.follow, 0);
+    if (totalRoom > 0) {
+      const byOwner = new Map(active.map((a) => [a.owner, a]));
+      for (const c of await candidates(ctx.db, persona, at, totalRoom * 2 + 20)) {
+        const account = (c.account ? slots.get(c.account)?.account : undefined) ?? (c.owner ? byOwner.get(c.owner) : undefined) ?? pick(active, c.prospect_id);
+        if (c.account && c.account !== account.xUserId) continue; // another account already touches this person
+        const slot = slots.get(account.xUserId!)!;
+        if (!c.has_like && c.post_id && slot.room.like > 0) {
+          plans.push({ account: account.xUserId!, kind: 'like', target: c.post_id, prospectId: c.prospect_id, persona: persona.id });
+          slot.room.like--;
+        }
+        if (!c.has_follow && slot.room.follow > 0) {
+          plans.push({ account: account.xUserId!, kind: 'follow', target: c.prospect_id, prospectId: c.prospect_id, persona: persona.id });
+          slot.room.follow--;
+        }
+        if ([...slots.values()].every((s) => s.room.like + s.room.follow === 0)) break;
+      }
+    }
+    const planned = ctx.dryRun ? plans.length : (await planActions(ctx.db, plans, at)).length;
+    counts.planned += planned;
+    for (const p of plans) ctx.log.debug({ persona: persona.id, account: p.account, kind: p.kind, target: p.target, dryRun: ctx.dryRun }, `planned ${p.kind} of ${p.target}`);
+
+    if (persona.engagement.mode !== 'auto' || ctx.dryRun) {
+      lines.push(`${persona.id}: ${planned} planned${persona.engagement.mode === 'assist' ? ' for a salesperson (assist)' : ''}${ctx.dryRun ? ' (dry run, nothing sent)' : ''}`);
+      continue;
+    }
+
+    const hours = workingProgress(persona, at);
+    if (!hours.inHours) {
+      lines.push(`${persona.id}: ${planned} planned; outside working hours (${persona.engagement.working_hours.start}–${persona.engagement.working_hours.end} ${persona.engagement.working_hours.time_zone}), nothing sent`);
+      continue;
+    }
+    const result = await performDue(ctx, deps, persona, [...slots.values()], hours.progress);
+    counts.performed += result.done;
+    counts.deferred += result.deferred;
+    counts.refused += result.refused;
+    counts.unknown += result.unknown;
+    lines.push(`${persona.id}: ${planned} planned, ${result.done} done${result.deferred ? `, ${result.deferred} deferred` : ''}${result.refused ? `, ${result.refused} refused` : ''}${result.unknown ? `, ${result.unknown} to reconcile` : ''}`);
+    if (result.stopped) {
+      lines.push(`stopped: ${result.stopped}`);
+      break;
+    }
+  }
+
+  const seconds = ((performance.now() - began) / 1000).toFixed(2);
+  const summary = `engage${ctx.dryRun ? ' (dry run)' : ''}: ${lines.join('; ') || 'nothing to do'}${counts.reconciled ? `; ${counts.reconciled} reconciled` : ''} in ${seconds} s`;
+  ctx.log.info({ job: 'engage', ...counts, seconds: Number(seconds) }, summary);
+  return { summary, counts };
+}
+
+interface DueResult {
+  done: number;
+  deferred: number;
+  refused: number;
+  unknown: number;
+  stopped?: string;
+}
+
+/**
+ * Performs the actions due by now, each account in parallel, each (account, kind) through its own
+ * p-queue: one at a time, at least the strict interval apart (X's 15-minute window spread evenly),
+ * with a random pause between two. A deferral (budget or 429) ends that queue for this run.
+ */
+async function performDue(ctx: JobContext, deps: EngageDeps, persona: Persona, slots: Slot[], progress: number): Promise<DueResult> {
+  const result: DueResult = { done: 0, deferred: 0, refused: 0, unknown: 0 };
+  const pacing = ctx.pacing !== false;
+  const work: Promise<void>[] = [];
+  for (const slot of slots) {
+    for (const kind of KINDS) {
+      const due = dueByNow(slot.cap[kind], progress) - slot.used[kind];
+      if (due <= 0) continue;
+      const queue = new PQueue({ concurrency: 1, ...(pacing ? { interval: strictIntervalMs(deps.tier, kind), intervalCap: 1 } : {}) });
+      work.push(
+        (async () => {
+          const next = await nextPlanned(ctx.db, { account: slot.account.xUserId!, kind, persona: persona.id, limit: due });
+          let stop = false;
+          for (const [i, action] of next.entries()) {
+            await queue.add(async () => {
+              if (stop || ctx.signal.aborted || result.stopped) return;
+              if (i > 0 && pacing) await ctx.sleep(jitterMs(deps.engagement, ctx.random), ctx.signal);
+              const outcome: PerformOutcome = await performAction(deps, action.id, 'engage');
+              switch (outcome.status) {
+                case 'done':
+                  result.done++;
+                  ctx.log.info({ persona: persona.id, account: slot.account.handle, kind, action: action.id }, outcome.message);
+                  break;
+                case 'deferred':
+                  result.deferred++;
+                  stop = true;
+                  ctx.log.info({ persona: persona.id, account: slot.account.handle, kind, until: outcome.until?.toISOString() }, outcome.reason);
+                  break;
+                case 'refused':
+                  result.refused++;
+                  if (outcome.reason.includes('paused')) stop = true;
+                  break;
+                case 'unknown':
+                  result.unknown++;
+                  break;
+                case 'stopped':
+                  result.stopped = outcome.reason;
+                  stop = true;
+                  break;
+              }
+            });
+          }
+          await queue.onIdle();
+        })(),
+      );
+    }
+  }
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason instanceof XCallError ? failed.reason : failed.reason;
+  return result;
+}
+
+/**
+ * Auto-throttle: when the persona's last N follows that are old enough to be answered (N and the
+ * age from the config) were followed back less often than the threshold, its caps are halved and
+ * the reason logged. The next check waits for N more follows.
+ */
+async function autoThrottle(ctx: JobContext, persona: Persona): Promise<boolean> {
+  const { follows: n, min_follow_back_rate: minRate, answer_hours: hours } = ctx.config.worker.engagement.throttle;
+  const at = ctx.now();
+  const [state] = await rows<{ follows_at_change: number }>(ctx.db, sql`select follows_at_change from persona_throttle where persona = ${persona.id}`);
+  const done = await followsDone(ctx.db, persona.id);
+  if (done - (state?.follows_at_change ?? 0) < n) return false;
+  const answeredBy = new Date(at.getTime() - hours * 3_600_000).toISOString();
+  const [stats] = await rows<{ follows: number; back: number }>(
+    ctx.db,
+    sql`
+    with recent as (
+      select a.account, a.prospect_id from actions a
+      where a.persona = ${persona.id} and a.kind = 'follow' and a.status = 'done' and a.finished_at <= ${answeredBy}::timestamptz
+      order by a.finished_at desc, a.id desc limit ${n}
+    )
+    select count(*)::int as follows,
+      count(*) filter (where exists (select 1 from signals s where s.prospect_id = r.prospect_id and s.account = r.account and s.kind in ('followed_back', 'follow_accepted')))::int as back
+    from recent r`,
+  );
+  if (!stats || stats.follows < n) return false;
+  const rate = stats.back / stats.follows;
+  if (rate >= minRate) return false;
+  const before = await throttleFactor(ctx.db, persona.id);
+  const reason = `follow-back rate ${(rate * 100).toFixed(1)}% over the last ${stats.follows} follows is below ${(minRate * 100).toFixed(1)}%`;
+  const factor = await halveCaps(ctx.db, { persona: persona.id, reason, followsDone: done, at });
+  ctx.log.warn({ persona: persona.id, rate, follows: stats.follows, factor, before }, `persona ${persona.id}: caps halved (×${before} → ×${factor}): ${reason}`);
+  return true;
+}

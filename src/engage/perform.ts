@@ -1,0 +1,257 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { activeStops, getAccount, listAccounts, pauseAccount, recordStop, type AccountRow } from '../../db/accounts.ts';
+import { abandonAction, beginReconcile, claimAction, failAction, finishAction, getAction, orphanedActions, releaseAction, type Action } from '../../db/actions.ts';
+import { exhaustWindow, observeLimits, type BudgetCheck, type Exhausted } from '../../db/budgets.ts';
+import type { Database } from '../../db/client.ts';
+import { budgets, personaThrottle, type ActionKind } from '../../db/schema.ts';
+import type { Persona } from '../config/persona.ts';
+import type { EngagementConfig } from '../config/worker.ts';
+import type { Logger } from '../log.ts';
+import type { XAccount, WriteResult } from '../x/account.ts';
+import type { XDoor } from '../x/door.ts';
+import { XCallError } from '../x/errors.ts';
+import { ACTION_ENDPOINT, budgetChecks, dailyCap, personaScope, warmupFactor } from './rules.ts';
+import { tierLimits } from '../x/tiers.ts';
+
+/**
+ * Performing one like or follow: the one path both the engage job (mode auto) and a salesperson's
+ * click (`prospector act`, the review page) take. In order: the account is not paused and X has not
+ * stopped us; the action goes pending and its budgets are debited in one transaction; one request;
+ * the outcome is written. Whatever X answers, the action never loops and never goes twice.
+ */
+
+export interface EngageDeps {
+  db: Database;
+  door: XDoor;
+  log: Logger;
+  now: () => Date;
+  workerId: string;
+  tier: string;
+  personas: readonly Persona[];
+  engagement: EngagementConfig;
+  signal?: AbortSignal;
+}
+
+export type PerformOutcome =
+  | { status: 'done'; action: Action; data: Record<string, unknown>; message: string }
+  /** Not now: a budget is used up or X rate-limited the account; `until` is when to try again. */
+  | { status: 'deferred'; action: Action; reason: string; until?: Date }
+  /** Will not happen: done already, cancelled, do not contact, account paused, target gone. */
+  | { status: 'refused'; reason: string }
+  /** Sent, but what X did is unknown: left for reconciliation. */
+  | { status: 'unknown'; action: Action; reason: string }
+  /** X stopped every call (monthly cap, out of credit): the job must stop. */
+  | { status: 'stopped'; reason: string };
+
+const MONTH_END = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
+
+/** The throttle factor of a persona (1 when never throttled). */
+export async function throttleFactor(db: Database, persona: string): Promise<number> {
+  const [row] = await db.select({ factor: personaThrottle.factor }).from(personaThrottle).where(eq(personaThrottle.persona, persona));
+  return row ? Number(row.factor) : 1;
+}
+
+/**
+ * Halves a persona's caps (never below 1/16) and records why. `followsDone` is the persona's count
+ * of done follows now: the next follow-back check waits for that many more.
+ */
+export async function halveCaps(db: Database, input: { persona: string; reason: string; followsDone: number; at: Date }): Promise<number> {
+  const current = await throttleFactor(db, input.persona);
+  const factor = Math.max(1 / 16, current / 2);
+  await db
+    .insert(personaThrottle)
+    .values({ persona: input.persona, factor, reason: input.reason, followsAtChange: input.followsDone, updatedAt: input.at })
+    .onConflictDoUpdate({ target: personaThrottle.persona, set: { factor, reason: input.reason, followsAtChange: input.followsDone, updatedAt: input.at } });
+  return factor;
+}
+
+/** A persona's cap today for one account and kind: its per_day × warm-up × throttle. */
+export async function capFor(deps: Pick<EngageDeps, 'db' | 'engagement'>, persona: Persona, account: AccountRow, kind: ActionKind, at: Date): Promise<{ cap: number; warmup: number; throttle: number }> {
+  const warmup = warmupFactor(deps.engagement.warmup, account.engagingSince, at);
+  const throttle = await throttleFactor(deps.db, persona.id);
+  return { cap: dailyCap(persona, kind, { warmup, throttle }), warmup, throttle };
+}
+
+/** Units a persona scope used today for one account and kind. */
+export async function usedToday(db: Database, account: string, kind: ActionKind, scope: string, at: Date): Promise<number> {
+  const [row] = await db
+    .select({ used: budgets.used })
+    .from(budgets)
+    .where(and(eq(budgets.account, account), eq(budgets.kind, kind), eq(budgets.scope, scope), eq(budgets.window, 'day'), sql`${budgets.resetAt} > ${at.toISOString()}::timestamptz`, sql`${budgets.windowStart} <= ${at.toISOString()}::timestamptz`));
+  return row?.used ?? 0;
+}
+
+function describeExhausted(e: Exhausted, handle: string, kind: ActionKind): string {
+  const what = e.scope === 'x' ? `X's ${e.window === '15min' ? '15-minute' : '24-hour'} limit for ${kind}s` : `the ${e.scope.slice('persona:'.length)} persona's daily ${kind} cap`;
+  return `@${handle} has used ${what} (${e.used}/${e.limit}); it resets ${e.resetAt.toISOString()}`;
+}
+
+async function accountOf(deps: EngageDeps, action: Action): Promise<{ row: AccountRow; x: XAccount } | { refused: string }> {
+  const rows = await listAccounts(deps.db);
+  const row = rows.find((r) => r.xUserId === action.account);
+  if (!row || !deps.door.handles.some((h) => h.toLowerCase() === row.handle)) return { refused: `action ${action.id} belongs to account ${action.account}, which is not configured here` };
+  if (row.pausedAt) return { refused: `@${row.handle} is paused: ${row.pausedReason ?? 'no reason given'} (resume with: prospector accounts resume ${row.handle})` };
+  return { row, x: await deps.door.account(row.handle) };
+}
+
+async function send(x: XAccount, action: Action, signal?: AbortSignal): Promise<WriteResult> {
+  return action.kind === 'like' ? x.like(action.target, signal) : x.follow(action.target, signal);
+}
+
+/** What X answered, said for a person. */
+function doneMessage(handle: string, action: Action, data: Record<string, unknown>): string {
+  if (action.kind === 'like') return `@${handle} liked post ${action.target}`;
+  if (data.pending_follow === true) return `@${handle} asked to follow user ${action.target} (protected account: the follow is pending their approval)`;
+  return `@${handle} follows user ${action.target}`;
+}
+
+/**
+ * Handles what X refused. Every branch ends the action's pending state or leaves it for
+ * reconciliation; none sends again.
+ */
+async function onRefusal(deps: EngageDeps, error: unknown, action: Action, row: AccountRow, persona: Persona | undefined, reconciling: boolean): Promise<PerformOutcome> {
+  const at = deps.now();
+  const refundScopes = persona && !reconciling ? [personaScope(persona.id)] : [];
+  const release = (reason: string) =>
+    reconciling ? abandonAction(deps.db, { id: action.id, error: reason, retryReconcile: true }) : releaseAction(deps.db, { id: action.id, error: reason, refundScopes, at });
+  if (!(error instanceof XCallError)) {
+    // A bug, not an answer from X: whether the request left is unknown.
+    await abandonAction(deps.db, { id: action.id, error: `unexpected error: ${(error as Error)?.message ?? String(error)}` });
+    throw error;
+  }
+  const log = deps.log.child({ account: row.handle, action: action.id, kind: action.kind });
+  switch (error.kind) {
+    case 'rate_limited': {
+      const window = error.details.window === '24hour' ? 'day' : '15min';
+      const limits = tierLimits(deps.tier).endpoints[ACTION_ENDPOINT[action.kind]];
+      const resetAt = error.details.resetAt ?? new Date(at.getTime() + (window === 'day' ? 86_400_000 : 900_000));
+      await exhaustWindow(deps.db, action.account, action.kind, window, resetAt, at, window === 'day' ? limits.userDay ?? limits.user : limits.user);
+      await release(error.message);
+      log.warn({ resetAt: resetAt.toISOString(), window }, `429 from X for @${row.handle}'s ${action.kind}s: waiting for the ${window === 'day' ? '24-hour' : '15-minute'} reset at ${resetAt.toISOString()} (our budget thought there was room: the headers now correct it)`);
+      return { status: 'deferred', action, reason: error.message, until: resetAt };
+    }
+    case 'usage_capped':
+    case 'credits_depleted': {
+      await recordStop(deps.db, { kind: error.kind, detail: error.message, at, until: error.kind === 'usage_capped' ? MONTH_END(at) : null });
+      await release(error.message);
+      log.error({ kind: error.kind }, error.message);
+      return { status: 'stopped', reason: error.message };
+    }
+    case 'unauthorized':
+    case 'forbidden':
+    case 'spam': {
+      const reason = error.kind === 'unauthorized' ? `X refused @${row.handle}'s token (401): re-authorise the account` : error.kind === 'spam' ? `X refused a ${action.kind} as automated or spam (403: ${String(error.details.problem?.detail ?? '')})` : `X refused a ${action.kind} (403: ${String(error.details.problem?.detail ?? '')})`;
+      await release(error.message);
+      await pauseAccount(deps.db, row.handle, reason, at);
+      log.error({ kind: error.kind }, `@${row.handle} paused: ${reason}`);
+      if (error.kind === 'spam' && persona) {
+        const factor = await halveCaps(deps.db, { persona: persona.id, reason: `X refused @${row.handle}'s ${action.kind} as spam`, followsDone: await followsDone(deps.db, persona.id), at });
+        log.warn({ persona: persona.id, factor }, `persona ${persona.id}: caps halved (now ×${factor}) because X refused an action as spam`);
+      }
+      return { status: 'refused', reason: `@${row.handle} paused: ${reason}` };
+    }
+    case 'invalid': {
+      if (reconciling) await finishAction(deps.db, { id: action.id, status: 'failed', error: error.message, at });
+      else await failAction(deps.db, { id: action.id, error: error.message, refundScopes, at });
+      log.warn({}, error.message);
+      return { status: 'refused', reason: error.message };
+    }
+    case 'server':
+    case 'network': {
+      await abandonAction(deps.db, { id: action.id, error: `${error.message}; will be reconciled` });
+      log.warn({}, `${error.message}: outcome unknown, left pending for one reconciliation`);
+      return { status: 'unknown', action, reason: error.message };
+    }
+  }
+}
+
+/** Follows a persona has done (for the throttle's bookkeeping). */
+export async function followsDone(db: Database, persona: string): Promise<number> {
+  const result = (await db.execute(sql`select count(*)::int as n from actions where persona = ${persona} and kind = 'follow' and status = 'done'`)) as unknown as { rows: Array<{ n: number }> };
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/**
+ * Performs one planned action now, within budgets. `actor` is 'engage' for the job, or the
+ * salesperson who clicked.
+ */
+export async function performAction(deps: EngageDeps, actionId: number, actor: string): Promise<PerformOutcome> {
+  const at = deps.now();
+  const action = await getAction(deps.db, actionId);
+  if (!action) return { status: 'refused', reason: `no action ${actionId}` };
+  if (action.status !== 'planned') return { status: 'refused', reason: `action ${actionId} is ${action.status}, not planned` };
+  const stops = await activeStops(deps.db, at);
+  if (stops.length > 0) return { status: 'stopped', reason: stops.map((s) => s.detail).join('; ') };
+  const found = await accountOf(deps, action);
+  if ('refused' in found) return { status: 'refused', reason: found.refused };
+  const { row, x } = found;
+  const persona = deps.personas.find((p) => p.id === action.persona);
+  const cap = persona ? (await capFor(deps, persona, row, action.kind, at)).cap : undefined;
+  const checks = budgetChecks({ tier: deps.tier, kind: action.kind, persona, ...(cap === undefined ? {} : { cap }), at });
+  const claim = await claimAction(deps.db, { id: action.id, workerId: deps.workerId, actor, checks, at });
+  if (!claim.claimed) {
+    if (claim.reason === 'exhausted') return { status: 'deferred', action, reason: describeExhausted(claim.exhausted, row.handle, action.kind), until: claim.exhausted.resetAt };
+    return { status: 'refused', reason: claim.status === 'do_not_contact' ? `the person is on the do-not-contact list: action ${action.id} cancelled` : `action ${action.id} is ${claim.status}` };
+  }
+  let result: WriteResult;
+  try {
+    result = await send(x, claim.action, deps.signal);
+  } catch (error) {
+    return onRefusal(deps, error, claim.action, row, persona, false);
+  }
+  const done = deps.now();
+  await finishAction(deps.db, { id: action.id, status: 'done', outcome: result.data, at: done });
+  await observeLimits(deps.db, action.account, action.kind, result.limits, done);
+  return { status: 'done', action: claim.action, data: result.data, message: doneMessage(row.handle, action, result.data) };
+}
+
+export interface ReconcileReport {
+  reconciled: number;
+  gaveUp: number;
+  deferred: number;
+}
+
+/**
+ * Settles actions a crashed (or failed) run left pending: one request each, recorded before it is
+ * sent; X's likes and follows are idempotent, so the request either acts or confirms.
+ */
+export async function reconcilePending(deps: EngageDeps): Promise<ReconcileReport> {
+  const report: ReconcileReport = { reconciled: 0, gaveUp: 0, deferred: 0 };
+  const rows = await listAccounts(deps.db);
+  const mine = rows.filter((r) => r.xUserId && deps.door.handles.some((h) => h.toLowerCase() === r.handle));
+  if (mine.length === 0) return report;
+  const orphans = await orphanedActions(deps.db, { workerId: deps.workerId, accounts: mine.map((r) => r.xUserId!) });
+  for (const orphan of orphans) {
+    deps.signal?.throwIfAborted();
+    const row = mine.find((r) => r.xUserId === orphan.account)!;
+    if (row.pausedAt) continue;
+    const at = deps.now();
+    const checks: BudgetCheck[] = budgetChecks({ tier: deps.tier, kind: orphan.kind, at });
+    const start = await beginReconcile(deps.db, { id: orphan.id, workerId: deps.workerId, checks, at });
+    if (!start.ok) {
+      if (start.reason === 'gave_up') report.gaveUp++;
+      if (start.reason === 'exhausted') report.deferred++;
+      continue;
+    }
+    const x = await deps.door.account(row.handle);
+    const persona = deps.personas.find((p) => p.id === orphan.persona);
+    try {
+      const result = await send(x, start.action, deps.signal);
+      const done = deps.now();
+      await finishAction(deps.db, { id: orphan.id, status: 'done', outcome: { ...result.data, reconciled: true }, at: done });
+      await observeLimits(deps.db, orphan.account, orphan.kind, result.limits, done);
+      deps.log.info({ account: row.handle, action: orphan.id, kind: orphan.kind }, `reconciled ${orphan.kind} ${orphan.id} left pending by ${orphan.workerId ?? 'an earlier failure'}`);
+      report.reconciled++;
+    } catch (error) {
+      const outcome = await onRefusal(deps, error, start.action, row, persona, true);
+      if (outcome.status === 'stopped') throw new XCallError('usage_capped', outcome.reason);
+      report.deferred++;
+    }
+  }
+  return report;
+}
+
+/** The account row for a handle, for callers that have only the handle. */
+export async function accountRow(db: Database, handle: string): Promise<AccountRow | undefined> {
+  return getAccount(db, handle);
+}

@@ -1,0 +1,214 @@
+import { TwitterApiAutoTokenRefresher } from '@twitter-api-v2/plugin-token-refresher';
+import {
+  TwitterApi,
+  type IParsedOAuth2TokenResult,
+  type ITwitterApiClientPlugin,
+  type ITwitterApiResponseErrorHookArgs,
+  type TweetV2UserTimelineResult,
+  type UserV2,
+} from 'twitter-api-v2';
+import { DEFAULT_RETRY, observedLimits, withRetries, type ObservedLimits, type RetryPolicy } from './errors.ts';
+import { SEARCH_TWEET_FIELDS, SEARCH_USER_FIELDS, toXPost, toXUser, type XPost, type XUser } from './reads.ts';
+
+/**
+ * One X account the team acts as, in user context: its likes and follows, and the reads that
+ * notice people engaging back (mentions, followers, followings). Its user id is looked up once
+ * (or handed in from the database) and kept: an action costs exactly one request.
+ */
+
+export interface OAuth2Credentials {
+  accessToken: string;
+  /** With a refresh token and the app's client id, an expired access token is refreshed. */
+  refreshToken?: string | undefined;
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+}
+
+export interface OAuth1Credentials {
+  appKey: string;
+  appSecret: string;
+  accessToken: string;
+  accessSecret: string;
+}
+
+export interface RefreshedTokens {
+  accessToken: string;
+  refreshToken: string | undefined;
+  expiresAt: Date;
+}
+
+export interface AccountOptions {
+  handle: string;
+  owner: string;
+  oauth2?: OAuth2Credentials;
+  oauth1?: OAuth1Credentials;
+  /** The account's X user id when already known (from the database): no `users/me` at all. */
+  userId?: string | undefined;
+  /** Plugins every client of this account uses (the sandbox loopback). */
+  plugins?: ITwitterApiClientPlugin[];
+  retry?: RetryPolicy;
+  /** Called with every refreshed token pair (X rotates refresh tokens: the new pair must be kept). */
+  onTokens?: (tokens: RefreshedTokens) => void | Promise<void>;
+  /** Called when the refresh itself fails (the account then answers 401). */
+  onRefreshError?: (error: Error) => void;
+  /** The clock for token expiry dates. */
+  now?: () => Date;
+}
+
+/** What a like or follow came back with. */
+export interface WriteResult {
+  /** X's `data`: `{ liked }` or `{ following, pending_follow }`. */
+  data: Record<string, unknown>;
+  limits: ObservedLimits;
+}
+
+export interface UserPage {
+  users: XUser[];
+  more: boolean;
+}
+
+export interface MentionsPage {
+  posts: XPost[];
+  users: XUser[];
+  newestId: string | undefined;
+  more: boolean;
+}
+
+/**
+ * The token refresher, answering 401 only. The published plugin also refreshes and re-sends on
+ * 403, but on a like or follow a 403 is X refusing the action (spam, a block): re-sending it would
+ * double the refusal and burn a refresh token.
+ */
+class RefreshOn401 extends TwitterApiAutoTokenRefresher {
+  override async onResponseError(args: ITwitterApiResponseErrorHookArgs) {
+    if (args.error.code !== 401) return undefined;
+    return super.onResponseError(args);
+  }
+}
+
+export class XAccount {
+  readonly handle: string;
+  readonly owner: string;
+  readonly auth: 'oauth2' | 'oauth1';
+  private readonly client: TwitterApi;
+  private readonly retry: RetryPolicy;
+  private knownUserId: string | undefined;
+  private lookup: Promise<string> | undefined;
+  /** Requests sent (each try counts), for benchmarks: calls per completed action. */
+  requests = 0;
+
+  constructor(options: AccountOptions) {
+    this.handle = options.handle;
+    this.owner = options.owner;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.knownUserId = options.userId;
+    const plugins = [...(options.plugins ?? [])];
+    const counter: ITwitterApiClientPlugin = {
+      onBeforeRequestConfig: () => {
+        this.requests++;
+      },
+    };
+    plugins.push(counter);
+    if (options.oauth1) {
+      this.auth = 'oauth1';
+      const o = options.oauth1;
+      this.client = new TwitterApi({ appKey: o.appKey, appSecret: o.appSecret, accessToken: o.accessToken, accessSecret: o.accessSecret }, { plugins });
+      return;
+    }
+    if (!options.oauth2?.accessToken) throw new Error(`account @${options.handle}: no user token (OAuth2 access token or OAuth 1.0a token and secret)`);
+    this.auth = 'oauth2';
+    const o = options.oauth2;
+    if (o.refreshToken && o.clientId) {
+      const now = options.now ?? (() => new Date());
+      const refreshClient = new TwitterApi({ clientId: o.clientId, ...(o.clientSecret ? { clientSecret: o.clientSecret } : {}) }, { plugins: options.plugins ?? [] });
+      plugins.unshift(
+        new RefreshOn401({
+          refreshToken: o.refreshToken,
+          refreshCredentials: refreshClient,
+          onTokenUpdate: async (token: IParsedOAuth2TokenResult) => {
+            await options.onTokens?.({ accessToken: token.accessToken, refreshToken: token.refreshToken, expiresAt: new Date(now().getTime() + token.expiresIn * 1000) });
+          },
+          onTokenRefreshError: (error) => options.onRefreshError?.(error as Error),
+        }),
+      );
+    }
+    this.client = new TwitterApi(o.accessToken, { plugins });
+  }
+
+  /** The account's X user id: known, or looked up once with `users/me` and kept. */
+  async userId(signal?: AbortSignal): Promise<string> {
+    if (this.knownUserId) return this.knownUserId;
+    this.lookup ??= withRetries(`users/me for @${this.handle}`, () => this.client.v2.me(), this.retry, signal ? { signal } : {})
+      .then((me) => {
+        this.knownUserId = me.data.id;
+        return me.data.id;
+      })
+      .finally(() => {
+        this.lookup = undefined;
+      });
+    return this.lookup;
+  }
+
+  /** The id, if known without a request. */
+  get cachedUserId(): string | undefined {
+    return this.knownUserId;
+  }
+
+  /** Likes a post. Idempotent on X: liking a liked post answers `liked: true` again. */
+  async like(postId: string, signal?: AbortSignal): Promise<WriteResult> {
+    const me = await this.userId(signal);
+    return this.write(`like of post ${postId} by @${this.handle}`, `users/${me}/likes`, { tweet_id: postId }, signal);
+  }
+
+  /** Follows a user. Protected accounts answer `pending_follow: true`. Idempotent on X. */
+  async follow(targetUserId: string, signal?: AbortSignal): Promise<WriteResult> {
+    const me = await this.userId(signal);
+    return this.write(`follow of user ${targetUserId} by @${this.handle}`, `users/${me}/following`, { target_user_id: targetUserId }, signal);
+  }
+
+  private async write(what: string, path: string, body: Record<string, string>, signal?: AbortSignal): Promise<WriteResult> {
+    const response = await withRetries(what, () => this.client.v2.post<{ data: Record<string, unknown> }>(path, body, { fullResponse: true }), this.retry, signal ? { signal } : {});
+    return { data: response.data.data ?? {}, limits: observedLimits(response.rateLimit) };
+  }
+
+  /** Posts mentioning the account, newest first, newer than `sinceId`, with their authors. */
+  async *mentions(options: { sinceId?: string | undefined; maxPages?: number; signal?: AbortSignal } = {}): AsyncGenerator<MentionsPage> {
+    const me = await this.userId(options.signal);
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      options.signal?.throwIfAborted();
+      const params: Record<string, string | number> = {
+        max_results: 100,
+        expansions: 'author_id',
+        'tweet.fields': SEARCH_TWEET_FIELDS.join(','),
+        'user.fields': SEARCH_USER_FIELDS.join(','),
+      };
+      if (options.sinceId) params.since_id = options.sinceId;
+      if (token) params.pagination_token = token;
+      const result = await withRetries(`mentions of @${this.handle}`, () => this.client.v2.get<TweetV2UserTimelineResult>(`users/${me}/mentions`, params), this.retry, options.signal ? { signal: options.signal } : {});
+      token = result.meta?.next_token;
+      pages++;
+      yield {
+        posts: (result.data ?? []).map(toXPost),
+        users: (result.includes?.users ?? []).map(toXUser),
+        newestId: result.meta?.newest_id,
+        more: token !== undefined,
+      };
+    } while (token && pages < (options.maxPages ?? Infinity));
+  }
+
+  /** The account's followers (or the accounts it follows), newest first, a page at a time. */
+  async *graph(direction: 'followers' | 'following', options: { pageSize?: number; signal?: AbortSignal } = {}): AsyncGenerator<UserPage> {
+    const me = await this.userId(options.signal);
+    let token: string | undefined;
+    do {
+      options.signal?.throwIfAborted();
+      const params: Record<string, string | number> = { max_results: options.pageSize ?? 1000, 'user.fields': SEARCH_USER_FIELDS.join(',') };
+      if (token) params.pagination_token = token;
+      const result = await withRetries(`${direction} of @${this.handle}`, () => this.client.v2.get<{ data?: UserV2[]; meta?: { next_token?: string } }>(`users/${me}/${direction}`, params), this.retry, options.signal ? { signal: options.signal } : {});
+      token = result.meta?.next_token;
+      yield { users: (result.data ?? []).map(toXUser), more: token !== undefined };
+    } while (token);
+  }
+}
