@@ -61,9 +61,12 @@ export function budgetChecks(input: { tier: string; kind: ActionKind; persona?: 
   return checks;
 }
 
+const LOOKAHEAD_MINUTES = 30;
+
 /**
  * How far through the persona's working hours `at` is, from 0 (not started, or a day off outside
- * them) to 1 (over). Windows that wrap midnight (22:00–06:00) count from the evening start.
+ * them) to 1 (over), looking half an hour ahead. Windows that wrap midnight (22:00–06:00) count
+ * from the evening start.
  */
 export function workingProgress(persona: Pick<Persona, 'engagement'>, at: Date): { inHours: boolean; progress: number } {
   const wh = persona.engagement.working_hours;
@@ -74,7 +77,8 @@ export function workingProgress(persona: Pick<Persona, 'engagement'>, at: Date):
   const length = end > start ? end - start : end + 1440 - start;
   let into = now - start;
   if (into < 0) into += 1440;
-  if (into < length) return { inHours: true, progress: into / length };
+  // Half an hour ahead: runs every 10–15 minutes reach the whole cap before the day closes.
+  if (into < length) return { inHours: true, progress: Math.min(1, (into + LOOKAHEAD_MINUTES) / length) };
   return { inHours: false, progress: end > start && now < start ? 0 : 1 };
 }
 

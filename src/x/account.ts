@@ -7,7 +7,7 @@ import {
   type TweetV2UserTimelineResult,
   type UserV2,
 } from 'twitter-api-v2';
-import { DEFAULT_RETRY, observedLimits, withRetries, type ObservedLimits, type RetryPolicy } from './errors.ts';
+import { DEFAULT_RETRY, WRITE_RETRY, observedLimits, withRetries, type ObservedLimits, type RetryPolicy } from './errors.ts';
 import { SEARCH_TWEET_FIELDS, SEARCH_USER_FIELDS, toXPost, toXUser, type XPost, type XUser } from './reads.ts';
 
 /**
@@ -75,14 +75,27 @@ export interface MentionsPage {
 }
 
 /**
- * The token refresher, answering 401 only. The published plugin also refreshes and re-sends on
- * 403, but on a like or follow a 403 is X refusing the action (spam, a block): re-sending it would
- * double the refusal and burn a refresh token.
+ * The token refresher, with two changes. It answers 401 only: the published plugin also refreshes
+ * and re-sends on 403, but on a like or follow a 403 is X refusing the action (spam, a block), and
+ * re-sending would double the refusal and burn a refresh token. And a 401 after an earlier refresh
+ * refreshes again: the plugin keeps its last refresh for the token's lifetime by a wall-clock
+ * timer, so a token revoked (or expired on a simulated clock) before then was never renewed.
  */
 class RefreshOn401 extends TwitterApiAutoTokenRefresher {
+  private refreshing = false;
+
   override async onResponseError(args: ITwitterApiResponseErrorHookArgs) {
     if (args.error.code !== 401) return undefined;
     return super.onResponseError(args);
+  }
+
+  protected override getRefreshTokenPromise() {
+    if (this.currentRefreshPromise && this.refreshing) return this.currentRefreshPromise;
+    this.refreshing = true;
+    this.currentRefreshPromise = this.refreshToken().finally(() => {
+      this.refreshing = false;
+    });
+    return this.currentRefreshPromise;
   }
 }
 
@@ -167,7 +180,7 @@ export class XAccount {
   }
 
   private async write(what: string, path: string, body: Record<string, string>, signal?: AbortSignal): Promise<WriteResult> {
-    const response = await withRetries(what, () => this.client.v2.post<{ data: Record<string, unknown> }>(path, body, { fullResponse: true }), this.retry, signal ? { signal } : {});
+    const response = await withRetries(what, () => this.client.v2.post<{ data: Record<string, unknown> }>(path, body, { fullResponse: true }), this.retry, { ...WRITE_RETRY, ...(signal ? { signal } : {}) });
     return { data: response.data.data ?? {}, limits: observedLimits(response.rateLimit) };
   }
 

@@ -135,18 +135,25 @@ export interface RetryPolicy {
   random?: () => number;
 }
 
+/**
+ * Writes retry 5xx answers only. A connection lost after the request left may have been carried
+ * out by X: sending again would be a second write. It is left pending and reconciled with one
+ * request on the next run instead.
+ */
+export const WRITE_RETRY = { network: false } as const;
+
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseMs: 500, maxMs: 8000 };
 
 /**
- * Runs `call`, retrying 5xx answers and lost connections with exponential backoff and full jitter
- * (a pause drawn between 0 and base·2ⁿ, at most `maxMs`), `attempts` times in all. Every other
- * error, and the last transient one, is thrown as an XCallError.
+ * Runs `call`, retrying 5xx answers and lost connections (unless `network: false`) with exponential
+ * backoff and full jitter (a pause drawn between 0 and base·2ⁿ, at most `maxMs`), `attempts` times
+ * in all. Every other error, and the last transient one, is thrown as an XCallError.
  */
 export async function withRetries<T>(
   what: string,
   call: () => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY,
-  hooks: { signal?: AbortSignal; onRetry?: (error: XCallError, attempt: number, waitMs: number) => void } = {},
+  hooks: { signal?: AbortSignal; network?: boolean; onRetry?: (error: XCallError, attempt: number, waitMs: number) => void } = {},
 ): Promise<T> {
   const wait = policy.sleep ?? ((ms: number, signal?: AbortSignal) => sleep(ms, undefined, signal ? { signal } : undefined));
   const random = policy.random ?? Math.random;
@@ -156,6 +163,7 @@ export async function withRetries<T>(
     } catch (raw) {
       const error = classify(raw, what);
       if (!(error instanceof XCallError) || !error.transient || attempt >= policy.attempts) throw error;
+      if (error.kind === 'network' && hooks.network === false) throw error;
       const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
       const waitMs = Math.round(random() * ceiling);
       hooks.onRetry?.(error, attempt, waitMs);

@@ -1,0 +1,319 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { ensureAccounts, getAccount, listAccounts, resumeAccount } from '../db/accounts.ts';
+import { listActions, planActions } from '../db/actions.ts';
+import { addDoNotContact } from '../db/do-not-contact.ts';
+import { rows } from '../db/rows.ts';
+import type { JobContext } from '../jobs/context.ts';
+import engage from '../jobs/engage.ts';
+import score from '../jobs/score.ts';
+import search from '../jobs/search.ts';
+import { loadConfig, type LoadedConfig } from '../src/config/load.ts';
+import type { Persona } from '../src/config/persona.ts';
+import type { WorkerConfig } from '../src/config/worker.ts';
+import { performAction, type EngageDeps } from '../src/engage/perform.ts';
+import { automationWarning, dueByNow, workingProgress } from '../src/engage/rules.ts';
+import { silentLogger } from '../src/log.ts';
+import { XDoor, type AccountStore } from '../src/x/door.ts';
+import { describeEachDatabase, type TestDatabase } from './support/db.ts';
+import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
+
+/**
+ * The engage job and the perform path against the sandbox over HTTP, on a frozen clock, on both
+ * databases: planning within caps, assist versus auto, one request per action (no users/me),
+ * never twice, do-not-contact, and what X's refusals do (429, 5xx, dropped answers, spam, an
+ * expired token).
+ */
+
+let sb: TestSandbox;
+let config: LoadedConfig;
+const FAST_RETRY = { attempts: 3, baseMs: 1, maxMs: 5 };
+
+beforeAll(async () => {
+  sb = await startTestSandbox({ users: 3000 });
+  config = await loadConfig({ file: 'config/prospector.yaml' });
+});
+afterAll(async () => {
+  await sb?.close();
+});
+
+interface Logged {
+  seq: number;
+  method: string;
+  path: string;
+  body: Record<string, string> | null;
+  user: string | null;
+  status: number;
+  fault?: string;
+}
+
+async function requestsSince(seq: number): Promise<Logged[]> {
+  const log = await sb.admin<{ requests: Logged[] }>(`/__sandbox/requests?since=${seq}`);
+  return log.requests;
+}
+const lastSeq = async () => (await requestsSince(0)).at(-1)?.seq ?? 0;
+const ok = (log: Logged[]) => log.filter((r) => r.status === 200);
+const writes = (log: Logged[]) => log.filter((r) => r.method === 'POST' && /\/2\/users\/\d+\/(likes|following)$/.test(r.path));
+
+/** Moves the sandbox clock to the next weekday's 09:00 UTC (09:00 in London in November): the working day opens. */
+async function nextMorning(): Promise<void> {
+  const now = new Date(sb.clock.now());
+  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1, 9));
+  while (next.getUTCDay() === 0 || next.getUTCDay() === 6) next.setUTCDate(next.getUTCDate() + 1);
+  await sb.advance((next.getTime() - now.getTime()) / 1000);
+}
+
+function persona(id: string, change: (p: Persona) => unknown = (p) => p): Persona {
+  const base = config.personas.find((p) => p.id === id)!;
+  return change(structuredClone(base) as Persona) as Persona;
+}
+
+/** Actions due now for a persona with full caps (warm-up off). */
+function dueNow(p: Persona): { like: number; follow: number } {
+  const { progress } = workingProgress(p, new Date(sb.clock.now()));
+  return { like: dueByNow(p.engagement.like.per_day, progress), follow: dueByNow(p.engagement.follow.per_day, progress) };
+}
+
+/** growth-saas-en with its engagement settings changed. */
+function growth(engagement: Partial<Persona['engagement']> = {}): Persona {
+  return persona('growth-saas-en', (p) => ({ ...p, engagement: { ...p.engagement, threshold: 30, ...engagement } }));
+}
+
+function worker(over: Partial<WorkerConfig['engagement']> = {}): WorkerConfig {
+  return { ...config.worker, engagement: { ...config.worker.engagement, warmup: [1], jitter_seconds: [0, 0], ...over } };
+}
+
+function store(t: TestDatabase): AccountStore {
+  return {
+    load: (handle) => getAccount(t.db, handle),
+    saveUserId: async () => {},
+    saveTokens: async (handle, tokens, origin) => {
+      await t.db.execute(sql`update accounts set access_token = ${tokens.accessToken}, refresh_token = ${tokens.refreshToken ?? null}, token_origin = ${origin} where handle = ${handle.toLowerCase()}`);
+    },
+  };
+}
+
+describeEachDatabase('engage', (t) => {
+  let door: XDoor;
+
+  const ctx = (personas: readonly Persona[], over: Partial<JobContext> = {}): JobContext => ({
+    db: t.db,
+    x: door,
+    log: silentLogger(),
+    now: () => new Date(sb.clock.now()),
+    signal: new AbortController().signal,
+    workerId: 'test-worker',
+    sleep: async () => {},
+    random: () => 0.5,
+    pacing: false,
+    config: { worker: worker(), personas },
+    dryRun: false,
+    ...over,
+  });
+
+  const deps = (personas: readonly Persona[]): EngageDeps => ({
+    db: t.db,
+    door,
+    log: silentLogger(),
+    now: () => new Date(sb.clock.now()),
+    workerId: 'test-clicker',
+    tier: 'payperuse',
+    personas,
+    engagement: worker().engagement,
+  });
+
+  beforeEach(async () => {
+    await nextMorning();
+    await t.reset();
+    await sb.admin('/__sandbox/faults', { method: 'POST', body: {} });
+    door?.close();
+    door = await XDoor.sandbox(sb.url, { retry: FAST_RETRY, store: store(t) });
+    await ensureAccounts(t.db, door.handles.map((handle) => ({ handle, owner: door.ownerOf(handle)! })), new Date(sb.clock.now()));
+    for (const handle of door.handles) await t.db.execute(sql`update accounts set x_user_id = ${(await door.account(handle)).cachedUserId!} where handle = ${handle.toLowerCase()}`);
+    const p = growth();
+    await search(ctx([p]));
+    await score(ctx([p]));
+  });
+
+  it('assist plans one like and one follow per match above the threshold, within caps, and sends nothing', async () => {
+    const p = growth({ mode: 'assist' });
+    const seq = await lastSeq();
+    const result = await engage(ctx([p]));
+    const planned = await listActions(t.db, { statuses: ['planned'] });
+    // growth-saas-en is worked by maya alone: 20 likes and 10 follows a day (warm-up off here).
+    expect(planned.filter((a) => a.kind === 'like').length).toBeLessThanOrEqual(20);
+    expect(planned.filter((a) => a.kind === 'follow')).toHaveLength(10);
+    expect(result.counts.planned).toBe(planned.length);
+    expect(writes(await requestsSince(seq))).toHaveLength(0);
+    // Likes target the person's own post; follows the person.
+    const [like] = await rows<{ author_id: string; prospect_id: string }>(t.db, sql`select p.author_id, a.prospect_id from actions a join posts p on p.x_post_id = a.target where a.kind = 'like' limit 1`);
+    expect(like?.author_id).toBe(like?.prospect_id);
+    // Run again: the day's room is taken by what waits, nothing more is planned.
+    expect((await engage(ctx([p]))).counts.planned).toBe(0);
+  });
+
+  it('off plans nothing; a dry run plans in the log only', async () => {
+    expect((await engage(ctx([growth({ mode: 'off' })]))).counts.planned).toBe(0);
+    const dry = await engage(ctx([growth({ mode: 'auto' })], { dryRun: true }));
+    expect(dry.counts.planned).toBeGreaterThan(0);
+    expect(await listActions(t.db)).toHaveLength(0);
+  });
+
+  it('auto performs what is due, one request per action and no users/me, and never the same target twice', async () => {
+    const p = growth({ mode: 'auto' });
+    const seq = await lastSeq();
+    const first = await engage(ctx([p]));
+    // 09:00 London: the working day opens; what is due by 09:30 goes (2 likes, 1 follow).
+    const due = dueNow(p);
+    expect(due).toEqual({ like: 2, follow: 1 });
+    expect(first.counts.performed).toBe(3);
+    const log = await requestsSince(seq);
+    expect(log.filter((r) => r.path === '/2/users/me')).toHaveLength(0);
+    expect(ok(writes(log))).toHaveLength(3);
+    // Through the day: everything the caps allow, spread over the hours.
+    for (let hour = 0; hour < 10; hour++) {
+      await sb.advance(3600);
+      await engage(ctx([p]));
+    }
+    const done = await listActions(t.db, { statuses: ['done'] });
+    expect(done.filter((a) => a.kind === 'follow')).toHaveLength(10);
+    expect(done.filter((a) => a.kind === 'like').length).toBeLessThanOrEqual(20);
+    const all = ok(writes(await requestsSince(seq)));
+    expect(all).toHaveLength(done.length);
+    const targets = all.map((r) => `${r.user}|${r.path}|${JSON.stringify(r.body)}`);
+    expect(new Set(targets).size).toBe(targets.length);
+    // Budgets say the same.
+    const [used] = await rows<{ used: number }>(t.db, sql`select coalesce(sum(used), 0)::int as used from budgets where scope = 'persona:growth-saas-en'`);
+    expect(used?.used).toBe(done.length);
+  });
+
+  it('a click performs one planned action now and says what happened; a second click is refused', async () => {
+    const p = growth({ mode: 'assist' });
+    await engage(ctx([p]));
+    const [follow] = await listActions(t.db, { statuses: ['planned'], kind: 'follow', limit: 1 });
+    const seq = await lastSeq();
+    const outcome = await performAction(deps([p]), follow!.id, 'maya');
+    expect(outcome.status).toBe('done');
+    expect(outcome.status === 'done' && outcome.message).toMatch(/^@maya_sells (follows|asked to follow) user \d+/);
+    const again = await performAction(deps([p]), follow!.id, 'maya');
+    expect(again).toMatchObject({ status: 'refused', reason: expect.stringContaining('is done') });
+    expect(writes(await requestsSince(seq)).filter((r) => r.status === 200)).toHaveLength(1);
+    const [row] = await listActions(t.db, { statuses: ['done'] });
+    expect(row).toMatchObject({ actor: 'maya', sends: 1, workerId: null });
+  });
+
+  it('do-not-contact cancels planned actions and a click on one is refused', async () => {
+    const p = growth({ mode: 'assist' });
+    await engage(ctx([p]));
+    const [like] = await listActions(t.db, { statuses: ['planned'], kind: 'like', limit: 1 });
+    const dnc = await addDoNotContact(t.db, { prospectId: like!.prospectId, source: 'manual', addedBy: 'maya' });
+    expect(dnc.actionsCancelled).toBeGreaterThanOrEqual(1);
+    expect((await performAction(deps([p]), like!.id, 'maya')).status).toBe('refused');
+    // And engage never plans them again.
+    await engage(ctx([p]));
+    const again = await listActions(t.db, { prospectId: like!.prospectId });
+    expect(again.every((a) => a.status === 'cancelled')).toBe(true);
+  });
+
+  it('a planned action is not planned twice, even by another persona', async () => {
+    const p = growth({ mode: 'assist' });
+    await engage(ctx([p]));
+    const before = await listActions(t.db);
+    const again = await planActions(t.db, before.map((a) => ({ account: a.account, kind: a.kind, target: a.target, prospectId: a.prospectId, persona: 'other' })));
+    expect(again).toHaveLength(0);
+  });
+
+  it('a 429 storm defers the kind until the window resets, without a loop, and corrects the budget', async () => {
+    const p = growth({ mode: 'auto' });
+    await sb.admin('/__sandbox/faults', { method: 'POST', body: { 'likes.create': { storm_429: 1 } } });
+    const seq = await lastSeq();
+    const result = await engage(ctx([p]));
+    const log = writes(await requestsSince(seq)).filter((r) => r.status !== 401);
+    expect(log.filter((r) => r.path.endsWith('/likes'))).toHaveLength(1);
+    expect(log.filter((r) => r.path.endsWith('/likes'))[0]?.status).toBe(429);
+    expect(result.counts.deferred).toBe(1);
+    // The like went back to planned, and its persona unit was given back.
+    expect((await listActions(t.db, { kind: 'like', statuses: ['pending', 'done'] })).length).toBe(0);
+    const [window] = await rows<{ used: number; limit: number }>(t.db, sql`select used, "limit" from budgets where scope = 'x' and kind = 'like' and "window" = '15min'`);
+    expect(window?.used).toBe(window?.limit);
+    // A later run within the window sends nothing to likes: the budget knows.
+    await sb.admin('/__sandbox/faults', { method: 'POST', body: {} });
+    await sb.advance(60);
+    const seq2 = await lastSeq();
+    await engage(ctx([p]));
+    expect(writes(await requestsSince(seq2)).filter((r) => r.path.endsWith('/likes'))).toHaveLength(0);
+    await sb.advance(15 * 60);
+    await engage(ctx([p]));
+    expect((await listActions(t.db, { kind: 'like', statuses: ['done'] })).length).toBeGreaterThan(0);
+  });
+
+  it('5xx answers are retried a bounded number of times; unknown outcomes are reconciled once on the next run', async () => {
+    const p = growth({ mode: 'auto' });
+    // Likes: X acts but the answer is lost. Follows: X keeps answering 503.
+    await sb.admin('/__sandbox/faults', { method: 'POST', body: { 'follows.create': { error_503: 1 }, 'likes.create': { drop_after: 1 } } });
+    const seq = await lastSeq();
+    const due = dueNow(p);
+    const first = await engage(ctx([p]));
+    expect(first.counts.unknown).toBe(due.like + due.follow);
+    const pending = await listActions(t.db, { statuses: ['pending'] });
+    expect(pending).toHaveLength(due.like + due.follow);
+    expect(pending.every((a) => a.workerId === null)).toBe(true);
+    let log = writes(await requestsSince(seq)).filter((r) => r.status !== 401);
+    // A lost connection after the request left is not re-sent; a 503 is retried, 3 tries in all.
+    for (const a of pending) {
+      const sent = log.filter((r) => (a.kind === 'like' ? r.body?.tweet_id : r.body?.target_user_id) === a.target);
+      expect(sent).toHaveLength(a.kind === 'like' ? 1 : FAST_RETRY.attempts);
+    }
+    await sb.admin('/__sandbox/faults', { method: 'POST', body: {} });
+    const second = await engage(ctx([p]));
+    expect(second.counts.reconciled).toBe(pending.length);
+    log = writes(await requestsSince(seq));
+    for (const a of pending) {
+      const [after] = await listActions(t.db, { prospectId: a.prospectId, kind: a.kind });
+      expect(after).toMatchObject({ status: 'done', sends: 2, outcome: expect.objectContaining({ reconciled: true }) });
+      const succeeded = log.filter((r) => (a.kind === 'like' ? r.body?.tweet_id : r.body?.target_user_id) === a.target && r.status === 200);
+      // Likes: the lost one and the reconciliation. Follows: the reconciliation only.
+      expect(succeeded).toHaveLength(a.kind === 'like' ? 2 : 1);
+    }
+  });
+
+  it('a spam refusal pauses the account and halves the persona caps; resuming lets it act again', async () => {
+    const p = growth({ mode: 'auto' });
+    await sb.admin('/__sandbox/faults', { method: 'POST', body: { 'follows.create': { spam_403: 1 } } });
+    const result = await engage(ctx([p]));
+    expect(result.counts.refused).toBeGreaterThanOrEqual(1);
+    const maya = await getAccount(t.db, 'maya_sells');
+    expect(maya?.pausedReason).toMatch(/automated or spam/);
+    const [throttle] = await rows<{ factor: string }>(t.db, sql`select factor::text from persona_throttle where persona = 'growth-saas-en'`);
+    expect(Number(throttle?.factor)).toBe(0.5);
+    await sb.admin('/__sandbox/faults', { method: 'POST', body: {} });
+    const paused = await engage(ctx([p]));
+    expect(paused.summary).toMatch(/no active account \(paused: @maya_sells\)/);
+    expect(await resumeAccount(t.db, 'maya_sells')).toBe(true);
+    expect((await engage(ctx([p]))).counts.performed).toBeGreaterThan(0);
+  });
+
+  it('a token that expires mid-run is refreshed, the new pair kept, and the action goes through once', async () => {
+    const p = growth({ mode: 'auto' });
+    await sb.admin('/__sandbox/tokens/expire', { method: 'POST', body: { username: 'maya_sells' } });
+    const seq = await lastSeq();
+    const result = await engage(ctx([p]));
+    expect(result.counts.performed).toBe(3);
+    const log = await requestsSince(seq);
+    expect(log.filter((r) => r.path === '/2/oauth2/token' && r.status === 200)).toHaveLength(1);
+    expect(ok(writes(log))).toHaveLength(3);
+    // The like and the follow queues each met the expired token once; one refresh served both.
+    expect(writes(log).filter((r) => r.status === 401).length).toBeLessThanOrEqual(2);
+    const stored = await getAccount(t.db, 'maya_sells');
+    expect(stored?.accessToken).toBeTruthy();
+    expect((await listAccounts(t.db)).length).toBe(3);
+  });
+});
+
+it('the start-up warning quotes X rule when a persona is in auto', () => {
+  expect(automationWarning([{ id: 'a', engagement: { mode: 'assist' } } as Persona])).toBeUndefined();
+  const warning = automationWarning([{ id: 'growth', engagement: { mode: 'auto' } } as Persona]);
+  expect(warning).toContain('growth');
+  expect(warning).toContain('Automated, bulk, or indiscriminate liking');
+  expect(warning).toContain('No bulk, aggressive, or automated following');
+});
