@@ -57,7 +57,9 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     for (const release of releasers.splice(0).reverse()) await release();
   };
   try {
-    const config = await loadConfig(options.configFile === undefined ? {} : { file: options.configFile });
+    // PROSPECTOR_CONFIG names another worker config file (its personas_dir is relative to the working directory).
+    const configFile = options.configFile ?? (process.env.PROSPECTOR_CONFIG || undefined);
+    const config = await loadConfig(configFile === undefined ? {} : { file: configFile });
     const database = await openDatabase({
       ...(options.databaseUrl ?? config.worker.database.url ? { url: options.databaseUrl ?? config.worker.database.url?.reveal() } : {}),
       // The environment wins over the file, as for DATABASE_URL.
@@ -166,10 +168,14 @@ export interface RunJobOptions {
 /** Runs one job by name, recorded in `job_runs` (outcome, counts, error). */
 export async function runJob(runtime: Runtime, name: string, options: RunJobOptions = {}): Promise<JobResult> {
   const job = jobNamed(name);
-  const now = options.now ?? (() => new Date());
+  const x = await runtime.x();
+  // Against a sandbox, the job lives on the sandbox's clock (frozen in tests, moved in simulations).
+  const world = options.now ? undefined : await x.worldTime();
+  const offset = world ? world.getTime() - Date.now() : 0;
+  const now = options.now ?? (() => new Date(Date.now() + offset));
   const ctx: JobContext = {
     db: runtime.database.db,
-    x: await runtime.x(),
+    x,
     log: runtime.log.child({ job: job.name }),
     now,
     signal: options.signal ?? new AbortController().signal,

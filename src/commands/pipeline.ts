@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { decideLead, findLead, LeadError, listQueue, type QueueEntry } from '../../db/leads.ts';
+import { decideLead, findLead, LeadError, listQueue, type LeadDetail, type QueueEntry } from '../../db/leads.ts';
 import type { LeadState } from '../../db/schema.ts';
 import { JOB_NAMES } from '../../jobs/index.ts';
 import { utcDay } from '../../jobs/context.ts';
@@ -91,6 +91,66 @@ export function printQueue(entries: readonly QueueEntry[], format: 'table' | 'cs
   return table(entries, queueColumns) + '\n';
 }
 
+const SIGNAL_TEXT: Record<LeadDetail['signals'][number]['kind'], string> = {
+  followed_back: 'followed back',
+  follow_accepted: 'accepted our follow',
+  liked_back: 'liked back',
+  replied: 'replied',
+  mentioned: 'mentioned us',
+  opt_out: 'asked us to stop',
+};
+
+interface HistoryRow {
+  at: Date;
+  what: string;
+  by: string;
+  details: string;
+}
+
+const minute = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')}`;
+
+/**
+ * One lead with its history: state changes, likes and follows towards the person, and what they
+ * did back, oldest first. Everything from X or from people goes through `clean` (the table does
+ * it cell by cell).
+ */
+export function printLead(lead: LeadDetail): string {
+  const rows: HistoryRow[] = [
+    ...lead.events.map((e) => ({ at: e.at, what: e.fromState ? `${e.fromState} → ${e.toState}` : e.toState, by: e.actor, details: e.note ?? '' })),
+    ...lead.actions.map((a) => {
+      const outcome = a.outcome ?? {};
+      const details = [a.kind === 'like' ? `post ${a.target}` : `user ${a.target}`];
+      if (outcome.pending_follow === true) {
+        details.push(outcome.accepted === true ? `request accepted${typeof outcome.accepted_at === 'string' ? ` ${minute(new Date(outcome.accepted_at))}` : ''}` : 'request pending');
+      }
+      if (a.persona) details.push(`for ${a.persona}`);
+      if (a.error) details.push(a.error);
+      return { at: a.finishedAt ?? a.sentAt ?? a.plannedAt, what: `${a.kind} ${a.status}`, by: a.accountHandle ? `@${a.accountHandle}` : a.account, details: details.join(', ') };
+    }),
+    ...lead.signals.map((s) => ({
+      at: s.occurredAt,
+      what: SIGNAL_TEXT[s.kind] ?? s.kind,
+      by: `to ${s.accountHandle ? `@${s.accountHandle}` : s.account}`,
+      details: s.postId ? `post ${s.postId}` : '',
+    })),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const head = [
+    `lead #${lead.id} @${clean(lead.username)} (${clean(lead.name)})`,
+    lead.persona,
+    `owner ${clean(lead.owner) || 'none'}`,
+    lead.state,
+    `score ${lead.score}`,
+    ...(lead.warmAt ? [`warm since ${minute(lead.warmAt)} UTC`] : []),
+  ].join(' · ');
+  const history = table(rows, [
+    { header: 'when (UTC)', value: (r) => minute(r.at) },
+    { header: 'what', value: (r) => r.what },
+    { header: 'by', value: (r) => r.by, max: 24 },
+    { header: 'details', value: (r) => r.details, max: 100 },
+  ]);
+  return `${head}\n${lead.reasons ? `why: ${clean(lead.reasons)}\n` : ''}\n${history}\n`;
+}
+
 export function registerPipelineCommands(program: Command, deps: PipelineDeps = {}): Command {
   const out = deps.out ?? ((text: string) => process.stdout.write(text));
   const say = deps.say ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -98,13 +158,14 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
 
   program
     .command('run')
-    .description('run one job now: search, score or queue')
+    .description('run one job now: ' + JOB_NAMES.join(', '))
     .addArgument(program.createArgument('<job>', 'the job').choices(JOB_NAMES as unknown as string[]))
     .option('--persona <id>', 'only this persona')
     .option('--dry-run', 'read and plan, write nothing')
-    .action(async (job: string, opts: { persona?: string; dryRun?: boolean }) => {
+    .option('--no-pacing', 'simulations only: no real-time pauses between actions (caps and budgets still hold)')
+    .action(async (job: string, opts: { persona?: string; dryRun?: boolean; pacing: boolean }) => {
       await withRuntime({ ...deps, say }, async (rt) => {
-        const result = await runJob(rt, job, { persona: opts.persona, dryRun: opts.dryRun ?? false, progress });
+        const result = await runJob(rt, job, { persona: opts.persona, dryRun: opts.dryRun ?? false, progress, pacing: opts.pacing });
         out(`${result.summary}\n`);
       });
     });
@@ -130,14 +191,14 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
 
   program
     .command('lead')
-    .description('record a decision on a lead: contacted, replied, won, not-a-fit, snooze, do-not-contact')
+    .description('show a lead with its history, or record a decision on it: contacted, replied, won, not-a-fit, snooze, do-not-contact')
     .argument('<lead>', 'lead number (42 or #42) or the prospect\'s @handle')
-    .addArgument(program.createArgument('<decision>', 'what happened').choices(Object.keys(DECISIONS)))
+    .addArgument(program.createArgument('[decision]', 'what happened; without one, the lead and its history are shown').choices(Object.keys(DECISIONS)))
     .option('--note <text>', 'a note kept in the lead\'s history')
     .option('--until <YYYY-MM-DD>', 'with snooze: when the lead comes back', day)
     .option('--as <name>', 'who decides (default: your user name)')
-    .action(async (key: string, decision: string, opts: { note?: string; until?: string; as?: string }) => {
-      const to = DECISIONS[decision] as LeadState;
+    .action(async (key: string, decision: string | undefined, opts: { note?: string; until?: string; as?: string }) => {
+      const to = decision === undefined ? undefined : (DECISIONS[decision] as LeadState);
       if (to === 'snoozed' && !opts.until) {
         say('snooze needs --until YYYY-MM-DD: the day the lead comes back');
         process.exitCode = 2;
@@ -148,6 +209,10 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
         if (!lead) {
           say(`no lead ${key}: give a lead number (#42) or the prospect's @handle`);
           process.exitCode = 1;
+          return;
+        }
+        if (to === undefined) {
+          out(printLead(lead));
           return;
         }
         try {

@@ -46,6 +46,9 @@ export function tokenOrigin(refreshToken: string | undefined, accessToken: strin
 export class XDoor {
   private readonly opened = new Map<string, Promise<XAccount>>();
 
+  /** The sandbox's base URL, when this door leads to one. */
+  sandboxUrl: string | undefined;
+
   private constructor(
     readonly network: 'sandbox' | 'x',
     private readonly app: TwitterApi,
@@ -84,7 +87,9 @@ export class XDoor {
         throw new Error(`accounts ${missing.join(', ')} are not sandbox accounts; the sandbox has ${body.accounts.map((a) => `@${a.username}`).join(', ')}`);
       }
     }
-    return new XDoor('sandbox', new TwitterApi(body.app.bearer_token, { plugins: [plugin] }), sources, [plugin], options, () => plugin.close());
+    const door = new XDoor('sandbox', new TwitterApi(body.app.bearer_token, { plugins: [plugin] }), sources, [plugin], options, () => plugin.close());
+    door.sandboxUrl = url;
+    return door;
   }
 
   /**
@@ -109,6 +114,17 @@ export class XDoor {
       sources.set(a.handle.toLowerCase(), source);
     }
     return new XDoor('x', new TwitterApi(bearer), sources, [], options, () => {});
+  }
+
+  /**
+   * The time in the world behind the door: the sandbox's clock (which tests and simulations freeze
+   * or move), or undefined for the real X, whose time is the wall clock.
+   */
+  async worldTime(): Promise<Date | undefined> {
+    if (!this.sandboxUrl) return undefined;
+    const res = await fetch(new URL('/__sandbox/clock', this.sandboxUrl));
+    if (!res.ok) throw new Error(`sandbox at ${this.sandboxUrl} did not give its clock (HTTP ${res.status})`);
+    return new Date(((await res.json()) as { now: string }).now);
   }
 
   /** Recent search, page by page (see `searchRecent`). */
