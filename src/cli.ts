@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { registerEngageCommands } from './commands/engage.ts';
 import { registerEvalCommand } from './commands/eval.ts';
 import { registerPersonasCommands } from './commands/personas.ts';
 import { registerPipelineCommands } from './commands/pipeline.ts';
@@ -31,6 +32,7 @@ registerPipelineCommands(program, { out, say: sayAfterProgress, ...(progress ? {
 registerPersonasCommands(program, {
   preview: async (persona, worker) => previewPersona(persona, { worker, personas: [persona] }, { out, say }),
 });
+registerEngageCommands(program, { out, say });
 registerEvalCommand(program);
 
 program

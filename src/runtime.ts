@@ -27,6 +27,11 @@ export interface Runtime {
   database: DatabaseHandle;
   /** Opened on first use: reading the queue needs no X. */
   x(): Promise<XDoor>;
+  /**
+   * Now, in the world the runtime talks to: a sandbox named by URL has its own clock (frozen or
+   * moved in tests and simulations); otherwise the wall clock. Does not start a sandbox.
+   */
+  worldNow(): Promise<Date>;
   /** The in-process sandbox, when one was started. */
   sandbox: Sandbox | undefined;
   log: Logger;
@@ -91,6 +96,13 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       get sandbox() {
         return sandbox;
       },
+      async worldNow() {
+        if (door) return (await door.worldTime()) ?? new Date();
+        const url = options.sandboxUrl ?? (config.worker.network === 'sandbox' ? process.env.PROSPECTOR_SANDBOX_URL : undefined);
+        if (!url) return new Date();
+        const res = await fetch(new URL('/__sandbox/clock', url));
+        return res.ok ? new Date(((await res.json()) as { now: string }).now) : new Date();
+      },
       async x() {
         if (door) return door;
         const doorOptions: DoorOptions = {
@@ -101,12 +113,14 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
         const opened = await openDoor(config, { ...(options.sandboxUrl ? { sandboxUrl: options.sandboxUrl } : {}), say, door: doorOptions });
         releasers.push(opened.release);
         const since = new Map(config.worker.accounts.map((a) => [a.handle.toLowerCase(), a.engaging_since]));
+        const worldNow = (await opened.door.worldTime()) ?? new Date();
         await ensureAccounts(
           database.db,
           opened.door.handles.map((handle) => {
             const day = since.get(handle.toLowerCase());
             return { handle, owner: opened.door.ownerOf(handle) ?? '', engagingSince: day ? new Date(`${day}T00:00:00Z`) : undefined };
           }),
+          worldNow,
         );
         door = opened.door;
         sandbox = opened.sandbox;

@@ -65,7 +65,7 @@ function day(value: string): string {
 }
 
 /** Opens the runtime, runs `fn`, closes; config problems are printed whole and exit 1. */
-async function withRuntime(deps: PipelineDeps, fn: (rt: Runtime) => Promise<void>): Promise<void> {
+export async function withRuntime(deps: PipelineDeps, fn: (rt: Runtime) => Promise<void>): Promise<void> {
   let runtime: Runtime;
   try {
     runtime = await openRuntime({ ...(deps.say ? { say: deps.say } : {}), ...deps.runtime });
@@ -181,7 +181,7 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
     .action(async (opts: { date?: string; all?: boolean; persona?: string; owner?: string; format: 'table' | 'csv' | 'json' }) => {
       await withRuntime({ ...deps, say }, async (rt) => {
         const entries = await listQueue(rt.database.db, {
-          ...(opts.all ? {} : { day: opts.date ?? utcDay(new Date()) }),
+          ...(opts.all ? {} : { day: opts.date ?? utcDay(await rt.worldNow()) }),
           ...(opts.persona ? { persona: opts.persona } : {}),
           ...(opts.owner ? { owner: opts.owner } : {}),
         });

@@ -1,0 +1,128 @@
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { listAccounts, resumeAccount, activeStops, clearStop } from '../../db/accounts.ts';
+import { findLead } from '../../db/leads.ts';
+import type { ActionKind, StopKind } from '../../db/schema.ts';
+import { actOnLead } from '../engage/assist.ts';
+import type { EngageDeps } from '../engage/perform.ts';
+import { warmupFactor } from '../engage/rules.ts';
+import { clean, table } from '../format.ts';
+import type { Runtime } from '../runtime.ts';
+import { withRuntime, type PipelineDeps } from './pipeline.ts';
+
+/**
+ * Engagement from the command line: `act <lead> like|follow` (a salesperson's click, the same path
+ * as the review page), `accounts` (who acts, warm-up, paused or not), `accounts resume <handle>`,
+ * and `stops clear <kind>` once X's monthly cap or the credit is sorted out.
+ */
+
+/** What performing an action needs, from a runtime; `now` follows the sandbox clock when X is one. */
+export async function engageDeps(rt: Runtime): Promise<EngageDeps> {
+  const door = await rt.x();
+  const world = await door.worldTime();
+  const offset = world ? world.getTime() - Date.now() : 0;
+  return {
+    db: rt.database.db,
+    door,
+    log: rt.log,
+    now: () => new Date(Date.now() + offset),
+    workerId: rt.workerId,
+    tier: rt.config.worker.tier,
+    personas: rt.config.personas,
+    engagement: rt.config.worker.engagement,
+  };
+}
+
+export function registerEngageCommands(program: Command, deps: PipelineDeps = {}): Command {
+  const out = deps.out ?? ((text: string) => process.stdout.write(text));
+  const say = deps.say ?? ((line: string) => process.stderr.write(`${line}\n`));
+
+  program
+    .command('act')
+    .description("perform a lead's planned like or follow now, within budgets (a salesperson's click)")
+    .argument('<lead>', "lead number (42 or #42) or the prospect's @handle")
+    .addArgument(program.createArgument('<action>', 'what to do').choices(['like', 'follow']))
+    .option('--as <name>', 'who clicks (default: your user name)')
+    .action(async (key: string, kind: ActionKind, opts: { as?: string }) => {
+      await withRuntime({ ...deps, say }, async (rt) => {
+        const lead = await findLead(rt.database.db, key);
+        if (!lead) {
+          say(`no lead ${key}: give a lead number (#42) or the prospect's @handle`);
+          process.exitCode = 1;
+          return;
+        }
+        const outcome = await actOnLead(await engageDeps(rt), lead, kind, opts.as ?? userInfo().username);
+        const who = `lead #${lead.id} @${clean(lead.username)}`;
+        switch (outcome.status) {
+          case 'done':
+            out(`${who}: ${outcome.message}\n`);
+            return;
+          case 'deferred':
+            say(`${who}: not now — ${outcome.reason}`);
+            process.exitCode = 75; // EX_TEMPFAIL: try again later
+            return;
+          case 'unknown':
+            say(`${who}: sent, but X's answer was lost (${outcome.reason}); the next engage run checks it once`);
+            process.exitCode = 75;
+            return;
+          case 'stopped':
+            say(`${who}: X stopped all calls — ${outcome.reason}`);
+            process.exitCode = 1;
+            return;
+          default:
+            say(`${who}: ${outcome.reason}`);
+            process.exitCode = 1;
+        }
+      });
+    });
+
+  const accounts = program.command('accounts').description('the X accounts the team acts as: warm-up, paused or not');
+  accounts
+    .command('list', { isDefault: true })
+    .description('list the accounts')
+    .action(async () => {
+      await withRuntime({ ...deps, say }, async (rt) => {
+        await rt.x();
+        const now = await rt.worldNow();
+        const rows = await listAccounts(rt.database.db);
+        out(
+          table(rows, [
+            { header: 'account', value: (a) => `@${a.handle}` },
+            { header: 'owner', value: (a) => a.owner ?? '' },
+            { header: 'x user id', value: (a) => a.xUserId ?? '(not looked up yet)' },
+            { header: 'engaging since', value: (a) => a.engagingSince.toISOString().slice(0, 10) },
+            { header: 'caps now', value: (a) => `${Math.round(warmupFactor(rt.config.worker.engagement.warmup, a.engagingSince, now) * 100)}%`, align: 'right' },
+            { header: 'state', value: (a) => (a.pausedAt ? `paused ${a.pausedAt.toISOString().slice(0, 16)}: ${a.pausedReason ?? ''}` : 'active'), max: 90 },
+          ]) + '\n',
+        );
+        for (const stop of await activeStops(rt.database.db, now)) say(`X stopped all calls (${stop.kind}) since ${stop.at.toISOString()}${stop.until ? ` until ${stop.until.toISOString()}` : ''}: ${stop.detail}`);
+      });
+    });
+  accounts
+    .command('resume')
+    .description('let a paused account act again (after fixing what X refused)')
+    .argument('<handle>', 'the account, with or without @')
+    .action(async (handle: string) => {
+      await withRuntime({ ...deps, say }, async (rt) => {
+        const name = handle.replace(/^@/, '');
+        if (await resumeAccount(rt.database.db, name)) out(`@${clean(name)} resumed\n`);
+        else {
+          say(`@${clean(name)} is not paused (or not an account here)`);
+          process.exitCode = 1;
+        }
+      });
+    });
+
+  program
+    .command('stops')
+    .description("clear a stop X imposed: usage_capped (monthly cap) or credits_depleted (402), once sorted out")
+    .command('clear')
+    .addArgument(program.createArgument('<kind>', 'the stop').choices(['usage_capped', 'credits_depleted']))
+    .action(async (kind: StopKind) => {
+      await withRuntime({ ...deps, say }, async (rt) => {
+        out((await clearStop(rt.database.db, kind)) ? `${kind} cleared\n` : `no ${kind} stop was recorded\n`);
+      });
+    });
+
+  return program;
+}

@@ -1,0 +1,53 @@
+import { sql } from 'drizzle-orm';
+import { listAccounts } from '../../db/accounts.ts';
+import { listActions, planActions, type Action } from '../../db/actions.ts';
+import type { LeadDetail } from '../../db/leads.ts';
+import { rows } from '../../db/rows.ts';
+import type { ActionKind } from '../../db/schema.ts';
+import { performAction, type EngageDeps, type PerformOutcome } from './perform.ts';
+
+/**
+ * A salesperson's click: perform the like or the follow planned for a lead, now. When engage has
+ * not planned one yet (a lead queued before, or a persona in mode off), it is planned on the spot
+ * the way engage would: the lead owner's account, the person's best recent post for a like. Then
+ * the same path as the engage job: budgets, one request, the outcome recorded.
+ */
+
+export type ActOutcome = PerformOutcome | { status: 'nothing'; reason: string };
+
+async function planNow(deps: EngageDeps, lead: LeadDetail, kind: ActionKind): Promise<Action | string> {
+  const accounts = (await listAccounts(deps.db)).filter((a) => a.xUserId && deps.door.handles.some((h) => h.toLowerCase() === a.handle));
+  const account = accounts.find((a) => a.owner === lead.owner) ?? accounts[0];
+  if (!account) return 'no X account is configured to act';
+  let target = lead.prospectId;
+  if (kind === 'like') {
+    const since = new Date(deps.now().getTime() - 7 * 86_400_000).toISOString();
+    const [post] = await rows<{ id: string }>(
+      deps.db,
+      sql`select po.x_post_id as id from posts po
+          left join matches m on m.prospect_id = po.author_id and m.persona = ${lead.persona}
+          where po.author_id = ${lead.prospectId} and po.kind <> 'retweet' and po.created_at > ${since}::timestamptz
+          order by (po.x_post_id = m.post_id) desc, po.created_at desc limit 1`,
+    );
+    if (!post) return `@${lead.username} has no post from the last 7 days stored to like`;
+    target = post.id;
+  }
+  const [planned] = await planActions(deps.db, [{ account: account.xUserId!, kind, target, prospectId: lead.prospectId, persona: lead.persona }], deps.now());
+  if (planned) return planned;
+  const [existing] = await listActions(deps.db, { prospectId: lead.prospectId, kind, limit: 1 });
+  return existing ?? `the ${kind} could not be planned (@${lead.username} may be on the do-not-contact list)`;
+}
+
+/** Performs the lead's planned like or follow now, as `actor`. */
+export async function actOnLead(deps: EngageDeps, lead: LeadDetail, kind: ActionKind, actor: string): Promise<ActOutcome> {
+  const actions = await listActions(deps.db, { prospectId: lead.prospectId, kind });
+  const open = actions.find((a) => a.status === 'planned');
+  const settled = actions.find((a) => a.status === 'done' || a.status === 'pending');
+  if (!open && settled) {
+    return { status: 'nothing', reason: `the ${kind} of @${lead.username} is already ${settled.status} (action ${settled.id}${settled.finishedAt ? `, ${settled.finishedAt.toISOString()}` : ''})` };
+  }
+  const action = open ?? (await planNow(deps, lead, kind));
+  if (typeof action === 'string') return { status: 'nothing', reason: action };
+  if (action.status !== 'planned') return { status: 'nothing', reason: `the ${kind} of @${lead.username} is ${action.status}` };
+  return performAction(deps, action.id, actor);
+}
