@@ -3,6 +3,7 @@ import engage from './engage.ts';
 import queue from './queue.ts';
 import score from './score.ts';
 import search from './search.ts';
+import signals from './signals.ts';
 
 /**
  * The jobs, by name. The list is explicit: adding a job means adding a file and a line here.
@@ -15,13 +16,14 @@ export interface JobDefinition {
   description: string;
 }
 
-export const JOB_NAMES = ['search', 'score', 'engage', 'queue'] as const;
+export const JOB_NAMES = ['search', 'score', 'engage', 'signals', 'queue'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export const JOBS: Record<JobName, JobDefinition> = {
   search: { name: 'search', handler: search, description: 'read X recent search for each persona; store prospects, posts and matches' },
   score: { name: 'score', handler: score, description: 'score new and changed matches, with reasons' },
   engage: { name: 'engage', handler: engage, description: 'plan a like and a follow for the best matches; perform them in mode auto, within caps and working hours' },
+  signals: { name: 'signals', handler: signals, description: 'read mentions, follow-backs and accepted follows; opt-outs go on do-not-contact; warm leads rise' },
   queue: { name: 'queue', handler: queue, description: "queue today's best matches for the salespeople" },
 };
 

@@ -7,11 +7,18 @@ import { utcDay } from '../../jobs/context.ts';
 import { ConfigError, formatIssue } from '../config/load.ts';
 import { csv, table, clean, type Column } from '../format.ts';
 import { openRuntime, runJob, type Runtime, type RuntimeOptions } from '../runtime.ts';
+import { actionCounts } from '../../db/actions.ts';
+import { actOnLead } from '../engage/assist.ts';
+import { engageDeps } from './engage.ts';
 
 /**
  * The pipeline from the command line: `run <job>`, `queue`, `lead <id|@handle> <decision>`, and
  * `demo`, the first thing a newcomer runs.
  */
+
+/** Leads the demo's salespeople click on, and how long the demo's world then waits. */
+const DEMO_CLICKS = 6;
+const DEMO_HOURS_LATER = 12;
 
 export interface PipelineDeps {
   /** Where tables and results go. Default stdout. */
@@ -234,18 +241,51 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
 
   program
     .command('demo')
-    .description('the one-command tour: sandbox X, embedded database, search → score → queue, today\'s queue')
+    .description("the one-command tour: sandbox X, embedded database, search → score → queue → engage, clicks, a day later the signals")
     .action(async () => {
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime } }, async (rt) => {
         say(`Database: ${rt.database.where}`);
-        for (const job of ['search', 'score', 'queue'] as const) {
+        for (const job of ['search', 'score', 'queue', 'engage'] as const) {
           const result = await runJob(rt, job, { progress });
           say(result.summary);
         }
-        const entries = await listQueue(rt.database.db, { day: utcDay(new Date()) });
+        const today = utcDay(await rt.worldNow());
+        const entries = await listQueue(rt.database.db, { day: today });
         out(`\nToday's queue (${entries.length} leads):\n\n`);
         out(printQueue(entries, 'table'));
-        out(`\nNext: prospector lead <#id|@handle> contacted --note "…"   ·   prospector queue --format csv\n`);
+
+        // A salesperson works the top of the queue: one click per like and per follow (mode assist).
+        const engage = await engageDeps(rt);
+        const clicked = entries.filter((e) => e.state === 'new').slice(0, DEMO_CLICKS);
+        if (clicked.length > 0) out(`\nThe owners click like and follow on their top ${clicked.length} leads (mode assist: the worker planned, a person decides):\n`);
+        for (const entry of clicked) {
+          const lead = await findLead(rt.database.db, entry.id);
+          if (!lead) continue;
+          for (const kind of ['like', 'follow'] as const) {
+            const outcome = await actOnLead(engage, lead, kind, lead.owner ?? 'demo');
+            out(`  #${lead.id} ${outcome.status === 'done' ? outcome.message : `${kind}: ${outcome.reason}`}\n`);
+          }
+        }
+
+        // Time passes in the sandbox: people notice, some follow back, reply, or ask to be left alone.
+        if (rt.sandbox) {
+          rt.sandbox.clock.advance(DEMO_HOURS_LATER * 3600);
+          say(`\nThe sandbox clock moves ${DEMO_HOURS_LATER} hours on.`);
+          say((await runJob(rt, 'signals', { progress })).summary);
+        }
+        const actions = await actionCounts(rt.database.db);
+        out(`\nLikes and follows: ${actions.map((a) => `${a.count} ${a.kind} ${a.status}`).join(', ') || 'none'}\n`);
+        const warm = (await listQueue(rt.database.db, { day: today })).filter((l) => l.warmAt);
+        if (warm.length > 0) {
+          out(`Warm leads (they engaged back):\n\n`);
+          for (const entry of warm.slice(0, 5)) {
+            const lead = await findLead(rt.database.db, entry.id);
+            if (lead) out(printLead(lead) + '\n');
+          }
+        } else {
+          out('No one has engaged back yet: run `prospector run signals` later.\n');
+        }
+        out(`\nNext: prospector lead <#id|@handle>   ·   prospector act <#id> like|follow   ·   prospector lead <#id> contacted --note "…"\n`);
       });
     });
 
