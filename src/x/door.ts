@@ -38,6 +38,19 @@ interface AccountSource {
   oauth1?: OAuth1Credentials;
 }
 
+/**
+ * GET on a sandbox-only route. A kept-alive socket the server closed a moment ago fails the first
+ * try with ECONNRESET (a known race of keep-alive clients); the request is idempotent, so it is
+ * sent once more.
+ */
+export async function sandboxGet(url: URL): Promise<Response> {
+  try {
+    return await fetch(url);
+  } catch {
+    return fetch(url);
+  }
+}
+
 /** A short fingerprint of a configured refresh token: stored tokens descend from it or are ignored. */
 export function tokenOrigin(refreshToken: string | undefined, accessToken: string | undefined): string {
   return createHash('sha256').update(refreshToken ?? accessToken ?? '').digest('hex').slice(0, 16);
@@ -60,7 +73,7 @@ export class XDoor {
 
   /** A door to a running sandbox: its tokens come from `/__sandbox/accounts`. */
   static async sandbox(url: string, options: DoorOptions = {}): Promise<XDoor> {
-    const res = await fetch(new URL('/__sandbox/accounts', url));
+    const res = await sandboxGet(new URL('/__sandbox/accounts', url));
     if (!res.ok) throw new Error(`sandbox at ${url} did not list its accounts (HTTP ${res.status})`);
     const body = (await res.json()) as {
       app: { bearer_token: string; client_id: string; client_secret: string; consumer_key: string; consumer_secret: string };
@@ -122,7 +135,7 @@ export class XDoor {
    */
   async worldTime(): Promise<Date | undefined> {
     if (!this.sandboxUrl) return undefined;
-    const res = await fetch(new URL('/__sandbox/clock', this.sandboxUrl));
+    const res = await sandboxGet(new URL('/__sandbox/clock', this.sandboxUrl));
     if (!res.ok) throw new Error(`sandbox at ${this.sandboxUrl} did not give its clock (HTTP ${res.status})`);
     return new Date(((await res.json()) as { now: string }).now);
   }
