@@ -291,6 +291,25 @@ describe('worker config', () => {
     expect(zoned?.schedules.queue).toEqual({ cron: '0 8 * * 1-5', time_zone: 'America/Mexico_City', enabled: true });
   });
 
+  it('engagement settings and account credentials are checked with file and line', () => {
+    const text = 'engagement:\n  warmup: [0.3, 1.5]\n  jitter_seconds: [90, 20]\n  throttle: { min_follow_back_rate: 2 }\naccounts:\n  - { handle: maya_sells, owner: maya, engaging_since: 2026-02-30 }\n';
+    expect(worker(text).issues.map(formatIssue)).toEqual([
+      'config/prospector.yaml:2 engagement.warmup[1]: expected a number from 0 to 1, got 1.5',
+      'config/prospector.yaml:3 engagement.jitter_seconds: expected [min, max] with min ≤ max, got [90, 20]',
+      'config/prospector.yaml:4 engagement.throttle.min_follow_back_rate: expected a number from 0 to 1, got 2',
+      'config/prospector.yaml:6 accounts[0].engaging_since: expected a date YYYY-MM-DD, e.g. 2026-01-05, got "2026-02-30"',
+    ]);
+    const ok = worker('engagement: { warmup: [0.5, 1], jitter_seconds: [5, 10] }\n').value;
+    expect(ok?.engagement).toMatchObject({ warmup: [0.5, 1], jitter_seconds: [5, 10], throttle: { follows: 50, min_follow_back_rate: 0.05, answer_hours: 48 } });
+    expect(ok?.engagement.opt_out_phrases).toContain('no me sigas');
+    // The real X: an OAuth 1.0a account needs its two variables and the app's consumer key.
+    const oauth1 = worker('network: x\nx: { bearer_token: "${X_BEARER_TOKEN}" }\naccounts:\n  - { handle: maya_sells, owner: maya, oauth1_token_env: MAYA_T }\n', { X_BEARER_TOKEN: 'b', MAYA_T: 't' });
+    expect(oauth1.issues.map(formatIssue)).toEqual([
+      'config/prospector.yaml:2 x: OAuth 1.0a accounts need consumer_key: ${X_CONSUMER_KEY} and consumer_secret: ${X_CONSUMER_SECRET}',
+      'config/prospector.yaml:4 accounts[0]: @maya_sells uses OAuth 1.0a: it needs oauth1_token_env and oauth1_secret_env',
+    ]);
+  });
+
   it('YAML errors in the worker config give the line, with a hint for ${…} inside { }', () => {
     const lines = worker('network: x\nx: { bearer_token: ${X_BEARER_TOKEN} }\n').issues.map(formatIssue);
     expect(lines[0]).toMatch(/^config\/prospector\.yaml:2 YAML syntax error: .*\(inside \{ \} write "\$\{VAR\}" in quotes, or use one key per line\)$/);

@@ -102,7 +102,12 @@ const engagement = mapping({
     min_follow_back_rate: between(0, 1).default(0.05).describe('Below this follow-back rate, the persona\'s caps are halved.'),
     answer_hours: whole(1).default(48).describe('A follow counts once it is this many hours old.'),
   }).prefault({}),
-}).prefault({});
+})
+  .superRefine((value, ctx) => {
+    const [min, max] = value.jitter_seconds;
+    if (min > max) ctx.addIssue({ code: 'custom', path: ['jitter_seconds'], input: value.jitter_seconds, message: `expected [min, max] with min ≤ max, got [${min}, ${max}]` });
+  })
+  .prefault({});
 
 export const WorkerSchema = mapping({
   network: oneOf(NETWORKS).default('sandbox').describe('sandbox: the built-in X emulator; x: the real X API (needs credentials).'),
