@@ -84,6 +84,7 @@ export const DEFAULT_WARMUP = [0.3, 0.5, 0.75, 1] as const;
 export const DEFAULT_OPT_OUT_PHRASES = [
   'stop', 'unfollow me', 'leave me alone', 'stop following me', 'stop liking', "don't contact me", 'do not contact me', 'not interested', 'remove me', 'stop spamming', 'marketed to',
   'arrête', 'arrêtez', 'arreter de', 'laisse-moi tranquille', 'laissez-moi tranquille', 'ne plus me contacter', 'pas intéressé', 'pas intéressée',
+  'désabonne-toi', 'désabonnez-vous', 'lâche-moi', 'lâchez-moi', 'être démarché', 'être démarchée',
   'no me sigas', 'deja de seguirme', 'déjame en paz', 'dejame en paz', 'no me contactes', 'no me interesa', 'basta ya', 'sácame de tu lista', 'dejen de spamearme', 'deja de darle like', 'no quiero publicidad',
 ] as const;
 

@@ -10,7 +10,7 @@ import type { ProfileInput, Reason } from './types.ts';
  * (what they did back), weighted per persona into 0–100 with the reasons in plain words.
  */
 
-export type SignalKind = 'followed_back' | 'liked_back' | 'replied' | 'mentioned' | 'opt_out';
+export type SignalKind = 'followed_back' | 'follow_accepted' | 'liked_back' | 'replied' | 'mentioned' | 'opt_out';
 
 /** What one prospect brings to scoring. */
 export interface ScoringInput {
@@ -39,6 +39,7 @@ export interface ProspectScore extends Scored {
 const SIGNAL_VALUE: Record<SignalKind, { value: number; text: string }> = {
   replied: { value: 0.7, text: 'replied to us' },
   followed_back: { value: 0.5, text: 'followed back' },
+  follow_accepted: { value: 0.3, text: 'accepted our follow request' },
   mentioned: { value: 0.4, text: 'mentioned us' },
   liked_back: { value: 0.3, text: 'liked one of our posts' },
   opt_out: { value: 0, text: 'asked to be left alone' },
@@ -57,6 +58,8 @@ function signalsPart(signals: readonly SignalKind[]): ComponentResult {
   const reasons: ComponentResult['reasons'] = [];
   for (const kind of new Set(signals)) {
     const s = SIGNAL_VALUE[kind];
+    // A kind this scorer does not weigh (a newer database) counts for nothing rather than failing.
+    if (!s) continue;
     value += s.value;
     if (s.value > 0) reasons.push({ share: s.value, text: s.text });
   }
