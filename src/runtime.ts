@@ -32,6 +32,13 @@ export interface Runtime {
    * moved in tests and simulations); otherwise the wall clock. Does not start a sandbox.
    */
   worldNow(): Promise<Date>;
+  /**
+   * The runtime's clock: the world's time as last synchronised (`syncClock`), moving with the wall
+   * clock in between. Token expiry and jobs follow it.
+   */
+  now(): Date;
+  /** Reads the world's time again (a sandbox's clock may have been moved); returns it. */
+  syncClock(): Promise<Date>;
   /** The in-process sandbox, when one was started. */
   sandbox: Sandbox | undefined;
   log: Logger;
@@ -87,9 +94,16 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       saveUserId: (handle, userId) => saveAccountUserId(database.db, handle, userId),
       saveTokens: (handle, tokens, origin) => saveAccountTokens(database.db, handle, { ...tokens, origin }),
     };
+    let offsetMs = 0;
     const runtime: Runtime = {
       config,
       workerId,
+      now: () => new Date(Date.now() + offsetMs),
+      async syncClock() {
+        const world = await runtime.worldNow();
+        offsetMs = world.getTime() - Date.now();
+        return world;
+      },
       database,
       log,
       say,
@@ -107,6 +121,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
         if (door) return door;
         const doorOptions: DoorOptions = {
           store,
+          now: () => runtime.now(),
           ...(options.retry ? { retry: options.retry } : {}),
           onRefreshError: (handle, error) => log.warn({ account: handle, err: error.message }, `refreshing @${handle}'s token failed`),
         };
@@ -184,9 +199,8 @@ export async function runJob(runtime: Runtime, name: string, options: RunJobOpti
   const job = jobNamed(name);
   const x = await runtime.x();
   // Against a sandbox, the job lives on the sandbox's clock (frozen in tests, moved in simulations).
-  const world = options.now ? undefined : await x.worldTime();
-  const offset = world ? world.getTime() - Date.now() : 0;
-  const now = options.now ?? (() => new Date(Date.now() + offset));
+  if (!options.now) await runtime.syncClock();
+  const now = options.now ?? (() => runtime.now());
   const ctx: JobContext = {
     db: runtime.database.db,
     x,

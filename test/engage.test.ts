@@ -127,7 +127,7 @@ describeEachDatabase('engage', (t) => {
     await t.reset();
     await sb.admin('/__sandbox/faults', { method: 'POST', body: {} });
     door?.close();
-    door = await XDoor.sandbox(sb.url, { retry: FAST_RETRY, store: store(t) });
+    door = await XDoor.sandbox(sb.url, { retry: FAST_RETRY, store: store(t), now: () => new Date(sb.clock.now()) });
     await ensureAccounts(t.db, door.handles.map((handle) => ({ handle, owner: door.ownerOf(handle)! })), new Date(sb.clock.now()));
     for (const handle of door.handles) await t.db.execute(sql`update accounts set x_user_id = ${(await door.account(handle)).cachedUserId!} where handle = ${handle.toLowerCase()}`);
     const p = growth();

@@ -19,13 +19,12 @@ import { withRuntime, type PipelineDeps } from './pipeline.ts';
 /** What performing an action needs, from a runtime; `now` follows the sandbox clock when X is one. */
 export async function engageDeps(rt: Runtime): Promise<EngageDeps> {
   const door = await rt.x();
-  const world = await door.worldTime();
-  const offset = world ? world.getTime() - Date.now() : 0;
+  await rt.syncClock();
   return {
     db: rt.database.db,
     door,
     log: rt.log,
-    now: () => new Date(Date.now() + offset),
+    now: () => rt.now(),
     workerId: rt.workerId,
     tier: rt.config.worker.tier,
     personas: rt.config.personas,

@@ -2,6 +2,7 @@ import { TwitterApiAutoTokenRefresher } from '@twitter-api-v2/plugin-token-refre
 import {
   TwitterApi,
   type IParsedOAuth2TokenResult,
+  type ITwitterApiBeforeRequestConfigHookArgs,
   type ITwitterApiClientPlugin,
   type ITwitterApiResponseErrorHookArgs,
   type TweetV2UserTimelineResult,
@@ -22,6 +23,8 @@ export interface OAuth2Credentials {
   refreshToken?: string | undefined;
   clientId?: string | undefined;
   clientSecret?: string | undefined;
+  /** When the access token expires, if known (the sandbox says; a refreshed pair is dated). */
+  expiresAt?: Date | undefined;
 }
 
 export interface OAuth1Credentials {
@@ -81,8 +84,41 @@ export interface MentionsPage {
  * refreshes again: the plugin keeps its last refresh for the token's lifetime by a wall-clock
  * timer, so a token revoked (or expired on a simulated clock) before then was never renewed.
  */
+const EARLY_REFRESH_MS = 60_000;
+
 class RefreshOn401 extends TwitterApiAutoTokenRefresher {
   private refreshing = false;
+
+  constructor(
+    options: ConstructorParameters<typeof TwitterApiAutoTokenRefresher>[0],
+    /** When the access token expires, on `now`'s clock; unknown for a token from the environment. */
+    private expiresAt: Date | undefined,
+    private readonly now: () => Date,
+  ) {
+    super(options);
+  }
+
+  /**
+   * Refreshes ahead of a known expiry, on the jobs' clock (the plugin's own early refresh runs on
+   * a wall-clock timer): an action then costs one request, not a 401 and a re-send.
+   */
+  override async onBeforeRequestConfig(args: ITwitterApiBeforeRequestConfigHookArgs) {
+    if (this.expiresAt && !this.refreshing && this.now().getTime() >= this.expiresAt.getTime() - EARLY_REFRESH_MS) {
+      try {
+        await this.refreshTokenFromRequestContext(args);
+      } catch {
+        // The request goes with the old token; its 401 says what is wrong.
+      }
+      return;
+    }
+    return super.onBeforeRequestConfig(args);
+  }
+
+  protected override async refreshToken() {
+    const token = await super.refreshToken();
+    this.expiresAt = new Date(this.now().getTime() + token.expiresIn * 1000);
+    return token;
+  }
 
   override async onResponseError(args: ITwitterApiResponseErrorHookArgs) {
     if (args.error.code !== 401) return undefined;
@@ -135,14 +171,18 @@ export class XAccount {
       const now = options.now ?? (() => new Date());
       const refreshClient = new TwitterApi({ clientId: o.clientId, ...(o.clientSecret ? { clientSecret: o.clientSecret } : {}) }, { plugins: options.plugins ?? [] });
       plugins.unshift(
-        new RefreshOn401({
-          refreshToken: o.refreshToken,
-          refreshCredentials: refreshClient,
-          onTokenUpdate: async (token: IParsedOAuth2TokenResult) => {
-            await options.onTokens?.({ accessToken: token.accessToken, refreshToken: token.refreshToken, expiresAt: new Date(now().getTime() + token.expiresIn * 1000) });
+        new RefreshOn401(
+          {
+            refreshToken: o.refreshToken,
+            refreshCredentials: refreshClient,
+            onTokenUpdate: async (token: IParsedOAuth2TokenResult) => {
+              await options.onTokens?.({ accessToken: token.accessToken, refreshToken: token.refreshToken, expiresAt: new Date(now().getTime() + token.expiresIn * 1000) });
+            },
+            onTokenRefreshError: (error) => options.onRefreshError?.(error as Error),
           },
-          onTokenRefreshError: (error) => options.onRefreshError?.(error as Error),
-        }),
+          o.expiresAt,
+          now,
+        ),
       );
     }
     this.client = new TwitterApi(o.accessToken, { plugins });

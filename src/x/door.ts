@@ -15,7 +15,7 @@ import { searchRecent, type SearchOptions, type SearchPage } from './reads.ts';
 
 /** What the door remembers about an account between runs (the database, in the product). */
 export interface AccountStore {
-  load(handle: string): Promise<{ userId?: string | null; accessToken?: string | null; refreshToken?: string | null; tokenOrigin?: string | null } | undefined>;
+  load(handle: string): Promise<{ userId?: string | null; accessToken?: string | null; refreshToken?: string | null; tokenExpiresAt?: Date | null; tokenOrigin?: string | null } | undefined>;
   saveUserId(handle: string, userId: string): Promise<void>;
   /** A refreshed pair; `origin` names the configured refresh token it descends from. */
   saveTokens(handle: string, tokens: RefreshedTokens, origin: string): Promise<void>;
@@ -77,7 +77,7 @@ export class XDoor {
     if (!res.ok) throw new Error(`sandbox at ${url} did not list its accounts (HTTP ${res.status})`);
     const body = (await res.json()) as {
       app: { bearer_token: string; client_id: string; client_secret: string; consumer_key: string; consumer_secret: string };
-      accounts: Array<{ id: string; username: string; owner: string; access_token: string; refresh_token: string; oauth1_token: string; oauth1_secret: string }>;
+      accounts: Array<{ id: string; username: string; owner: string; access_token: string; refresh_token: string; expires_at: string; oauth1_token: string; oauth1_secret: string }>;
     };
     const plugin = loopbackPlugin(url);
     const wanted = options.accounts?.length ? new Map(options.accounts.map((a) => [a.handle.toLowerCase(), a])) : undefined;
@@ -89,7 +89,14 @@ export class XDoor {
       if (config?.auth === 'oauth1') {
         source.oauth1 = { appKey: body.app.consumer_key, appSecret: body.app.consumer_secret, accessToken: a.oauth1_token, accessSecret: a.oauth1_secret };
       } else {
-        source.oauth2 = { accessToken: a.access_token, refreshToken: a.refresh_token, clientId: body.app.client_id, clientSecret: body.app.client_secret };
+        source.oauth2 = {
+          accessToken: a.access_token,
+          refreshToken: a.refresh_token,
+          clientId: body.app.client_id,
+          clientSecret: body.app.client_secret,
+          // Expiry is on the sandbox's clock: usable only when the caller says what time it is there.
+          ...(options.now ? { expiresAt: new Date(a.expires_at) } : {}),
+        };
       }
       sources.set(a.username.toLowerCase(), source);
     }
@@ -178,7 +185,7 @@ export class XDoor {
     // X rotates refresh tokens: a pair refreshed earlier replaces the configured one, unless the
     // environment now holds a different token than the one that pair descends from.
     if (this.network === 'x' && oauth2 && stored?.accessToken && stored.tokenOrigin === origin) {
-      oauth2 = { ...oauth2, accessToken: stored.accessToken, refreshToken: stored.refreshToken ?? oauth2.refreshToken };
+      oauth2 = { ...oauth2, accessToken: stored.accessToken, refreshToken: stored.refreshToken ?? oauth2.refreshToken, expiresAt: stored.tokenExpiresAt ?? undefined };
     }
     const account = new XAccount({
       handle: source.handle,
