@@ -9,3 +9,6 @@ export { addDoNotContact, isDoNotContact, OPEN_LEAD_STATES, type DoNotContactInp
 export { recordSignals, type SignalInput } from './signals.ts';
 export { startRun, finishRun, getRun, type JobRun, type StartRunInput, type FinishRunInput } from './runs.ts';
 export * from './schema.ts';
+export { addSignals, engagedProspects, pendingFollows, acceptFollows, markWarmLeads, countColdLeads, matchesOfProspects, raiseLeadScores, POSITIVE_SIGNALS, type PendingFollow, type WarmedLead } from './signals.ts';
+export { getSignalCursor, setSignalCursor, hasGraph, knownGraphIds, addToGraph, type GraphDirection, type SetSignalCursorInput, type AddToGraphInput } from './graph.ts';
+export { type LeadSignal, type LeadAction } from './leads.ts';

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { addDoNotContact } from './do-not-contact.ts';
 import { rows } from './rows.ts';
-import { leadEvents, leads, prospects, type LeadState } from './schema.ts';
+import { accounts, actions, leadEvents, leads, prospects, signals, type ActionKind, type ActionStatus, type LeadState, type SignalKind } from './schema.ts';
 
 export type Lead = typeof leads.$inferSelect;
 export type LeadEvent = typeof leadEvents.$inferSelect;
@@ -18,9 +18,42 @@ export interface QueueEntry extends Lead {
   verified: boolean | null;
 }
 
+/** Something the person did back, as a lead's history shows it. */
+export interface LeadSignal {
+  kind: SignalKind;
+  /** The account's X user id, and its handle when the accounts table knows it. */
+  account: string;
+  accountHandle: string | null;
+  postId: string | null;
+  occurredAt: Date;
+}
+
+/** A like or follow towards the person, as a lead's history shows it. */
+export interface LeadAction {
+  id: number;
+  kind: ActionKind;
+  /** The acting account's X user id, and its handle when the accounts table knows it. */
+  account: string;
+  accountHandle: string | null;
+  /** A post id for a like, a user id for a follow. */
+  target: string;
+  persona: string | null;
+  status: ActionStatus;
+  plannedAt: Date;
+  sentAt: Date | null;
+  finishedAt: Date | null;
+  outcome: Record<string, unknown> | null;
+  error: string | null;
+  actor: string | null;
+}
+
 export interface LeadDetail extends QueueEntry {
   /** Every change of state, oldest first. */
   events: LeadEvent[];
+  /** What the person did back with any account, oldest first. */
+  signals: LeadSignal[];
+  /** Likes and follows towards the person by any account and persona, oldest first (by when planned). */
+  actions: LeadAction[];
 }
 
 /** Why a decision was refused; `reason` lets the web page answer 404 or 409. */
@@ -247,7 +280,8 @@ export async function listQueue(db: Database, input: ListQueueInput = {}): Promi
 /**
  * A lead by id (`42`, `'42'`, `'#42'`) or by the person's X handle (`'@maya'`, `'maya'`, any case;
  * a handle made of digits needs its '@'). For a handle with several leads, the latest. With its
- * history.
+ * history: its state changes, and what happened between the team and the person (likes and
+ * follows by any account, what they did back).
  */
 export async function findLead(db: Database, idOrHandle: string | number): Promise<LeadDetail | undefined> {
   const key = String(idOrHandle).trim();
@@ -268,5 +302,31 @@ export async function findLead(db: Database, idOrHandle: string | number): Promi
     .limit(1);
   if (!lead) return undefined;
   const events = await db.select().from(leadEvents).where(eq(leadEvents.leadId, lead.id)).orderBy(asc(leadEvents.at), asc(leadEvents.id));
-  return { ...lead, events };
+  const theirSignals = await db
+    .select({ kind: signals.kind, account: signals.account, accountHandle: accounts.handle, postId: signals.postId, occurredAt: signals.occurredAt })
+    .from(signals)
+    .leftJoin(accounts, eq(accounts.xUserId, signals.account))
+    .where(eq(signals.prospectId, lead.prospectId))
+    .orderBy(asc(signals.occurredAt), asc(signals.id));
+  const theirActions = await db
+    .select({
+      id: actions.id,
+      kind: actions.kind,
+      account: actions.account,
+      accountHandle: accounts.handle,
+      target: actions.target,
+      persona: actions.persona,
+      status: actions.status,
+      plannedAt: actions.plannedAt,
+      sentAt: actions.sentAt,
+      finishedAt: actions.finishedAt,
+      outcome: actions.outcome,
+      error: actions.error,
+      actor: actions.actor,
+    })
+    .from(actions)
+    .leftJoin(accounts, eq(accounts.xUserId, actions.account))
+    .where(eq(actions.prospectId, lead.prospectId))
+    .orderBy(asc(actions.plannedAt), asc(actions.id));
+  return { ...lead, events, signals: theirSignals, actions: theirActions };
 }

@@ -1,6 +1,16 @@
-import { inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
-import { matches, signals, type SignalKind } from './schema.ts';
+import { OPEN_LEAD_STATES } from './do-not-contact.ts';
+import type { MatchToScore } from './matches.ts';
+import { actions, leads, matches, posts, prospects, signals, SIGNAL_KINDS, type SignalKind } from './schema.ts';
+
+/**
+ * What prospects did back, and what follows from it: the actions they answered, pending follows
+ * accepted, leads turned warm and their scores raised.
+ */
+
+/** Signals that mean someone engaged back; an opt-out is handled by do-not-contact instead. */
+export const POSITIVE_SIGNALS: readonly SignalKind[] = SIGNAL_KINDS.filter((k) => k !== 'opt_out');
 
 export interface SignalInput {
   prospectId: string;
@@ -14,16 +24,16 @@ export interface SignalInput {
 
 /**
  * Records what prospects did back; a signal seen twice is recorded once. Their matches are
- * marked for rescoring as of `at` (signals count in the score). Returns how many signals were new.
+ * marked for rescoring as of `at` (signals count in the score). Returns the signals that were new.
  */
-export async function recordSignals(db: Database, input: readonly SignalInput[], at: Date = new Date()): Promise<number> {
-  if (input.length === 0) return 0;
+export async function addSignals(db: Database, input: readonly SignalInput[], at: Date = new Date()): Promise<Array<{ prospectId: string; kind: SignalKind }>> {
+  if (input.length === 0) return [];
   return db.transaction(async (tx) => {
     const added = await tx
       .insert(signals)
       .values(input.map((s) => ({ ...s, postId: s.postId ?? null })))
       .onConflictDoNothing()
-      .returning({ prospectId: signals.prospectId });
+      .returning({ prospectId: signals.prospectId, kind: signals.kind });
     if (added.length > 0) {
       const ids = [...new Set(added.map((s) => s.prospectId))];
       await tx
@@ -31,6 +41,183 @@ export async function recordSignals(db: Database, input: readonly SignalInput[],
         .set({ updatedAt: sql`greatest(${matches.updatedAt}, ${at.toISOString()}::timestamptz)` })
         .where(inArray(matches.prospectId, ids));
     }
-    return added.length;
+    return added;
   });
+}
+
+/** As addSignals; returns how many signals were new. */
+export async function recordSignals(db: Database, input: readonly SignalInput[], at: Date = new Date()): Promise<number> {
+  return (await addSignals(db, input, at)).length;
+}
+
+/** Which of `prospectIds` an account (its X user id) liked or followed: a `done` action on them. */
+export async function engagedProspects(db: Database, account: string, prospectIds: readonly string[]): Promise<Set<string>> {
+  if (prospectIds.length === 0) return new Set();
+  const found = await db
+    .selectDistinct({ prospectId: actions.prospectId })
+    .from(actions)
+    .where(and(eq(actions.account, account), eq(actions.status, 'done'), inArray(actions.prospectId, [...new Set(prospectIds)])));
+  return new Set(found.map((r) => r.prospectId));
+}
+
+export interface PendingFollow {
+  /** The action's id. */
+  id: number;
+  /** The protected user asked. */
+  target: string;
+  prospectId: string;
+}
+
+/** An account's follows that X left pending (a protected user must accept) and that are not known to be accepted. */
+export async function pendingFollows(db: Database, account: string): Promise<PendingFollow[]> {
+  return db
+    .select({ id: actions.id, target: actions.target, prospectId: actions.prospectId })
+    .from(actions)
+    .where(
+      and(
+        eq(actions.account, account),
+        eq(actions.kind, 'follow'),
+        eq(actions.status, 'done'),
+        sql`${actions.outcome} @> '{"pending_follow": true}'::jsonb`,
+        sql`not (${actions.outcome} @> '{"accepted": true}'::jsonb)`,
+      ),
+    )
+    .orderBy(asc(actions.id));
+}
+
+/** Marks pending follows as accepted: `accepted: true` and `accepted_at` added to their outcome. Returns how many changed. */
+export async function acceptFollows(db: Database, input: { ids: readonly number[]; at: Date }): Promise<number> {
+  if (input.ids.length === 0) return 0;
+  const accepted = JSON.stringify({ accepted: true, accepted_at: input.at.toISOString() });
+  const changed = await db
+    .update(actions)
+    .set({ outcome: sql`coalesce(${actions.outcome}, '{}'::jsonb) || ${accepted}::jsonb` })
+    .where(and(inArray(actions.id, [...input.ids]), sql`not (coalesce(${actions.outcome}, '{}'::jsonb) @> '{"accepted": true}'::jsonb)`))
+    .returning({ id: actions.id });
+  return changed.length;
+}
+
+const positive = (prospectId: typeof leads.prospectId) =>
+  sql`exists (select 1 from ${signals} s where s.prospect_id = ${prospectId} and s.kind <> 'opt_out')`;
+
+export interface WarmedLead {
+  id: number;
+  prospectId: string;
+  persona: string;
+  warmAt: Date | null;
+}
+
+/**
+ * Marks warm every open lead whose person engaged back (any positive signal, from any account)
+ * and that is not warm yet: `warm_at` becomes their first such signal. Driven by the signals
+ * table rather than by what one run saw, so a lead queued after its person engaged, or a run
+ * cut short after recording signals, is caught up next time. Returns the leads it warmed.
+ */
+export async function markWarmLeads(db: Database, at: Date): Promise<WarmedLead[]> {
+  return db
+    .update(leads)
+    .set({
+      warmAt: sql`(select min(s.occurred_at) from ${signals} s where s.prospect_id = ${leads.prospectId} and s.kind <> 'opt_out')`,
+      updatedAt: at,
+    })
+    .where(and(isNull(leads.warmAt), inArray(leads.state, OPEN_LEAD_STATES), positive(leads.prospectId)))
+    .returning({ id: leads.id, prospectId: leads.prospectId, persona: leads.persona, warmAt: leads.warmAt });
+}
+
+/** How many open leads of these people are not warm yet (what a dry run would warm). */
+export async function countColdLeads(db: Database, prospectIds: readonly string[]): Promise<number> {
+  if (prospectIds.length === 0) return 0;
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(leads)
+    .where(and(isNull(leads.warmAt), inArray(leads.state, OPEN_LEAD_STATES), inArray(leads.prospectId, [...new Set(prospectIds)])));
+  return row?.n ?? 0;
+}
+
+/**
+ * The matches of one persona for these people, as the scoring job reads them (see
+ * `streamMatchesToScore`), whether stale or not: a signal has just changed their score.
+ */
+export async function matchesOfProspects(db: Database, persona: string, prospectIds: readonly string[]): Promise<MatchToScore[]> {
+  if (prospectIds.length === 0) return [];
+  const found = await db
+    .select({
+      persona: matches.persona,
+      prospectId: matches.prospectId,
+      features: matches.features,
+      score: matches.score,
+      username: prospects.username,
+      name: prospects.name,
+      description: prospects.description,
+      location: prospects.location,
+      url: prospects.url,
+      createdAt: prospects.createdAt,
+      verified: prospects.verified,
+      protected: prospects.protected,
+      followersCount: prospects.followersCount,
+      followingCount: prospects.followingCount,
+      tweetCount: prospects.tweetCount,
+      listedCount: prospects.listedCount,
+      likeCount: prospects.likeCount,
+      lang: prospects.lang,
+      postId: posts.xPostId,
+      postText: posts.text,
+      postLang: posts.lang,
+      postCreatedAt: posts.createdAt,
+      signals: sql<SignalKind[]>`array(select distinct s.kind from signals s where s.prospect_id = ${matches.prospectId} order by s.kind)`,
+    })
+    .from(matches)
+    .innerJoin(prospects, eq(prospects.xUserId, matches.prospectId))
+    .leftJoin(posts, eq(posts.xPostId, matches.postId))
+    .where(and(eq(matches.persona, persona), inArray(matches.prospectId, [...new Set(prospectIds)])))
+    .orderBy(asc(matches.prospectId));
+  return found.map((r) => ({
+    persona: r.persona,
+    prospectId: r.prospectId,
+    profile: {
+      id: r.prospectId,
+      username: r.username,
+      name: r.name,
+      description: r.description ?? undefined,
+      location: r.location ?? undefined,
+      url: r.url ?? undefined,
+      created_at: r.createdAt?.toISOString(),
+      verified: r.verified ?? undefined,
+      protected: r.protected ?? undefined,
+      followers_count: r.followersCount ?? undefined,
+      following_count: r.followingCount ?? undefined,
+      tweet_count: r.tweetCount ?? undefined,
+      listed_count: r.listedCount ?? undefined,
+      like_count: r.likeCount ?? undefined,
+    },
+    lang: r.lang,
+    features: r.features,
+    post: r.postId === null || r.postText === null || r.postCreatedAt === null ? null : { id: r.postId, text: r.postText, lang: r.postLang, createdAt: r.postCreatedAt },
+    signals: r.signals,
+    score: r.score,
+  }));
+}
+
+/**
+ * Raises the score of these people's open leads to their match's current score when that is
+ * higher (`greatest(lead, match)`): a lead's score never drops because of a rescore. Returns the
+ * leads raised.
+ */
+export async function raiseLeadScores(db: Database, prospectIds: readonly string[], at: Date): Promise<number[]> {
+  if (prospectIds.length === 0) return [];
+  const raised = await db
+    .update(leads)
+    .set({ score: sql`${matches.score}`, updatedAt: at })
+    .from(matches)
+    .where(
+      and(
+        eq(matches.persona, leads.persona),
+        eq(matches.prospectId, leads.prospectId),
+        inArray(leads.prospectId, [...new Set(prospectIds)]),
+        inArray(leads.state, OPEN_LEAD_STATES),
+        gt(matches.score, leads.score),
+      ),
+    )
+    .returning({ id: leads.id });
+  return raised.map((r) => r.id);
 }
