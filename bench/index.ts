@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { engageBench } from './engage.ts';
 import { pipelineBench } from './pipeline.ts';
 import { sandboxBench } from './sandbox.ts';
 import { formatTable, type BenchRow } from './table.ts';
@@ -13,6 +14,7 @@ const quick = process.argv.includes('--quick');
 const rows: BenchRow[] = [];
 rows.push(...(await sandboxBench({ full: !quick })));
 rows.push(...(await pipelineBench({ full: !quick })));
+rows.push(...(await engageBench()));
 
 console.log(formatTable(rows));
 const results = new URL('./results/', import.meta.url);
