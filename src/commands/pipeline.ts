@@ -245,7 +245,9 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
     .action(async () => {
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime } }, async (rt) => {
         say(`Database: ${rt.database.where}`);
-        for (const job of ['search', 'score', 'queue', 'engage'] as const) {
+        // signals runs once before any engagement: it notes who already follows the accounts, so that
+        // only people who follow after a like or follow count as following back.
+        for (const job of ['search', 'score', 'queue', 'signals', 'engage'] as const) {
           const result = await runJob(rt, job, { progress });
           say(result.summary);
         }
