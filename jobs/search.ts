@@ -1,4 +1,6 @@
+import { activeStops, recordStop } from '../db/accounts.ts';
 import { addReads, getCursor, readsToday, setCursor } from '../db/search.ts';
+import { XCallError } from '../src/x/errors.ts';
 import type { Database } from '../db/client.ts';
 import { knownPostIds, storeSearchBatch, type PostInput, type ProspectInput } from '../db/prospects.ts';
 import { readCostUsd, type SearchPage, type XPost, type XUser } from '../src/x/reads.ts';
@@ -16,7 +18,14 @@ import { personasOf, utcDay, type JobContext, type JobResult } from './context.t
  */
 export default async function search(ctx: JobContext): Promise<JobResult> {
   const began = performance.now();
-  const counts = { personas: 0, queries: 0, pages: 0, posts: 0, new_posts: 0, new_prospects: 0, users: 0, budget_stops: 0 };
+  const counts = { personas: 0, queries: 0, pages: 0, posts: 0, new_posts: 0, new_prospects: 0, users: 0, budget_stops: 0, rate_limited: 0 };
+  let limited: XCallError | undefined;
+  const stops = await activeStops(ctx.db, ctx.now());
+  if (stops.length > 0) {
+    const summary = `search: stopped — ${stops.map((s) => s.detail).join('; ')}`;
+    ctx.log.error({ job: 'search', stops: stops.map((s) => s.kind) }, summary);
+    return { summary, counts };
+  }
   const lines: string[] = [];
   const day = utcDay(ctx.now());
 
@@ -57,41 +66,66 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
         mine.newPosts += stored.newPosts;
         await addReads(ctx.db, { persona: persona.id, day, ...read });
       });
-      for await (const page of ctx.x.search(query, {
+      const pages = ctx.x.search(query, {
         sinceId: cursor?.sinceId ?? undefined,
         untilId: gap ? (cursor?.untilId ?? undefined) : undefined,
         maxPosts: budget,
         signal: ctx.signal,
-      })) {
-        newest ??= page.newestId;
-        oldest = page.oldestId ?? oldest;
-        more = page.more;
-        budget -= page.posts.length;
-        const pageCost = readCostUsd({ posts: page.posts.length, users: page.users.length });
-        users += page.users.length;
-        cost += pageCost;
-        mine.pages++;
-        mine.posts += page.posts.length;
-        mine.costUsd += pageCost;
-        counts.users += page.users.length;
-        await writer.add(page);
-        ctx.progress?.(`search ${persona.id}: ${mine.posts} posts read, ${mine.newProspects} new prospects`);
+      });
+      try {
+        for await (const page of pages) {
+          newest ??= page.newestId;
+          oldest = page.oldestId ?? oldest;
+          more = page.more;
+          budget -= page.posts.length;
+          const pageCost = readCostUsd({ posts: page.posts.length, users: page.users.length });
+          users += page.users.length;
+          cost += pageCost;
+          mine.pages++;
+          mine.posts += page.posts.length;
+          mine.costUsd += pageCost;
+          counts.users += page.users.length;
+          await writer.add(page);
+          ctx.progress?.(`search ${persona.id}: ${mine.posts} posts read, ${mine.newProspects} new prospects`);
+        }
+      } catch (error) {
+        if (!(error instanceof XCallError && error.kind === 'rate_limited')) {
+          if (error instanceof XCallError && error.stopsAll && !ctx.dryRun) {
+            await writer.drain();
+            await recordStop(ctx.db, { kind: error.kind as 'usage_capped' | 'credits_depleted', detail: error.message, at: ctx.now(), until: error.kind === 'usage_capped' ? nextMonth(ctx.now()) : null });
+          }
+          throw error;
+        }
+        // X's search window is spent: keep what was read, leave the rest as a gap, stop searching
+        // until the reset (the next run starts there). Never a loop.
+        limited = error;
+        more = oldest !== undefined;
+        counts.rate_limited++;
+        ctx.log.warn({ persona: persona.id, resetAt: error.details.resetAt?.toISOString() }, error.message);
       }
       // Stored before the cursor moves: a crash in between re-reads a page, never loses one.
       await writer.drain();
-      if (ctx.dryRun) continue;
+      if (ctx.dryRun) {
+        if (limited) break;
+        continue;
+      }
       if (more && oldest) {
         // Stopped by the budget: remember the unread gap below `oldest`.
         await setCursor(ctx.db, { persona: persona.id, query, sinceId: cursor?.sinceId ?? null, untilId: oldest, pendingNewestId: newest ?? null, at: ctx.now() });
       } else if (newest) {
         await setCursor(ctx.db, { persona: persona.id, query, sinceId: newest, untilId: null, pendingNewestId: null, at: ctx.now() });
       }
+      if (limited) break;
     }
     counts.pages += mine.pages;
     counts.posts += mine.posts;
     counts.new_posts += mine.newPosts;
     counts.new_prospects += mine.newProspects;
     lines.push(`${persona.id}: ${mine.posts} posts (${mine.newPosts} new), ${mine.newProspects} new prospects, ${mine.pages} pages, ~$${mine.costUsd.toFixed(2)}`);
+    if (limited) {
+      lines.push(`rate limited by X, searching again after ${limited.details.resetAt?.toISOString() ?? 'the reset'}`);
+      break;
+    }
   }
 
   const seconds = ((performance.now() - began) / 1000).toFixed(2);
@@ -99,6 +133,8 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
   ctx.log.info({ job: 'search', ...counts, seconds: Number(seconds) }, summary);
   return { summary, counts };
 }
+
+const nextMonth = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
 
 /** Pages are written in batches of about this many posts: one transaction per batch, not three statements per page. */
 export const FLUSH_POSTS = 1000;

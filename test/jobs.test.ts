@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { activeStops } from '../db/accounts.ts';
 import { addDoNotContact } from '../db/do-not-contact.ts';
 import { getCursor, readsToday } from '../db/search.ts';
 import { listQueue } from '../db/leads.ts';
 import type { JobContext } from '../jobs/context.ts';
+import engage from '../jobs/engage.ts';
 import queue from '../jobs/queue.ts';
 import score from '../jobs/score.ts';
 import search from '../jobs/search.ts';
@@ -159,6 +161,45 @@ describeEachDatabase('jobs', (t) => {
     expect(result.counts.posts).toBeGreaterThan(0);
     const stored = rowsOf(await t.db.execute(sql`select (select count(*) from prospects)::int + (select count(*) from search_cursors)::int + (select count(*) from read_meter)::int as n`))[0]?.n;
     expect(stored).toBe(0);
+  });
+
+  it('a 429 on search keeps what was read, stops until the reset, and never loops', async () => {
+    const persona = growth();
+    await sb.admin('/__sandbox/faults', { method: 'POST', body: { search: { storm_429: 1 } } });
+    try {
+      const seq = await lastSeq();
+      const result = await search(ctx([persona]));
+      expect(result.counts.rate_limited).toBe(1);
+      expect(result.summary).toMatch(/rate limited by X, searching again after 20\d\d-/);
+      const sent = await searchesSince(seq);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]?.status).toBe(429);
+    } finally {
+      await sb.admin('/__sandbox/faults', { method: 'POST', body: {} });
+      // The storm used up the 15-minute window: the next tests start after its reset.
+      await sb.advance(15 * 60);
+    }
+  });
+
+  it("X's monthly cap stops search and engage, recorded until the month ends", async () => {
+    const capped = await startTestSandbox({ users: 300, monthlyPostReads: 1 });
+    const cappedDoor = await XDoor.sandbox(capped.url);
+    try {
+      const persona = growth();
+      const context = ctx([persona], { x: cappedDoor, now: () => new Date(capped.clock.now()) });
+      // The first page passes the cap (nothing read yet this month); the next request is refused.
+      await expect(async () => {
+        for (let i = 0; i < 5; i++) await search(context);
+      }).rejects.toThrow(/monthly usage cap/);
+      const stops = await activeStops(t.db, new Date(capped.clock.now()));
+      expect(stops.map((s) => s.kind)).toEqual(['usage_capped']);
+      expect(stops[0]?.until?.toISOString()).toBe('2026-12-01T00:00:00.000Z');
+      expect((await search(context)).summary).toMatch(/^search: stopped — .*monthly usage cap/);
+      expect((await engage(context)).summary).toMatch(/^engage: stopped — .*monthly usage cap/);
+    } finally {
+      cappedDoor.close();
+      await capped.close();
+    }
   });
 
   it('score gives every match a score with an explanation, and rescores nothing unchanged', async () => {

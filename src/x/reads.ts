@@ -1,4 +1,5 @@
 import type { TwitterApi, TweetV2, Tweetv2SearchResult, UserV2 } from 'twitter-api-v2';
+import { DEFAULT_RETRY, withRetries, type RetryPolicy } from './errors.ts';
 import { PAY_PER_USE_USD } from './tiers.ts';
 
 /**
@@ -113,6 +114,8 @@ export interface SearchOptions {
   /** Stop before reading more posts than this. */
   maxPosts?: number;
   signal?: AbortSignal;
+  /** How 5xx answers and lost connections are retried (reads are safe to send again). */
+  retry?: RetryPolicy;
 }
 
 /**
@@ -137,7 +140,7 @@ export async function* searchRecent(client: TwitterApi, query: string, options: 
     if (options.sinceId) params.since_id = options.sinceId;
     if (options.untilId) params.until_id = options.untilId;
     if (nextToken) params.next_token = nextToken;
-    const result = await client.v2.get<Tweetv2SearchResult>('tweets/search/recent', params);
+    const result = await withRetries(`search "${query.slice(0, 60)}"`, () => client.v2.get<Tweetv2SearchResult>('tweets/search/recent', params), options.retry ?? DEFAULT_RETRY, options.signal ? { signal: options.signal } : {});
     const posts = (result.data ?? []).map(toXPost);
     read += posts.length;
     nextToken = result.meta?.next_token;
