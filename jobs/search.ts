@@ -3,7 +3,7 @@ import { addReads, getCursor, readsToday, setCursor } from '../db/search.ts';
 import { XCallError } from '../src/x/errors.ts';
 import type { Database } from '../db/client.ts';
 import { knownPostIds, storeSearchBatch, type PostInput, type ProspectInput } from '../db/prospects.ts';
-import { readCostUsd, type SearchPage, type XPost, type XUser } from '../src/x/reads.ts';
+import { readCostUsd, searchHorizon, snowflakeTime, type SearchPage, type XPost, type XUser } from '../src/x/reads.ts';
 import { personasOf, utcDay, type JobContext, type JobResult } from './context.ts';
 
 /**
@@ -44,8 +44,14 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
       }
       counts.queries++;
       const cursor = await getCursor(ctx.db, persona.id, query);
+      // Recent search reaches 7 days back and refuses an older since_id: a cursor that aged past
+      // it (a quiet query) becomes a start_time, and a gap that aged past it cannot be read anymore.
+      const horizon = searchHorizon(ctx.now());
+      const tooOld = (id: string | null | undefined) => id !== null && id !== undefined && snowflakeTime(id) < horizon;
+      const lostGap = cursor?.untilId != null && tooOld(cursor.untilId);
       // A gap left by an interrupted walk is read first, between the old cursor and the oldest post read.
-      const gap = cursor?.untilId !== undefined && cursor.untilId !== null;
+      const gap = cursor?.untilId !== undefined && cursor.untilId !== null && !lostGap;
+      const sinceId = lostGap ? (cursor?.pendingNewestId ?? cursor?.sinceId) : cursor?.sinceId;
       let newest = gap ? (cursor?.pendingNewestId ?? undefined) : undefined;
       let oldest: string | undefined;
       let more = false;
@@ -67,7 +73,8 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
         await addReads(ctx.db, { persona: persona.id, day, ...read });
       });
       const pages = ctx.x.search(query, {
-        sinceId: cursor?.sinceId ?? undefined,
+        sinceId: tooOld(sinceId) ? undefined : (sinceId ?? undefined),
+        startTime: tooOld(sinceId) ? horizon : undefined,
         untilId: gap ? (cursor?.untilId ?? undefined) : undefined,
         maxPosts: budget,
         signal: ctx.signal,
@@ -114,6 +121,8 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
         await setCursor(ctx.db, { persona: persona.id, query, sinceId: cursor?.sinceId ?? null, untilId: oldest, pendingNewestId: newest ?? null, at: ctx.now() });
       } else if (newest) {
         await setCursor(ctx.db, { persona: persona.id, query, sinceId: newest, untilId: null, pendingNewestId: null, at: ctx.now() });
+      } else if (lostGap) {
+        await setCursor(ctx.db, { persona: persona.id, query, sinceId: sinceId ?? null, untilId: null, pendingNewestId: null, at: ctx.now() });
       }
       if (limited) break;
     }

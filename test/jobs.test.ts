@@ -236,4 +236,37 @@ describeEachDatabase('jobs', (t) => {
     const all = await listQueue(t.db, { persona: persona.id });
     expect(new Set(all.map((l) => l.prospectId)).size).toBe(all.length);
   });
+
+  it('a cursor older than the 7-day search window becomes a start_time instead of a refused since_id', async () => {
+    // A sandbox of its own: eight days pass in it.
+    const own = await startTestSandbox({ users: 3000 });
+    const ownDoor = await XDoor.sandbox(own.url);
+    const persona = growth();
+    const context = () => ctx([persona], { x: ownDoor, now: () => new Date(own.clock.now()) });
+    const lastSeq = async () => (await own.admin<{ requests: Array<{ seq: number }> }>('/__sandbox/requests')).requests.at(-1)?.seq ?? 0;
+    const searchesSince = async (seq: number) =>
+      (await own.admin<{ requests: Array<{ seq: number; query: Record<string, string>; status: number }> }>(`/__sandbox/requests?since=${seq}&path=/2/tweets/search/recent`)).requests;
+    try {
+      await search(context());
+      await own.advance(8 * 86_400);
+      const seq = await lastSeq();
+      const result = await search(context());
+      expect(result.counts.pages).toBeGreaterThan(0);
+      const sent = await searchesSince(seq);
+      expect(sent.every((r) => r.status === 200)).toBe(true);
+      const first = sent.find((r) => !r.query.next_token);
+      expect(first?.query.since_id).toBeUndefined();
+      expect(Date.parse(first!.query.start_time!)).toBeGreaterThan(own.clock.now() - 7 * 86_400_000);
+      // The cursors that found posts moved on: the next run sends since_id again (queries that never found
+      // anything have no cursor and read the whole window).
+      const seq2 = await lastSeq();
+      await search(context());
+      const again = (await searchesSince(seq2)).filter((r) => !r.query.next_token);
+      expect(again.every((r) => r.status === 200)).toBe(true);
+      expect(again.some((r) => r.query.since_id !== undefined)).toBe(true);
+    } finally {
+      ownDoor.close();
+      await own.close();
+    }
+  });
 });

@@ -106,11 +106,23 @@ export function toXPost(t: TweetV2): XPost {
   };
 }
 
+/** X's post ids are snowflakes: the creation time is in their high bits. */
+export function snowflakeTime(id: string): Date {
+  return new Date(Number(BigInt(id) >> 22n) + 1288834974657);
+}
+
+/** Recent search reaches 7 days back; a cursor older than this (a minute of margin) must become a start_time. */
+export function searchHorizon(now: Date): Date {
+  return new Date(now.getTime() - 7 * 86_400_000 + 60_000);
+}
+
 export interface SearchOptions {
   /** Only posts newer than this id (the stored cursor). */
   sinceId?: string | undefined;
   /** Only posts older than this id (resuming a walk that stopped part-way). */
   untilId?: string | undefined;
+  /** Only posts from this instant on (when a since_id would be older than X's 7-day window). */
+  startTime?: Date | undefined;
   /** Stop before reading more posts than this. */
   maxPosts?: number;
   signal?: AbortSignal;
@@ -139,6 +151,7 @@ export async function* searchRecent(client: TwitterApi, query: string, options: 
     };
     if (options.sinceId) params.since_id = options.sinceId;
     if (options.untilId) params.until_id = options.untilId;
+    if (options.startTime) params.start_time = options.startTime.toISOString().replace(/\.\d{3}Z$/, 'Z');
     if (nextToken) params.next_token = nextToken;
     const result = await withRetries(`search "${query.slice(0, 60)}"`, () => client.v2.get<Tweetv2SearchResult>('tweets/search/recent', params), options.retry ?? DEFAULT_RETRY, options.signal ? { signal: options.signal } : {});
     const posts = (result.data ?? []).map(toXPost);
