@@ -200,7 +200,7 @@ export const actions = pgTable(
     actor: text('actor'),
     /** The worker that holds the action while it is `pending`; a dead holder's rows are reconciled. */
     workerId: text('worker_id'),
-    /** Requests that reached X for this action: 1, or 2 when a crash left it pending and it was reconciled. */
+    /** Write requests sent for this action: 1 normally; one more for its reconciliation after a crash or a lost answer (again if X refused that one with a 429, which does not act). */
     sends: smallint('sends').notNull().default(0),
     reconciledAt: instant('reconciled_at'),
   },

@@ -317,3 +317,20 @@ it('the start-up warning quotes X rule when a persona is in auto', () => {
   expect(warning).toContain('Automated, bulk, or indiscriminate liking');
   expect(warning).toContain('No bulk, aggressive, or automated following');
 });
+
+it('two workers sharing an account survive X rotating its refresh token: the second takes the pair the first kept', async () => {
+  const a = await XDoor.sandbox(sb.url, { retry: FAST_RETRY });
+  const b = await XDoor.sandbox(sb.url, { retry: FAST_RETRY });
+  try {
+    const [mayaA, mayaB] = [await a.account('maya_sells'), await b.account('maya_sells')];
+    const user = sb.world.users[7]!.id;
+    await sb.admin('/__sandbox/tokens/expire', { method: 'POST', body: { username: 'maya_sells' } });
+    await mayaA.follow(user); // refreshes: X rotates the refresh token; b's is now spent
+    await sb.admin('/__sandbox/tokens/expire', { method: 'POST', body: { username: 'maya_sells' } });
+    const followed = await mayaB.follow(user);
+    expect(followed.data).toMatchObject({ following: expect.any(Boolean) });
+  } finally {
+    a.close();
+    b.close();
+  }
+});

@@ -52,6 +52,8 @@ export interface AccountOptions {
   retry?: RetryPolicy;
   /** Called with every refreshed token pair (X rotates refresh tokens: the new pair must be kept). */
   onTokens?: (tokens: RefreshedTokens) => void | Promise<void>;
+  /** The refresh token as stored now (another worker may have rotated it). */
+  reloadRefreshToken?: () => Promise<string | undefined>;
   /** Called when the refresh itself fails (the account then answers 401). */
   onRefreshError?: (error: Error) => void;
   /** The clock for token expiry dates. */
@@ -94,6 +96,8 @@ class RefreshOn401 extends TwitterApiAutoTokenRefresher {
     /** When the access token expires, on `now`'s clock; unknown for a token from the environment. */
     private expiresAt: Date | undefined,
     private readonly now: () => Date,
+    /** The latest refresh token another worker may have kept, when ours was refused. */
+    private readonly reload?: () => Promise<string | undefined>,
   ) {
     super(options);
   }
@@ -115,7 +119,17 @@ class RefreshOn401 extends TwitterApiAutoTokenRefresher {
   }
 
   protected override async refreshToken() {
-    const token = await super.refreshToken();
+    let token;
+    try {
+      token = await super.refreshToken();
+    } catch (error) {
+      // Another worker may have refreshed first: X rotated the refresh token and ours is spent.
+      // The pair it kept is the one to use.
+      const latest = await this.reload?.();
+      if (!latest || latest === this.currentRefreshToken) throw error;
+      this.currentRefreshToken = latest;
+      token = await super.refreshToken();
+    }
     this.expiresAt = new Date(this.now().getTime() + token.expiresIn * 1000);
     return token;
   }
@@ -182,6 +196,7 @@ export class XAccount {
           },
           o.expiresAt,
           now,
+          options.reloadRefreshToken,
         ),
       );
     }

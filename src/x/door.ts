@@ -197,6 +197,15 @@ export class XDoor {
       retry: this.options.retry ?? DEFAULT_RETRY,
       ...(this.options.now ? { now: this.options.now } : {}),
       onTokens: (tokens) => store?.saveTokens(source.handle, tokens, origin),
+      reloadRefreshToken: async () => {
+        if (this.sandboxUrl) {
+          const res = await sandboxGet(new URL('/__sandbox/accounts', this.sandboxUrl));
+          const body = (await res.json()) as { accounts: Array<{ username: string; refresh_token: string }> };
+          return body.accounts.find((a) => a.username.toLowerCase() === key)?.refresh_token;
+        }
+        const latest = await store?.load(source.handle);
+        return latest?.tokenOrigin === origin ? (latest.refreshToken ?? undefined) : undefined;
+      },
       onRefreshError: (error) => this.options.onRefreshError?.(source.handle, error),
     });
     if (store && !stored?.userId) await store.saveUserId(source.handle, await account.userId());
