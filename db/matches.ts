@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ProfileInput } from '../src/scoring/types.ts';
 import { excluded, inBatches, selectRows, unnestRows, uniqueBy } from './bulk.ts';
 import type { Database } from './client.ts';
@@ -71,67 +71,91 @@ export async function* streamMatchesToScore(db: Database, persona: string, batch
   const stale = or(isNull(matches.scoredAt), lt(matches.scoredAt, matches.updatedAt), lt(matches.scoredAt, prospects.lastSeenAt));
   let after: string | undefined;
   for (;;) {
-    const page = await db
-      .select({
-        persona: matches.persona,
-        prospectId: matches.prospectId,
-        features: matches.features,
-        score: matches.score,
-        username: prospects.username,
-        name: prospects.name,
-        description: prospects.description,
-        location: prospects.location,
-        url: prospects.url,
-        createdAt: prospects.createdAt,
-        verified: prospects.verified,
-        protected: prospects.protected,
-        followersCount: prospects.followersCount,
-        followingCount: prospects.followingCount,
-        tweetCount: prospects.tweetCount,
-        listedCount: prospects.listedCount,
-        likeCount: prospects.likeCount,
-        lang: prospects.lang,
-        postId: posts.xPostId,
-        postText: posts.text,
-        postLang: posts.lang,
-        postCreatedAt: posts.createdAt,
-        signals: sql<SignalKind[]>`array(select distinct s.kind from signals s where s.prospect_id = ${matches.prospectId} order by s.kind)`,
-      })
-      .from(matches)
-      .innerJoin(prospects, eq(prospects.xUserId, matches.prospectId))
-      .leftJoin(posts, eq(posts.xPostId, matches.postId))
+    const page = await selectToScore(db)
       .where(and(eq(matches.persona, persona), after === undefined ? undefined : gt(matches.prospectId, after), options.all ? undefined : stale))
       .orderBy(asc(matches.prospectId))
       .limit(batchSize);
     if (page.length === 0) return;
     after = page[page.length - 1]!.prospectId;
-    yield page.map((r) => ({
-      persona: r.persona,
-      prospectId: r.prospectId,
-      profile: {
-        id: r.prospectId,
-        username: r.username,
-        name: r.name,
-        description: r.description ?? undefined,
-        location: r.location ?? undefined,
-        url: r.url ?? undefined,
-        created_at: r.createdAt?.toISOString(),
-        verified: r.verified ?? undefined,
-        protected: r.protected ?? undefined,
-        followers_count: r.followersCount ?? undefined,
-        following_count: r.followingCount ?? undefined,
-        tweet_count: r.tweetCount ?? undefined,
-        listed_count: r.listedCount ?? undefined,
-        like_count: r.likeCount ?? undefined,
-      },
-      lang: r.lang,
-      features: r.features,
-      post: r.postId === null || r.postText === null || r.postCreatedAt === null ? null : { id: r.postId, text: r.postText, lang: r.postLang, createdAt: r.postCreatedAt },
-      signals: r.signals,
-      score: r.score,
-    }));
+    yield page.map(toMatchToScore);
     if (page.length < batchSize) return;
   }
+}
+
+/**
+ * The matches of one persona for these people, as `streamMatchesToScore` reads them, stale or
+ * not: a signal has just changed their score.
+ */
+export async function matchesOfProspects(db: Database, persona: string, prospectIds: readonly string[]): Promise<MatchToScore[]> {
+  if (prospectIds.length === 0) return [];
+  const found = await selectToScore(db)
+    .where(and(eq(matches.persona, persona), inArray(matches.prospectId, [...new Set(prospectIds)])))
+    .orderBy(asc(matches.prospectId));
+  return found.map(toMatchToScore);
+}
+
+/** A match with its prospect, first post and signals: what scoring reads. */
+function selectToScore(db: Database) {
+  return db
+    .select({
+      persona: matches.persona,
+      prospectId: matches.prospectId,
+      features: matches.features,
+      score: matches.score,
+      username: prospects.username,
+      name: prospects.name,
+      description: prospects.description,
+      location: prospects.location,
+      url: prospects.url,
+      createdAt: prospects.createdAt,
+      verified: prospects.verified,
+      protected: prospects.protected,
+      followersCount: prospects.followersCount,
+      followingCount: prospects.followingCount,
+      tweetCount: prospects.tweetCount,
+      listedCount: prospects.listedCount,
+      likeCount: prospects.likeCount,
+      lang: prospects.lang,
+      postId: posts.xPostId,
+      postText: posts.text,
+      postLang: posts.lang,
+      postCreatedAt: posts.createdAt,
+      signals: sql<SignalKind[]>`array(select distinct s.kind from signals s where s.prospect_id = ${matches.prospectId} order by s.kind)`,
+    })
+    .from(matches)
+    .innerJoin(prospects, eq(prospects.xUserId, matches.prospectId))
+    .leftJoin(posts, eq(posts.xPostId, matches.postId))
+    .$dynamic();
+}
+
+type ToScoreRow = Awaited<ReturnType<ReturnType<typeof selectToScore>['execute']>>[number];
+
+function toMatchToScore(r: ToScoreRow): MatchToScore {
+  return {
+    persona: r.persona,
+    prospectId: r.prospectId,
+    profile: {
+      id: r.prospectId,
+      username: r.username,
+      name: r.name,
+      description: r.description ?? undefined,
+      location: r.location ?? undefined,
+      url: r.url ?? undefined,
+      created_at: r.createdAt?.toISOString(),
+      verified: r.verified ?? undefined,
+      protected: r.protected ?? undefined,
+      followers_count: r.followersCount ?? undefined,
+      following_count: r.followingCount ?? undefined,
+      tweet_count: r.tweetCount ?? undefined,
+      listed_count: r.listedCount ?? undefined,
+      like_count: r.likeCount ?? undefined,
+    },
+    lang: r.lang,
+    features: r.features,
+    post: r.postId === null || r.postText === null || r.postCreatedAt === null ? null : { id: r.postId, text: r.postText, lang: r.postLang, createdAt: r.postCreatedAt },
+    signals: r.signals,
+    score: r.score,
+  };
 }
 
 /** A score computed by the scoring job. */

@@ -1,8 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { OPEN_LEAD_STATES } from './do-not-contact.ts';
-import type { MatchToScore } from './matches.ts';
-import { actions, leads, matches, posts, prospects, signals, SIGNAL_KINDS, type SignalKind } from './schema.ts';
+import { actions, leads, matches, signals, SIGNAL_KINDS, type SignalKind } from './schema.ts';
 
 /**
  * What prospects did back, and what follows from it: the actions they answered, pending follows
@@ -134,69 +133,7 @@ export async function countColdLeads(db: Database, prospectIds: readonly string[
   return row?.n ?? 0;
 }
 
-/**
- * The matches of one persona for these people, as the scoring job reads them (see
- * `streamMatchesToScore`), whether stale or not: a signal has just changed their score.
- */
-export async function matchesOfProspects(db: Database, persona: string, prospectIds: readonly string[]): Promise<MatchToScore[]> {
-  if (prospectIds.length === 0) return [];
-  const found = await db
-    .select({
-      persona: matches.persona,
-      prospectId: matches.prospectId,
-      features: matches.features,
-      score: matches.score,
-      username: prospects.username,
-      name: prospects.name,
-      description: prospects.description,
-      location: prospects.location,
-      url: prospects.url,
-      createdAt: prospects.createdAt,
-      verified: prospects.verified,
-      protected: prospects.protected,
-      followersCount: prospects.followersCount,
-      followingCount: prospects.followingCount,
-      tweetCount: prospects.tweetCount,
-      listedCount: prospects.listedCount,
-      likeCount: prospects.likeCount,
-      lang: prospects.lang,
-      postId: posts.xPostId,
-      postText: posts.text,
-      postLang: posts.lang,
-      postCreatedAt: posts.createdAt,
-      signals: sql<SignalKind[]>`array(select distinct s.kind from signals s where s.prospect_id = ${matches.prospectId} order by s.kind)`,
-    })
-    .from(matches)
-    .innerJoin(prospects, eq(prospects.xUserId, matches.prospectId))
-    .leftJoin(posts, eq(posts.xPostId, matches.postId))
-    .where(and(eq(matches.persona, persona), inArray(matches.prospectId, [...new Set(prospectIds)])))
-    .orderBy(asc(matches.prospectId));
-  return found.map((r) => ({
-    persona: r.persona,
-    prospectId: r.prospectId,
-    profile: {
-      id: r.prospectId,
-      username: r.username,
-      name: r.name,
-      description: r.description ?? undefined,
-      location: r.location ?? undefined,
-      url: r.url ?? undefined,
-      created_at: r.createdAt?.toISOString(),
-      verified: r.verified ?? undefined,
-      protected: r.protected ?? undefined,
-      followers_count: r.followersCount ?? undefined,
-      following_count: r.followingCount ?? undefined,
-      tweet_count: r.tweetCount ?? undefined,
-      listed_count: r.listedCount ?? undefined,
-      like_count: r.likeCount ?? undefined,
-    },
-    lang: r.lang,
-    features: r.features,
-    post: r.postId === null || r.postText === null || r.postCreatedAt === null ? null : { id: r.postId, text: r.postText, lang: r.postLang, createdAt: r.postCreatedAt },
-    signals: r.signals,
-    score: r.score,
-  }));
-}
+export { matchesOfProspects } from './matches.ts';
 
 /**
  * Raises the score of these people's open leads to their match's current score when that is
