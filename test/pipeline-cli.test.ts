@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { registerEngageCommands } from '../src/commands/engage.ts';
 import { registerPipelineCommands } from '../src/commands/pipeline.ts';
 import { clean, csv } from '../src/format.ts';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
@@ -31,11 +32,13 @@ async function prospector(...args: string[]): Promise<{ out: string; said: strin
   let out = '';
   const said: string[] = [];
   const program = new Command().exitOverride().configureOutput({ writeErr: () => {} });
-  registerPipelineCommands(program, {
-    out: (text) => (out += text),
-    say: (line) => said.push(line),
+  const deps = {
+    out: (text: string) => (out += text),
+    say: (line: string) => said.push(line),
     runtime: { dataDir, sandboxUrl: sb.url },
-  });
+  };
+  registerPipelineCommands(program, deps);
+  registerEngageCommands(program, deps);
   await program.parseAsync(['node', 'prospector', ...args]);
   const code = typeof process.exitCode === 'number' ? process.exitCode : undefined;
   return { out, said, code };
@@ -75,6 +78,29 @@ describe('prospector run / queue / lead', () => {
     const snooze = await prospector('lead', `#${json[1]?.id ?? first.id}`, 'snooze');
     expect(snooze.code).toBe(2);
     expect(snooze.said.join('\n')).toContain('snooze needs --until');
+  });
+
+  it("act performs a lead's like or follow once, says what happened, and the lead's history shows it", async () => {
+    await prospector('run', 'search', '--persona', 'growth-saas-en');
+    await prospector('run', 'score');
+    await prospector('run', 'queue');
+    const json = JSON.parse((await prospector('queue', '--all', '--format', 'json')).out) as Array<{ id: number; username: string; state: string }>;
+    const lead = json.find((l) => l.state === 'new')!;
+    const followed = await prospector('act', `#${lead.id}`, 'follow', '--as', 'maya');
+    expect(followed.code).toBeUndefined();
+    expect(followed.out).toMatch(new RegExp(`^lead #${lead.id} @${lead.username}: @\\w+ (follows|asked to follow) user \\d+`));
+    const again = await prospector('act', `#${lead.id}`, 'follow', '--as', 'maya');
+    expect(again.code).toBe(1);
+    expect(again.said.join('\n')).toMatch(/follow of @\w+ is already done/);
+    const shown = await prospector('lead', `#${lead.id}`);
+    expect(shown.out).toMatch(/follow done/);
+    const accounts = await prospector('accounts');
+    expect(accounts.out).toMatch(/@maya_sells\s+maya\s+1500000000000000001/);
+    const resume = await prospector('accounts', 'resume', '@maya_sells');
+    expect(resume.code).toBe(1);
+    expect(resume.said.join('\n')).toContain('is not paused');
+    const nobody = await prospector('act', '@nobody_at_all', 'like');
+    expect(nobody.code).toBe(1);
   });
 
   it('refuses a bad date with a message naming the expected form', async () => {

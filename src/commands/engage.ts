@@ -1,14 +1,13 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { listAccounts, resumeAccount, activeStops, clearStop } from '../../db/accounts.ts';
-import { findLead } from '../../db/leads.ts';
 import type { ActionKind, StopKind } from '../../db/schema.ts';
 import { actOnLead } from '../engage/assist.ts';
 import type { EngageDeps } from '../engage/perform.ts';
 import { warmupFactor } from '../engage/rules.ts';
 import { clean, table } from '../format.ts';
 import type { Runtime } from '../runtime.ts';
-import { withRuntime, type PipelineDeps } from './pipeline.ts';
+import { leadOrSay, withRuntime, type PipelineDeps } from './pipeline.ts';
 
 /**
  * Engagement from the command line: `act <lead> like|follow` (a salesperson's click, the same path
@@ -44,12 +43,8 @@ export function registerEngageCommands(program: Command, deps: PipelineDeps = {}
     .option('--as <name>', 'who clicks (default: your user name)')
     .action(async (key: string, kind: ActionKind, opts: { as?: string }) => {
       await withRuntime({ ...deps, say }, async (rt) => {
-        const lead = await findLead(rt.database.db, key);
-        if (!lead) {
-          say(`no lead ${key}: give a lead number (#42) or the prospect's @handle`);
-          process.exitCode = 1;
-          return;
-        }
+        const lead = await leadOrSay(rt, key, say);
+        if (!lead) return;
         const outcome = await actOnLead(await engageDeps(rt), lead, kind, opts.as ?? userInfo().username);
         const who = `lead #${lead.id} @${clean(lead.username)}`;
         switch (outcome.status) {
@@ -81,7 +76,8 @@ export function registerEngageCommands(program: Command, deps: PipelineDeps = {}
     .description('list the accounts')
     .action(async () => {
       await withRuntime({ ...deps, say }, async (rt) => {
-        await rt.x();
+        const door = await rt.x();
+        for (const handle of door.handles) await door.account(handle);
         const now = await rt.worldNow();
         const rows = await listAccounts(rt.database.db);
         out(

@@ -71,6 +71,16 @@ function day(value: string): string {
   return value;
 }
 
+/** A lead by number or @handle; when there is none, says so (exit code 1). */
+export async function leadOrSay(rt: Runtime, key: string, say: (line: string) => void): Promise<LeadDetail | undefined> {
+  const lead = await findLead(rt.database.db, key);
+  if (!lead) {
+    say(`no lead ${key}: give a lead number (#42) or the prospect's @handle`);
+    process.exitCode = 1;
+  }
+  return lead;
+}
+
 /** Opens the runtime, runs `fn`, closes; config problems are printed whole and exit 1. */
 export async function withRuntime(deps: PipelineDeps, fn: (rt: Runtime) => Promise<void>): Promise<void> {
   let runtime: Runtime;
@@ -212,12 +222,8 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
         return;
       }
       await withRuntime({ ...deps, say }, async (rt) => {
-        const lead = await findLead(rt.database.db, key);
-        if (!lead) {
-          say(`no lead ${key}: give a lead number (#42) or the prospect's @handle`);
-          process.exitCode = 1;
-          return;
-        }
+        const lead = await leadOrSay(rt, key, say);
+        if (!lead) return;
         if (to === undefined) {
           out(printLead(lead));
           return;

@@ -16,6 +16,8 @@ import { performAction, type EngageDeps, type PerformOutcome } from './perform.t
 export type ActOutcome = PerformOutcome | { status: 'nothing'; reason: string };
 
 async function planNow(deps: EngageDeps, lead: LeadDetail, kind: ActionKind): Promise<Action | string> {
+  // Opening an account learns its user id once (kept in the database).
+  for (const handle of deps.door.handles) await deps.door.account(handle);
   const accounts = (await listAccounts(deps.db)).filter((a) => a.xUserId && deps.door.handles.some((h) => h.toLowerCase() === a.handle));
   const account = accounts.find((a) => a.owner === lead.owner) ?? accounts[0];
   if (!account) return 'no X account is configured to act';
