@@ -293,6 +293,37 @@ describeEachDatabase('engage', (t) => {
     expect((await engage(ctx([p]))).counts.performed).toBeGreaterThan(0);
   });
 
+  it('outside working hours auto plans but sends nothing', async () => {
+    const p = growth({ mode: 'auto', working_hours: { start: '14:00', end: '18:00', time_zone: 'Europe/London' } });
+    const seq = await lastSeq();
+    const result = await engage(ctx([p]));
+    expect(result.counts.planned).toBeGreaterThan(0);
+    expect(result.counts.performed).toBe(0);
+    expect(result.summary).toContain('outside working hours (14:00–18:00 Europe/London)');
+    expect(writes(await requestsSince(seq))).toHaveLength(0);
+  });
+
+  it('auto-throttle halves the caps when follows are rarely returned, and says why', async () => {
+    const p = growth({ mode: 'auto' });
+    const maya = (await getAccount(t.db, 'maya_sells'))!;
+    // 50 follows done three days ago, one followed back: 2% < 5%.
+    const prospects = await rows<{ id: string }>(t.db, sql`select x_user_id as id from prospects order by x_user_id limit 50`);
+    expect(prospects).toHaveLength(50);
+    const long = new Date(sb.clock.now() - 3 * 86_400_000);
+    await planActions(t.db, prospects.map((r) => ({ account: maya.xUserId!, kind: 'follow' as const, target: r.id, prospectId: r.id, persona: p.id })), long);
+    await t.db.execute(sql`update actions set status = 'done', sent_at = ${long.toISOString()}::timestamptz, finished_at = ${long.toISOString()}::timestamptz`);
+    await t.db.execute(sql`insert into signals (prospect_id, account, kind, occurred_at) values (${prospects[0]!.id}, ${maya.xUserId!}, 'followed_back', ${long.toISOString()}::timestamptz)`);
+    const result = await engage(ctx([p]));
+    expect(result.counts.throttled).toBe(1);
+    const [row] = await rows<{ factor: string; reason: string }>(t.db, sql`select factor::text, reason from persona_throttle where persona = ${p.id}`);
+    expect(Number(row?.factor)).toBe(0.5);
+    expect(row?.reason).toBe('follow-back rate 2.0% over the last 50 follows is below 5.0%');
+    // Half the caps: 10 likes and 5 follows a day now; and no second halving until 50 more follows.
+    expect((await engage(ctx([p]))).counts.throttled).toBe(0);
+    const planned = await listActions(t.db, { statuses: ['planned', 'pending', 'done'], kind: 'like' });
+    expect(planned.length).toBeLessThanOrEqual(10);
+  });
+
   it('a token that expires mid-run is refreshed, the new pair kept, and the action goes through once', async () => {
     const p = growth({ mode: 'auto' });
     await sb.admin('/__sandbox/tokens/expire', { method: 'POST', body: { username: 'maya_sells' } });
@@ -316,6 +347,22 @@ it('the start-up warning quotes X rule when a persona is in auto', () => {
   expect(warning).toContain('growth');
   expect(warning).toContain('Automated, bulk, or indiscriminate liking');
   expect(warning).toContain('No bulk, aggressive, or automated following');
+});
+
+it('an account configured for OAuth 1.0a acts with its OAuth 1.0a token', async () => {
+  const door = await XDoor.sandbox(sb.url, { accounts: [{ handle: 'maya_sells', owner: 'maya', auth: 'oauth1' }] });
+  try {
+    expect(door.handles).toEqual(['maya_sells']);
+    const maya = await door.account('maya_sells');
+    expect(maya.auth).toBe('oauth1');
+    const seq = await lastSeq();
+    await maya.follow(sb.world.users[9]!.id);
+    const [sent] = writes(await requestsSince(seq));
+    expect(sent).toMatchObject({ status: 200, user: '1500000000000000001' });
+  } finally {
+    door.close();
+  }
+  await expect(XDoor.sandbox(sb.url, { accounts: [{ handle: 'nobody_here', owner: 'x' }] })).rejects.toThrow(/@nobody_here are not sandbox accounts/);
 });
 
 it('two workers sharing an account survive X rotating its refresh token: the second takes the pair the first kept', async () => {
