@@ -306,20 +306,22 @@ describeEachDatabase('engage', (t) => {
   it('auto-throttle halves the caps when follows are rarely returned, and says why', async () => {
     const p = growth({ mode: 'auto' });
     const maya = (await getAccount(t.db, 'maya_sells'))!;
-    // 50 follows done three days ago, one followed back: 2% < 5%.
-    const prospects = await rows<{ id: string }>(t.db, sql`select x_user_id as id from prospects order by x_user_id limit 50`);
-    expect(prospects).toHaveLength(50);
+    // 20 follows done three days ago, one followed back: 5% < 10%.
+    const throttle = { follows: 20, min_follow_back_rate: 0.1, answer_hours: 48 };
+    const c = () => ctx([p], { config: { worker: worker({ throttle }), personas: [p] } });
+    const prospects = await rows<{ id: string }>(t.db, sql`select x_user_id as id from prospects order by x_user_id limit 20`);
+    expect(prospects).toHaveLength(20);
     const long = new Date(sb.clock.now() - 3 * 86_400_000);
     await planActions(t.db, prospects.map((r) => ({ account: maya.xUserId!, kind: 'follow' as const, target: r.id, prospectId: r.id, persona: p.id })), long);
     await t.db.execute(sql`update actions set status = 'done', sent_at = ${long.toISOString()}::timestamptz, finished_at = ${long.toISOString()}::timestamptz`);
     await t.db.execute(sql`insert into signals (prospect_id, account, kind, occurred_at) values (${prospects[0]!.id}, ${maya.xUserId!}, 'followed_back', ${long.toISOString()}::timestamptz)`);
-    const result = await engage(ctx([p]));
+    const result = await engage(c());
     expect(result.counts.throttled).toBe(1);
     const [row] = await rows<{ factor: string; reason: string }>(t.db, sql`select factor::text, reason from persona_throttle where persona = ${p.id}`);
     expect(Number(row?.factor)).toBe(0.5);
-    expect(row?.reason).toBe('follow-back rate 2.0% over the last 50 follows is below 5.0%');
-    // Half the caps: 10 likes and 5 follows a day now; and no second halving until 50 more follows.
-    expect((await engage(ctx([p]))).counts.throttled).toBe(0);
+    expect(row?.reason).toBe('follow-back rate 5.0% over the last 20 follows is below 10.0%');
+    // Half the caps: 10 likes and 5 follows a day now; and no second halving until 20 more follows.
+    expect((await engage(c())).counts.throttled).toBe(0);
     const planned = await listActions(t.db, { statuses: ['planned', 'pending', 'done'], kind: 'like' });
     expect(planned.length).toBeLessThanOrEqual(10);
   });
