@@ -11,7 +11,6 @@ import score from '../jobs/score.ts';
 import search from '../jobs/search.ts';
 import { loadConfig, type LoadedConfig } from '../src/config/load.ts';
 import type { Persona } from '../src/config/persona.ts';
-import { silentLogger } from '../src/log.ts';
 import { XDoor } from '../src/x/door.ts';
 import {
   createScratchDatabase,
@@ -26,6 +25,7 @@ import {
   type WriteRequest,
 } from './support/engage-child.ts';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
+import { jobContext } from './support/context.ts';
 
 /**
  * Invariants 1 ("never twice") and 2 ("never over budget") with real processes: `prospector run
@@ -122,19 +122,8 @@ suite(`engage processes killed and doubled${TEST_DATABASE_URL ? '' : ` (${SKIP_R
     const scratch = await createScratchDatabase(TEST_DATABASE_URL!);
     const handle = await openDatabase({ url: scratch.url, poolSize: 2 });
     await migrate(handle);
-    const ctx = (personas: readonly Persona[] = config.personas): JobContext => ({
-      db: handle.db,
-      x: door,
-      log: silentLogger(),
-      now: () => new Date(sb.clock.now()),
-      signal: new AbortController().signal,
-      workerId: 'engage-crash-test',
-      sleep: async () => {},
-      random: Math.random,
-      pacing: false,
-      config: { worker: config.worker, personas },
-      dryRun: false,
-    });
+    const ctx = (personas: readonly Persona[] = config.personas): JobContext =>
+      jobContext({ db: handle.db, x: door, now: () => new Date(sb.clock.now()), config: { worker: config.worker, personas } }, { workerId: 'engage-crash-test', random: Math.random, pacing: false });
     return {
       scratch,
       handle,

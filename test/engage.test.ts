@@ -17,6 +17,7 @@ import { silentLogger } from '../src/log.ts';
 import { XDoor, type AccountStore } from '../src/x/door.ts';
 import { describeEachDatabase, type TestDatabase } from './support/db.ts';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
+import { jobContext } from './support/context.ts';
 
 /**
  * The engage job and the perform path against the sandbox over HTTP, on a frozen clock, on both
@@ -96,20 +97,8 @@ function store(t: TestDatabase): AccountStore {
 describeEachDatabase('engage', (t) => {
   let door: XDoor;
 
-  const ctx = (personas: readonly Persona[], over: Partial<JobContext> = {}): JobContext => ({
-    db: t.db,
-    x: door,
-    log: silentLogger(),
-    now: () => new Date(sb.clock.now()),
-    signal: new AbortController().signal,
-    workerId: 'test-worker',
-    sleep: async () => {},
-    random: () => 0.5,
-    pacing: false,
-    config: { worker: worker(), personas },
-    dryRun: false,
-    ...over,
-  });
+  const ctx = (personas: readonly Persona[], over: Partial<JobContext> = {}): JobContext =>
+    jobContext({ db: t.db, x: door, now: () => new Date(sb.clock.now()), config: { worker: worker(), personas } }, { pacing: false, ...over });
 
   const deps = (personas: readonly Persona[]): EngageDeps => ({
     db: t.db,

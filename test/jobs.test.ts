@@ -11,10 +11,10 @@ import score from '../jobs/score.ts';
 import search from '../jobs/search.ts';
 import { loadConfig, type LoadedConfig } from '../src/config/load.ts';
 import type { Persona } from '../src/config/persona.ts';
-import { silentLogger } from '../src/log.ts';
 import { XDoor } from '../src/x/door.ts';
 import { describeEachDatabase } from './support/db.ts';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
+import { jobContext } from './support/context.ts';
 
 /**
  * The jobs against the sandbox over HTTP, on a frozen clock, on PGlite and on PostgreSQL: what
@@ -61,19 +61,8 @@ async function lastSeq(): Promise<number> {
 const today = () => new Date(sb.clock.now()).toISOString().slice(0, 10);
 
 describeEachDatabase('jobs', (t) => {
-  const ctx = (personas: readonly Persona[], over: Partial<JobContext> = {}): JobContext => ({
-    db: t.db,
-    x: door,
-    log: silentLogger(),
-    now: () => new Date(sb.clock.now()),
-    signal: new AbortController().signal,
-    workerId: 'test-worker',
-    sleep: async () => {},
-    random: () => 0.5,
-    config: { worker: config.worker, personas },
-    dryRun: false,
-    ...over,
-  });
+  const ctx = (personas: readonly Persona[], over: Partial<JobContext> = {}): JobContext =>
+    jobContext({ db: t.db, x: door, now: () => new Date(sb.clock.now()), config: { worker: config.worker, personas } }, over);
   const growth = () => variant('growth-saas-en', (p) => p);
 
   beforeEach(async () => {

@@ -17,12 +17,12 @@ import signals from '../jobs/signals.ts';
 import { printLead, registerPipelineCommands } from '../src/commands/pipeline.ts';
 import { loadConfig, type LoadedConfig } from '../src/config/load.ts';
 import type { Persona } from '../src/config/persona.ts';
-import { silentLogger } from '../src/log.ts';
 import type { SandboxUser } from '../src/sandbox/types.ts';
 import { XCallError } from '../src/x/errors.ts';
 import { XDoor } from '../src/x/door.ts';
 import { describeEachDatabase } from './support/db.ts';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
+import { jobContext } from './support/context.ts';
 
 /**
  * The signals job against the sandbox over HTTP, on a frozen clock, on PGlite and PostgreSQL:
@@ -89,19 +89,7 @@ describeEachDatabase('signals job', (t) => {
   };
   // Signals weigh much more than in the examples, so one reply visibly moves a score.
   const growth = () => persona('growth-saas-en', (p) => ({ ...p, weights: { ...p.weights, signals: 60 } }));
-  const ctx = (over: Partial<JobContext> = {}): JobContext => ({
-    db: t.db,
-    x: door,
-    log: silentLogger(),
-    now,
-    signal: new AbortController().signal,
-    workerId: 'test-worker',
-    sleep: async () => {},
-    random: () => 0.5,
-    config: { worker: config.worker, personas: [growth(), persona('rh-pme-fr')] },
-    dryRun: false,
-    ...over,
-  });
+  const ctx = (over: Partial<JobContext> = {}): JobContext => jobContext({ db: t.db, x: door, now, config: { worker: config.worker, personas: [growth(), persona('rh-pme-fr')] } }, over);
 
   /**
    * Likes or follows people from `handle`, one after another, until ground truth promises each
