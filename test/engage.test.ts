@@ -11,7 +11,7 @@ import search from '../jobs/search.ts';
 import { loadConfig, type LoadedConfig } from '../src/config/load.ts';
 import type { Persona } from '../src/config/persona.ts';
 import type { WorkerConfig } from '../src/config/worker.ts';
-import { performAction, type EngageDeps } from '../src/engage/perform.ts';
+import { performAction, resetThrottle, throttleFactor, type EngageDeps } from '../src/engage/perform.ts';
 import { automationWarning, dueByNow, workingProgress } from '../src/engage/rules.ts';
 import { silentLogger } from '../src/log.ts';
 import { XDoor, type AccountStore } from '../src/x/door.ts';
@@ -313,6 +313,9 @@ describeEachDatabase('engage', (t) => {
     expect((await engage(c())).counts.throttled).toBe(0);
     const planned = await listActions(t.db, { statuses: ['planned', 'pending', 'done'], kind: 'like' });
     expect(planned.length).toBeLessThanOrEqual(10);
+    // A person gives the persona its caps back.
+    expect(await resetThrottle(t.db, p.id)).toBe(true);
+    expect(await throttleFactor(t.db, p.id)).toBe(1);
   });
 
   it('a token that expires mid-run is refreshed, the new pair kept, and the action goes through once', async () => {

@@ -99,6 +99,8 @@ describe('prospector run / queue / lead', () => {
     const resume = await prospector('accounts', 'resume', '@maya_sells');
     expect(resume.code).toBe(1);
     expect(resume.said.join('\n')).toContain('is not paused');
+    expect((await prospector('throttle')).out).toBe('No persona is throttled.\n');
+    expect((await prospector('throttle', 'reset', 'growth-saas-en')).out).toBe('growth-saas-en was not throttled\n');
     const nobody = await prospector('act', '@nobody_at_all', 'like');
     expect(nobody.code).toBe(1);
   });

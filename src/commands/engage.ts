@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { listAccounts, resumeAccount, activeStops, clearStop } from '../../db/accounts.ts';
 import type { ActionKind, StopKind } from '../../db/schema.ts';
 import { actOnLead } from '../engage/assist.ts';
+import { listThrottles, resetThrottle } from '../engage/perform.ts';
 import type { EngageDeps } from '../engage/perform.ts';
 import { warmupFactor } from '../engage/rules.ts';
 import { clean, table } from '../format.ts';
@@ -105,6 +106,32 @@ export function registerEngageCommands(program: Command, deps: PipelineDeps = {}
           say(`@${clean(name)} is not paused (or not an account here)`);
           process.exitCode = 1;
         }
+      });
+    });
+
+  const throttle = program.command('throttle').description("personas whose caps were cut (auto-throttle): why, and putting them back");
+  throttle
+    .command('list', { isDefault: true })
+    .description('list throttled personas')
+    .action(async () => {
+      await withRuntime({ ...deps, say }, async (rt) => {
+        const rows = await listThrottles(rt.database.db);
+        if (rows.length === 0) out('No persona is throttled.\n');
+        else out(table(rows, [
+          { header: 'persona', value: (r) => r.persona },
+          { header: 'caps', value: (r) => `×${Number(r.factor)}`, align: 'right' },
+          { header: 'since', value: (r) => r.updatedAt.toISOString().slice(0, 16) },
+          { header: 'why', value: (r) => r.reason, max: 90 },
+        ]) + '\n');
+      });
+    });
+  throttle
+    .command('reset')
+    .description("give a persona its full caps back (after changing its targeting, say)")
+    .argument('<persona>', 'the persona id')
+    .action(async (persona: string) => {
+      await withRuntime({ ...deps, say }, async (rt) => {
+        out((await resetThrottle(rt.database.db, persona)) ? `${clean(persona)}: full caps again\n` : `${clean(persona)} was not throttled\n`);
       });
     });
 

@@ -65,6 +65,19 @@ export async function halveCaps(db: Database, input: { persona: string; reason: 
   return factor;
 }
 
+export type Throttle = typeof personaThrottle.$inferSelect;
+
+/** Throttled personas, most recent first. */
+export async function listThrottles(db: Database): Promise<Throttle[]> {
+  return db.select().from(personaThrottle).orderBy(sql`${personaThrottle.updatedAt} desc`);
+}
+
+/** Full caps again for a persona; returns whether it was throttled. */
+export async function resetThrottle(db: Database, persona: string): Promise<boolean> {
+  const gone = await db.delete(personaThrottle).where(eq(personaThrottle.persona, persona)).returning({ persona: personaThrottle.persona });
+  return gone.length > 0;
+}
+
 /** A persona's cap today for one account and kind: its per_day × warm-up × throttle. */
 export async function capFor(deps: Pick<EngageDeps, 'db' | 'engagement'>, persona: Persona, account: AccountRow, kind: ActionKind, at: Date): Promise<{ cap: number; warmup: number; throttle: number }> {
   const warmup = warmupFactor(deps.engagement.warmup, account.engagingSince, at);
