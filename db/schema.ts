@@ -36,6 +36,7 @@ export const SIGNAL_KINDS = ['followed_back', 'follow_accepted', 'liked_back', '
 export const STOP_KINDS = ['usage_capped', 'credits_depleted'] as const;
 export const LEAD_STATES = ['new', 'contacted', 'replied', 'won', 'not_a_fit', 'snoozed', 'do_not_contact'] as const;
 export const RUN_STATUSES = ['running', 'ok', 'failed'] as const;
+export const WORK_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
 
 export type PostKind = (typeof POST_KINDS)[number];
 export type ActionKind = (typeof ACTION_KINDS)[number];
@@ -45,6 +46,7 @@ export type SignalKind = (typeof SIGNAL_KINDS)[number];
 export type StopKind = (typeof STOP_KINDS)[number];
 export type LeadState = (typeof LEAD_STATES)[number];
 export type RunStatus = (typeof RUN_STATUSES)[number];
+export type WorkStatus = (typeof WORK_STATUSES)[number];
 
 /** Score components (fit, intent, authority, activity, authenticity, signals), each 0–1. */
 export type ScoreComponents = Record<string, number>;
@@ -400,8 +402,9 @@ export const doNotContact = pgTable('do_not_contact', {
 
 /**
  * One run of one job. A scheduled run carries its tick, unique per job and persona so that N
- * workers run each tick once (invariant 5); manual runs have no tick. Taking over a crashed run
- * will update this row (a lease column is to come), never insert a second one.
+ * workers run each tick once (invariant 5); manual runs have no tick. A scheduled run's work is
+ * split into `job_work` items that any worker may claim; a crashed worker's item is taken over when
+ * its lease expires, and the run row is never inserted twice.
  */
 export const jobRuns = pgTable(
   'job_runs',
@@ -416,10 +419,55 @@ export const jobRuns = pgTable(
     counts: jsonb('counts').$type<Record<string, number>>(),
     error: text('error'),
     workerId: text('worker_id').notNull(),
+    /** The instant after which a running run with no live worker is taken over. */
+    leaseUntil: instant('lease_until'),
   },
   (t) => [
     uniqueIndex('job_runs_tick_once').on(t.job, sql`coalesce(${t.persona}, '')`, t.tick).where(sql`${t.tick} is not null`),
     index('job_runs_job_idx').on(t.job, t.startedAt.desc()),
     check('job_runs_status_check', oneOf(t.status, RUN_STATUSES)),
   ],
+);
+
+/**
+ * A share of a scheduled run: one persona (search, score, engage, queue) or one account (signals).
+ * Workers claim items with FOR UPDATE SKIP LOCKED and hold them with a lease they keep extending;
+ * an item whose lease ran out (its worker died) is claimed again.
+ */
+export const jobWork = pgTable(
+  'job_work',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    runId: bigint('run_id', { mode: 'number' })
+      .notNull()
+      .references(() => jobRuns.id, { onDelete: 'cascade' }),
+    persona: text('persona'),
+    account: text('account'),
+    status: text('status').$type<WorkStatus>().notNull(),
+    workerId: text('worker_id'),
+    leaseUntil: instant('lease_until'),
+    attempts: smallint('attempts').notNull().default(0),
+    startedAt: instant('started_at'),
+    finishedAt: instant('finished_at'),
+    counts: jsonb('counts').$type<Record<string, number>>(),
+    summary: text('summary'),
+    error: text('error'),
+  },
+  (t) => [
+    uniqueIndex('job_work_once').on(t.runId, sql`coalesce(${t.persona}, '')`, sql`coalesce(${t.account}, '')`),
+    index('job_work_claim_idx').on(t.status, t.leaseUntil),
+    check('job_work_status_check', oneOf(t.status, WORK_STATUSES)),
+  ],
+);
+
+/** The global pause (one row at most): every worker stops acting within one tick while it exists. */
+export const workerPause = pgTable(
+  'worker_pause',
+  {
+    id: smallint('id').primaryKey().default(1),
+    reason: text('reason'),
+    pausedAt: instant('paused_at').notNull(),
+    pausedBy: text('paused_by').notNull(),
+  },
+  (t) => [check('worker_pause_one_row', sql`${t.id} = 1`)],
 );

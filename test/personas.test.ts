@@ -229,7 +229,8 @@ describe('worker config', () => {
       expect(config.network).toBe('sandbox');
       expect(config.tier).toBe('payperuse');
       expect(config.accounts.map((a) => a.owner)).toEqual(['maya', 'lucas', 'sofia']);
-      expect(config.schedules.search).toEqual({ cron: '*/30 8-19 * * 1-5', time_zone: 'UTC', enabled: true });
+      expect(config.schedules.search).toEqual({ cron: '*/30 8-18 * * 1-5', time_zone: 'UTC', enabled: true });
+      expect(config.schedules.score).toEqual({ after: 'search', time_zone: 'UTC', enabled: true });
       expect(config.web).toEqual({ port: 8787, host: '127.0.0.1' });
       expect(config.database).toEqual({ data_dir: '.prospector/data' });
       expect(config.personas_dir).toBe(join(dir, 'config/personas'));
@@ -289,6 +290,13 @@ describe('worker config', () => {
     const zoned = worker('time_zone: Europe/Paris\nschedules:\n  queue: { cron: "0 8 * * 1-5", time_zone: America/Mexico_City }\n').value;
     expect(zoned?.schedules.search.time_zone).toBe('Europe/Paris');
     expect(zoned?.schedules.queue).toEqual({ cron: '0 8 * * 1-5', time_zone: 'America/Mexico_City', enabled: true });
+    expect(worker('schedules:\n  score: { cron: "0 * * * *", after: search }\n  search: { after: score }\n').issues.map(formatIssue)).toEqual([
+      'config/prospector.yaml:2 schedules.score.after: expected either cron or after, not both',
+    ]);
+    expect(worker('schedules:\n  score: { after: search }\n  search: { after: score }\n').issues.map(formatIssue)).toEqual([
+      'config/prospector.yaml:2 schedules.score.after: score → search → score is a loop: one of them needs a cron',
+      'config/prospector.yaml:3 schedules.search.after: search → score → search is a loop: one of them needs a cron',
+    ]);
   });
 
   it('engagement settings and account credentials are checked with file and line', () => {

@@ -370,9 +370,17 @@ export function parseWorkerConfig(text: string, file: string, options: WorkerLoa
   const databaseUrl = resolve_ ? secret(['database', 'url'], spec.database.url) : undefined;
 
   const schedules = Object.fromEntries(
-    Object.entries(spec.schedules).map(([job, s]) => [job, { cron: s.cron, time_zone: s.time_zone ?? spec.time_zone, enabled: s.enabled }]),
+    Object.entries(spec.schedules).map(([job, s]) => [job, { ...(s.cron ? { cron: s.cron } : {}), ...(s.after ? { after: s.after } : {}), time_zone: s.time_zone ?? spec.time_zone, enabled: s.enabled }]),
   ) as WorkerConfig['schedules'];
   for (const [job, s] of Object.entries(schedules)) {
+    const seen = new Set([job]);
+    for (let next = s.after; next !== undefined; next = schedules[next]?.after) {
+      if (seen.has(next)) {
+        problem(['schedules', job, 'after'], `${[...seen, next].join(' → ')} is a loop: one of them needs a cron`);
+        break;
+      }
+      seen.add(next);
+    }
     if (!isTimeZone(s.time_zone)) problem(['schedules', job, 'time_zone'], `expected an IANA time zone, got ${describeValue(s.time_zone)}`);
   }
 
@@ -388,6 +396,7 @@ export function parseWorkerConfig(text: string, file: string, options: WorkerLoa
     sandbox: spec.sandbox,
     schedules,
     web: spec.web,
+    worker: spec.worker,
     database: { data_dir: spec.database.data_dir, ...(databaseUrl ? { url: databaseUrl } : {}) },
     personas_dir: resolve(cwd, spec.personas_dir),
   };

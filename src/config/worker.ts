@@ -25,13 +25,16 @@ export type Tier = (typeof TIERS)[number];
 export const JOB_NAMES = ['search', 'engage', 'signals', 'score', 'queue'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
-/** When each job runs unless the file says otherwise. */
-export const DEFAULT_SCHEDULES: Readonly<Record<JobName, string>> = {
-  search: '*/30 8-19 * * 1-5',
-  engage: '*/15 9-18 * * 1-5',
-  signals: '10 * * * *',
-  score: '20,50 * * * *',
-  queue: '0 7 * * 1-5',
+/**
+ * When each job runs unless the file says otherwise: a cron expression, or `after` another job
+ * (score runs when a search run has finished, for the same tick).
+ */
+export const DEFAULT_SCHEDULES: Readonly<Record<JobName, { cron?: string; after?: JobName }>> = {
+  search: { cron: '*/30 8-18 * * 1-5' },
+  engage: { cron: '*/10 * * * *' },
+  signals: { cron: '5 * * * *' },
+  score: { after: 'search' },
+  queue: { cron: '30 7 * * 1-5' },
 };
 
 /** The sandbox's accounts (`src/sandbox/world.ts`), used when `network: sandbox` lists none (a test checks). */
@@ -56,10 +59,17 @@ function cronExpression() {
 
 const schedule = (job: JobName) =>
   mapping({
-    cron: cronExpression().default(DEFAULT_SCHEDULES[job]).describe(`When ${job} runs (cron, 5 or 6 fields).`),
+    cron: cronExpression().optional().describe(`When ${job} runs (cron, 5 or 6 fields).${DEFAULT_SCHEDULES[job].cron ? ` Default "${DEFAULT_SCHEDULES[job].cron}".` : ''}`),
+    after: oneOf(JOB_NAMES).optional().describe(`Run ${job} when a run of this job has finished, instead of on a cron.${DEFAULT_SCHEDULES[job].after ? ` Default: after ${DEFAULT_SCHEDULES[job].after}.` : ''}`),
     time_zone: timeZone().optional().describe('IANA time zone of the cron; default: the top-level time_zone.'),
     enabled: flag().default(true),
-  }).prefault({});
+  })
+    .superRefine((value, ctx) => {
+      if (value.cron !== undefined && value.after !== undefined) ctx.addIssue({ code: 'custom', path: ['after'], input: value.after, message: 'expected either cron or after, not both' });
+      if (value.after === job) ctx.addIssue({ code: 'custom', path: ['after'], input: value.after, message: `a job cannot run after itself` });
+    })
+    .transform((value) => (value.cron === undefined && value.after === undefined ? { ...value, ...DEFAULT_SCHEDULES[job] } : value))
+    .prefault({});
 
 const account = mapping({
   handle: z
@@ -138,6 +148,11 @@ export const WorkerSchema = mapping({
     port: whole(0, 65535).default(8787),
     host: text('a host name or address').default('127.0.0.1'),
   }).prefault({}),
+  worker: mapping({
+    first_cycle: flag().default(true).describe('Run search, score, queue, signals and engage once at start-up, before the schedules take over.'),
+    lease_seconds: whole(5, 3600).default(60).describe("How long a worker's claim on a share of a run lasts without a heartbeat; a crashed worker's share is taken over after it."),
+    shutdown_seconds: whole(1, 600).default(30).describe('How long a stop may take before the worker exits anyway.'),
+  }).prefault({}),
   database: mapping({
     url: secretReference('url', 'DATABASE_URL').optional().describe('PostgreSQL URL reference, e.g. ${DATABASE_URL}. Absent: embedded PGlite.'),
     data_dir: text('a directory').default(DEFAULT_DATA_DIR).describe('PGlite data directory when no url is set.'),
@@ -204,7 +219,9 @@ export interface EngagementConfig {
 }
 
 export interface ScheduleConfig {
-  readonly cron: string;
+  /** A cron expression, or undefined when the job runs `after` another. */
+  readonly cron?: string;
+  readonly after?: JobName;
   readonly time_zone: string;
   readonly enabled: boolean;
 }
@@ -224,6 +241,7 @@ export interface WorkerConfig {
   readonly sandbox: { readonly seed: number; readonly users: number };
   readonly schedules: Readonly<Record<JobName, ScheduleConfig>>;
   readonly web: { readonly port: number; readonly host: string };
+  readonly worker: { readonly first_cycle: boolean; readonly lease_seconds: number; readonly shutdown_seconds: number };
   readonly database: { readonly url?: Secret; readonly data_dir: string };
   /** Absolute path. */
   readonly personas_dir: string;
