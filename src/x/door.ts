@@ -56,8 +56,30 @@ export function tokenOrigin(refreshToken: string | undefined, accessToken: strin
   return createHash('sha256').update(refreshToken ?? accessToken ?? '').digest('hex').slice(0, 16);
 }
 
+/** What this process has asked of X since it started, for metrics. */
+export interface XStats {
+  /** Requests sent (each try counts), app and user context together. */
+  requests: number;
+  /** 429 answers received. */
+  responses429: number;
+}
+
+/** Counts requests and 429 answers of every client it is plugged into. */
+function statsPlugin(stats: XStats): ITwitterApiClientPlugin {
+  return {
+    onBeforeRequestConfig: () => {
+      stats.requests++;
+    },
+    onResponseError: ({ error }) => {
+      if (error.code === 429) stats.responses429++;
+    },
+  };
+}
+
 export class XDoor {
   private readonly opened = new Map<string, Promise<XAccount>>();
+  /** Requests and 429s of this door's clients since it opened. */
+  readonly stats: XStats;
 
   /** The sandbox's base URL, when this door leads to one. */
   sandboxUrl: string | undefined;
@@ -69,7 +91,10 @@ export class XDoor {
     private readonly plugins: ITwitterApiClientPlugin[],
     private readonly options: DoorOptions,
     private readonly release: () => void,
-  ) {}
+    stats: XStats,
+  ) {
+    this.stats = stats;
+  }
 
   /** A door to a running sandbox: its tokens come from `/__sandbox/accounts`. */
   static async sandbox(url: string, options: DoorOptions = {}): Promise<XDoor> {
@@ -80,6 +105,8 @@ export class XDoor {
       accounts: Array<{ id: string; username: string; owner: string; access_token: string; refresh_token: string; expires_at: string; oauth1_token: string; oauth1_secret: string }>;
     };
     const plugin = loopbackPlugin(url);
+    const stats: XStats = { requests: 0, responses429: 0 };
+    const counter = statsPlugin(stats);
     const wanted = options.accounts?.length ? new Map(options.accounts.map((a) => [a.handle.toLowerCase(), a])) : undefined;
     const sources = new Map<string, AccountSource>();
     for (const a of body.accounts) {
@@ -107,7 +134,7 @@ export class XDoor {
         throw new Error(`accounts ${missing.join(', ')} are not sandbox accounts; the sandbox has ${body.accounts.map((a) => `@${a.username}`).join(', ')}`);
       }
     }
-    const door = new XDoor('sandbox', new TwitterApi(body.app.bearer_token, { plugins: [plugin] }), sources, [plugin], options, () => plugin.close());
+    const door = new XDoor('sandbox', new TwitterApi(body.app.bearer_token, { plugins: [plugin, counter] }), sources, [plugin, counter], options, () => plugin.close(), stats);
     door.sandboxUrl = url;
     return door;
   }
@@ -133,7 +160,9 @@ export class XDoor {
       }
       sources.set(a.handle.toLowerCase(), source);
     }
-    return new XDoor('x', new TwitterApi(bearer), sources, [], options, () => {});
+    const stats: XStats = { requests: 0, responses429: 0 };
+    const counter = statsPlugin(stats);
+    return new XDoor('x', new TwitterApi(bearer, { plugins: [counter] }), sources, [counter], options, () => {}, stats);
   }
 
   /**

@@ -1,0 +1,40 @@
+import type { JobName } from '../config/worker.ts';
+
+/**
+ * What a running worker knows about itself that the database does not: its schedules' next ticks,
+ * the config it runs and any errors of the last reload, what it is doing now. Health, metrics and
+ * `prospector status` read it; everything else they show comes from the database, shared by all
+ * workers.
+ */
+export interface ScheduleStatus {
+  job: JobName;
+  /** The cron, or undefined when the job runs after another. */
+  cron?: string;
+  after?: JobName;
+  timeZone: string;
+  enabled: boolean;
+  /** The next tick, when the job has a cron and is enabled. */
+  next?: Date;
+}
+
+export interface WorkerStatus {
+  workerId: string;
+  startedAt: Date;
+  network: 'sandbox' | 'x';
+  /** Where the data lives, without a password: "PGlite in .prospector/data". */
+  database: string;
+  /** The worker config file, undefined when none (all defaults). */
+  configFile: string | undefined;
+  configLoadedAt: Date;
+  /** The last reload's problems, each "file:line path: message"; empty when the running config is the file's. */
+  configErrors: string[];
+  schedules: ScheduleStatus[];
+  /** Shares of runs this worker is working on now. */
+  running: Array<{ job: string; persona: string | null; account: string | null; since: Date }>;
+  /** A stop was asked for: finishing what is in flight. */
+  stopping: boolean;
+}
+
+export interface StatusSource {
+  status(): WorkerStatus;
+}
