@@ -27,8 +27,10 @@ export interface JobContext {
    */
   pacing?: boolean;
   config: { worker: WorkerConfig; personas: readonly Persona[] };
-  /** Only this persona, when set (`--persona`). */
+  /** Only this persona, when set (`--persona`, or a worker's share of a run). */
   persona?: string | undefined;
+  /** Only these accounts (handles), when set: a worker's share of a per-account job (signals). */
+  accounts?: readonly string[] | undefined;
   /** Plan and report, write nothing (`--dry-run`). */
   dryRun: boolean;
   /** A progress line for long steps (the CLI prints it; the worker ignores it). */

@@ -95,7 +95,8 @@ export default async function signals(ctx: JobContext): Promise<JobResult> {
   const failures: XCallError[] = [];
   let fatal: unknown;
 
-  for (const handle of ctx.x.handles) {
+  const only = ctx.accounts ? new Set(ctx.accounts.map((a) => a.toLowerCase())) : undefined;
+  for (const handle of ctx.x.handles.filter((h) => !only || only.has(h.toLowerCase()))) {
     const tally: Tally = { mentions: 0, replied: 0, mentioned: 0, opt_outs: 0, followed_back: 0, follow_accepted: 0 };
     let trouble: string | undefined;
     try {

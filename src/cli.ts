@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { registerEngageCommands } from './commands/engage.ts';
 import { registerEvalCommand } from './commands/eval.ts';
+import { registerWorkerCommand } from './commands/worker.ts';
 import { registerPersonasCommands } from './commands/personas.ts';
 import { registerPipelineCommands } from './commands/pipeline.ts';
 import { previewPersona } from './commands/preview.ts';
@@ -34,6 +35,7 @@ registerPersonasCommands(program, {
 });
 registerEngageCommands(program, { out, say });
 registerEvalCommand(program);
+registerWorkerCommand(program, { say });
 
 program
   .command('sandbox')

@@ -21,6 +21,7 @@ import { XDoor, sandboxGet, type AccountStore, type DoorOptions } from './x/door
  * in this process when nothing is configured.
  */
 export interface Runtime {
+  /** Replaced as a whole when the worker reloads a valid config. */
   config: LoadedConfig;
   /** This process, as workers know each other: host, pid and a random tag (pids are reused). */
   workerId: string;
@@ -58,6 +59,8 @@ export interface RuntimeOptions {
   sandboxUrl?: string;
   /** How X calls are retried (tests and benchmarks pass a faster one). */
   retry?: RetryPolicy;
+  /** Say where an in-process sandbox listens (default true; the worker says it its own way). */
+  announceSandbox?: boolean;
 }
 
 export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
@@ -125,7 +128,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
           ...(options.retry ? { retry: options.retry } : {}),
           onRefreshError: (handle, error) => log.warn({ account: handle, err: error.message }, `refreshing @${handle}'s token failed`),
         };
-        const opened = await openDoor(config, { ...(options.sandboxUrl ? { sandboxUrl: options.sandboxUrl } : {}), say, door: doorOptions });
+        const opened = await openDoor(config, { ...(options.sandboxUrl ? { sandboxUrl: options.sandboxUrl } : {}), say: options.announceSandbox === false ? () => {} : say, door: doorOptions });
         releasers.push(opened.release);
         const since = new Map(config.worker.accounts.map((a) => [a.handle.toLowerCase(), a.engaging_since]));
         const worldNow = (await opened.door.worldTime()) ?? new Date();
@@ -194,18 +197,18 @@ export interface RunJobOptions {
   pacing?: boolean;
 }
 
-/** Runs one job by name, recorded in `job_runs` (outcome, counts, error). */
-export async function runJob(runtime: Runtime, name: string, options: RunJobOptions = {}): Promise<JobResult> {
+/** A job's context on this runtime: its database, door, clock (the sandbox's when X is one), config. */
+export async function jobContext(runtime: Runtime, name: string, options: RunJobOptions & { accounts?: readonly string[] } = {}): Promise<JobContext> {
   const job = jobNamed(name);
   const x = await runtime.x();
   // Against a sandbox, the job lives on the sandbox's clock (frozen in tests, moved in simulations).
   if (!options.now) await runtime.syncClock();
-  const now = options.now ?? (() => runtime.now());
-  const ctx: JobContext = {
+  return {
     db: runtime.database.db,
     x,
-    log: runtime.log.child({ job: job.name }),
-    now,
+    // Handlers name their job in each line they log.
+    log: runtime.log,
+    now: options.now ?? (() => runtime.now()),
     signal: options.signal ?? new AbortController().signal,
     workerId: runtime.workerId,
     sleep: options.sleep ?? ((ms, signal) => delay(ms, undefined, signal ? { signal } : undefined)),
@@ -213,16 +216,23 @@ export async function runJob(runtime: Runtime, name: string, options: RunJobOpti
     ...(options.pacing === undefined ? {} : { pacing: options.pacing }),
     config: runtime.config,
     persona: options.persona,
+    ...(options.accounts ? { accounts: options.accounts } : {}),
     dryRun: options.dryRun ?? false,
     progress: options.progress,
   };
-  const runId = ctx.dryRun ? undefined : await startRun(runtime.database.db, { job: job.name, persona: options.persona ?? null, workerId: runtime.workerId, at: now() });
+}
+
+/** Runs one job by name now (not a scheduled tick), recorded in `job_runs` (outcome, counts, error). */
+export async function runJob(runtime: Runtime, name: string, options: RunJobOptions = {}): Promise<JobResult> {
+  const job = jobNamed(name);
+  const ctx = await jobContext(runtime, name, options);
+  const runId = ctx.dryRun ? undefined : await startRun(runtime.database.db, { job: job.name, persona: options.persona ?? null, workerId: runtime.workerId, at: ctx.now() });
   try {
     const result = await job.handler(ctx);
-    if (runId !== undefined) await finishRun(runtime.database.db, { id: runId, status: 'ok', counts: result.counts, at: now() });
+    if (runId !== undefined) await finishRun(runtime.database.db, { id: runId, status: 'ok', counts: result.counts, at: ctx.now() });
     return result;
   } catch (error) {
-    if (runId !== undefined) await finishRun(runtime.database.db, { id: runId, status: 'failed', error: (error as Error).message, at: now() });
+    if (runId !== undefined) await finishRun(runtime.database.db, { id: runId, status: 'failed', error: (error as Error).message, at: ctx.now() });
     throw error;
   }
 }

@@ -4,6 +4,7 @@ import { abandonAction, beginReconcile, claimAction, failAction, finishAction, g
 import { exhaustWindow, observeLimits, type BudgetCheck, type Exhausted } from '../../db/budgets.ts';
 import type { Database } from '../../db/client.ts';
 import { budgets, personaThrottle, type ActionKind } from '../../db/schema.ts';
+import { currentPause } from '../../db/work.ts';
 import type { Persona } from '../config/persona.ts';
 import type { EngagementConfig } from '../config/worker.ts';
 import type { Logger } from '../log.ts';
@@ -195,6 +196,9 @@ export async function performAction(deps: EngageDeps, actionId: number, actor: s
   if (action.status !== 'planned') return { status: 'refused', reason: `action ${actionId} is ${action.status}, not planned` };
   const stops = await activeStops(deps.db, at);
   if (stops.length > 0) return { status: 'stopped', reason: stops.map((s) => s.detail).join('; ') };
+  // The global pause stops every worker before its next action (`prospector pause`).
+  const pause = await currentPause(deps.db);
+  if (pause) return { status: 'refused', reason: `all workers are paused${pause.reason ? ` (${pause.reason})` : ''} by ${pause.pausedBy}: prospector resume` };
   const found = await accountOf(deps, action);
   if ('refused' in found) return { status: 'refused', reason: found.refused };
   const { row, x } = found;

@@ -1,0 +1,100 @@
+import type { Command } from 'commander';
+import { ConfigError, formatIssue, readConfig } from '../config/load.ts';
+import { secretValues } from '../config/worker.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { Worker, type WorkerOptions } from '../worker/worker.ts';
+
+/**
+ * `prospector worker`: the long-lived process ops run (`npm start`). This is the one place that
+ * registers signal handlers: SIGINT/SIGTERM stop it cleanly (a second one exits at once, a
+ * watchdog ends a stop that hangs), SIGHUP reloads the config. Exit code 0 after a clean stop.
+ */
+
+export interface WorkerCommandDeps {
+  say?: (line: string) => void;
+  log?: Logger;
+  /** Builds the worker's web server (health, metrics, review page). */
+  web?: WorkerOptions['web'];
+  onRun?: WorkerOptions['onRun'];
+  /** Ends the process; tests pass their own. */
+  exit?: (code: number) => void;
+}
+
+export function registerWorkerCommand(program: Command, deps: WorkerCommandDeps = {}): Command {
+  program
+    .command('worker')
+    .description('run the scheduled worker: search, score, engage, signals and queue on their schedules, with health and metrics on the web port')
+    .option('--no-first-cycle', 'do not run a cycle at start-up (config: worker.first_cycle)')
+    .action(async (opts: { firstCycle: boolean }) => {
+      const say = deps.say ?? ((line: string) => process.stderr.write(`${line}\n`));
+      const exit = deps.exit ?? ((code: number) => process.exit(code));
+      let worker: Worker;
+      try {
+        // The config first: its resolved secrets are masked in every log line.
+        const file = process.env.PROSPECTOR_CONFIG || undefined;
+        const checked = await readConfig(file ? { file } : {});
+        if (!checked.value) throw new ConfigError(checked.issues);
+        const log = deps.log ?? createLogger({ secrets: secretValues(checked.value.worker) } as Parameters<typeof createLogger>[0]);
+        worker = await Worker.start({ log, say, ...(deps.web ? { web: deps.web } : {}), ...(deps.onRun ? { onRun: deps.onRun } : {}) });
+      } catch (error) {
+        if (error instanceof ConfigError) {
+          for (const issue of error.issues) say(formatIssue(issue));
+          exit(1);
+          return;
+        }
+        throw error;
+      }
+      const shutdownMs = worker.runtime.config.worker.worker.shutdown_seconds * 1000;
+      let signals = 0;
+      const onStop = (signal: NodeJS.Signals) => {
+        signals++;
+        if (signals > 1) {
+          say(`${signal} again: exiting now`);
+          exit(130);
+          return;
+        }
+        say(`${signal}: stopping — finishing the action in flight (a second ${signal} exits at once)`);
+        const watchdog = setTimeout(() => {
+          say(`the stop took longer than ${shutdownMs / 1000} s (worker.shutdown_seconds): exiting anyway`);
+          exit(1);
+        }, shutdownMs);
+        watchdog.unref();
+        worker.stop(signal).then(
+          () => {
+            clearTimeout(watchdog);
+            removeHandlers();
+            say('stopped');
+            exit(0);
+          },
+          (error: unknown) => {
+            clearTimeout(watchdog);
+            removeHandlers();
+            say(`stop failed: ${(error as Error)?.message ?? String(error)}`);
+            exit(1);
+          },
+        );
+      };
+      const onHup = () => void worker.reload('SIGHUP');
+      const removeHandlers = () => {
+        process.off('SIGINT', onStop);
+        process.off('SIGTERM', onStop);
+        process.off('SIGHUP', onHup);
+      };
+      process.on('SIGINT', onStop);
+      process.on('SIGTERM', onStop);
+      process.on('SIGHUP', onHup);
+
+      if (opts.firstCycle && worker.runtime.config.worker.worker.first_cycle) {
+        say('First cycle: search, score, queue, signals, engage…');
+        try {
+          await worker.firstCycle();
+        } catch (error) {
+          say(`first cycle failed: ${(error as Error)?.message ?? String(error)} (the schedules go on)`);
+        }
+      }
+      if (worker.url) say(`Review page: ${worker.url}/   Health: ${worker.url}/healthz   Metrics: ${worker.url}/metrics`);
+      say(await worker.queueSummary());
+      say('Running on schedule; Ctrl-C stops.');
+    });
+  return program;
+}

@@ -1,0 +1,359 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { Cron } from 'croner';
+import { listQueue } from '../../db/leads.ts';
+import { claimTick, claimWork, currentPause, finishRunIfDone, finishWork, heartbeat, releaseWork, runsWithWork, type WorkShare } from '../../db/work.ts';
+import { utcDay } from '../../jobs/context.ts';
+import { jobNamed } from '../../jobs/index.ts';
+import { formatIssue, readConfig } from '../config/load.ts';
+import { JOB_NAMES, type JobName } from '../config/worker.ts';
+import type { Logger } from '../log.ts';
+import { jobContext, openRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
+import type { ScheduleStatus, StatusSource, WorkerStatus } from './status.ts';
+
+/**
+ * The long-lived worker. Cron only triggers; the database decides who runs: at each tick every
+ * worker tries to create the `(job, tick)` run with its shares (one per persona, or per account for
+ * signals), and every worker then claims shares with FOR UPDATE SKIP LOCKED until none is left, so
+ * several workers split a big run and each tick runs once. A share is held under a lease the worker
+ * keeps extending; a sweeper picks up shares whose worker died. A job scheduled `after` another
+ * runs, for the same tick, when that run has finished.
+ *
+ * Everything it acquires is released in reverse order by `stop()`, the one way out.
+ */
+
+export interface WorkerOptions {
+  runtime?: RuntimeOptions;
+  log: Logger;
+  /** Lines for the person who started it (stderr in the CLI). */
+  say: (line: string) => void;
+  /** Starts the web server (health, metrics, the review page); the worker closes it on stop. */
+  web?: (worker: Worker) => Promise<{ url: string; close(): Promise<void> }>;
+  /** Called with each finished run (metrics). */
+  onRun?: (job: string, status: 'ok' | 'failed', seconds: number) => void;
+}
+
+/** A share being worked on by this worker. */
+interface Running {
+  job: JobName;
+  persona: string | null;
+  account: string | null;
+  since: Date;
+  done: Promise<void>;
+}
+
+const SHARES_BY_PERSONA: readonly JobName[] = ['search', 'score', 'engage', 'queue'];
+
+export class Worker implements StatusSource {
+  private crons: Cron[] = [];
+  private readonly running = new Set<Running>();
+  private readonly abort = new AbortController();
+  private readonly releasers: Array<() => Promise<void> | void> = [];
+  private sweeper: NodeJS.Timeout | undefined;
+  private watchers: FSWatcher[] = [];
+  private reloadTimer: NodeJS.Timeout | undefined;
+  private configErrors: string[] = [];
+  private configLoadedAt = new Date();
+  private stopping: Promise<void> | undefined;
+  readonly startedAt = new Date();
+  url: string | undefined;
+
+  private constructor(
+    readonly runtime: Runtime,
+    private readonly options: WorkerOptions,
+  ) {}
+
+  /** Loads and checks the config, migrates, opens X, serves the web port, starts the schedules. */
+  static async start(options: WorkerOptions): Promise<Worker> {
+    const runtime = await openRuntime({ log: options.log, say: options.say, announceSandbox: false, ...options.runtime });
+    const worker = new Worker(runtime, options);
+    worker.releasers.push(() => runtime.close());
+    try {
+      const door = await runtime.x();
+      const sandbox = runtime.sandbox;
+      const x =
+        door.network === 'x'
+          ? 'the real X API'
+          : sandbox
+            ? `the sandbox in this process (no X credentials configured; seed ${runtime.config.worker.sandbox.seed}, ${runtime.config.worker.sandbox.users.toLocaleString('en')} synthetic users)`
+            : `the sandbox at ${door.sandboxUrl}`;
+      options.say(`Prospector worker ${runtime.workerId}: X is ${x}; database: ${runtime.database.where}${runtime.database.kind === 'pglite' ? ' (embedded; set DATABASE_URL for PostgreSQL)' : ''}`);
+      if (options.web) {
+        const web = await options.web(worker);
+        worker.url = web.url;
+        worker.releasers.push(() => web.close());
+      }
+      worker.watchConfig();
+      worker.schedule();
+      const leaseMs = runtime.config.worker.worker.lease_seconds * 1000;
+      worker.sweeper = setInterval(() => void worker.sweep(), Math.max(1000, leaseMs / 3));
+      worker.sweeper.unref();
+      worker.releasers.push(() => clearInterval(worker.sweeper));
+      return worker;
+    } catch (error) {
+      await worker.release();
+      throw error;
+    }
+  }
+
+  private get log(): Logger {
+    return this.options.log;
+  }
+
+  private get leaseMs(): number {
+    return this.runtime.config.worker.worker.lease_seconds * 1000;
+  }
+
+  // ---- schedules -----------------------------------------------------------------------------
+
+  private schedule(): void {
+    for (const cron of this.crons) cron.stop();
+    this.crons = [];
+    const schedules = this.runtime.config.worker.schedules;
+    for (const job of JOB_NAMES) {
+      const s = schedules[job];
+      if (!s.enabled || !s.cron) continue;
+      const cron = new Cron(
+        s.cron,
+        {
+          name: job,
+          timezone: s.time_zone,
+          protect: (self) => this.log.warn({ job }, `${job}: the previous tick is still running here; this tick is left to other workers (${self.currentRun()?.toISOString() ?? ''})`),
+          catch: (error) => this.log.error({ job, err: (error as Error)?.message }, `${job}: tick failed: ${(error as Error)?.message ?? String(error)}`),
+        },
+        async (self: Cron) => {
+          // The scheduled instant, the same for every worker, whatever the timer's lateness.
+          const tick = self.previousRuns(1, new Date(Date.now() + 1))[0] ?? new Date();
+          await this.tick(job, tick);
+        },
+      );
+      this.crons.push(cron);
+    }
+  }
+
+  /** Runs `job` at `tick` with the other workers: claim the run, take shares until none is left. */
+  async tick(job: JobName, tick: Date): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    const db = this.runtime.database.db;
+    const pause = await currentPause(db);
+    if (pause) {
+      this.log.info({ job, tick: tick.toISOString(), paused: true }, `${job}: skipped, all workers are paused${pause.reason ? ` (${pause.reason})` : ''}`);
+      return;
+    }
+    const { run } = await claimTick(db, { job, tick, workerId: this.runtime.workerId, shares: await this.shares(job), at: new Date(), leaseMs: this.leaseMs });
+    await this.workOn(run.id);
+  }
+
+  /** One share per persona (one per account for signals): the unit workers split a run by. */
+  private async shares(job: JobName): Promise<WorkShare[]> {
+    const { personas } = this.runtime.config;
+    if (job === 'signals') return (await this.runtime.x()).handles.map((account) => ({ account }));
+    if (SHARES_BY_PERSONA.includes(job)) {
+      const ids = personas.filter((p) => job !== 'engage' || p.engagement.mode !== 'off').map((p) => p.id);
+      return ids.map((persona) => ({ persona }));
+    }
+    return [{}];
+  }
+
+  /** Takes shares of a run (or of any run with work, without `runId`) until none is left. */
+  private async workOn(runId?: number): Promise<void> {
+    const db = this.runtime.database.db;
+    for (;;) {
+      if (this.abort.signal.aborted) return;
+      const item = await claimWork(db, { ...(runId === undefined ? {} : { runId }), workerId: this.runtime.workerId, at: new Date(), leaseMs: this.leaseMs });
+      if (!item) break;
+      await this.runShare(item);
+      const finished = await finishRunIfDone(db, { runId: item.runId, at: new Date() });
+      if (finished) await this.onFinished(finished);
+    }
+  }
+
+  private async runShare(item: NonNullable<Awaited<ReturnType<typeof claimWork>>>): Promise<void> {
+    const db = this.runtime.database.db;
+    const job = jobNamed(item.job);
+    const workerId = this.runtime.workerId;
+    const beat = setInterval(() => {
+      void heartbeat(db, { id: item.id, workerId, at: new Date(), leaseMs: this.leaseMs }).catch((error: unknown) => this.log.warn({ err: (error as Error).message }, 'heartbeat failed'));
+    }, Math.max(500, this.leaseMs / 3));
+    let resolve!: () => void;
+    const entry: Running = { job: job.name, persona: item.persona, account: item.account, since: new Date(), done: new Promise<void>((r) => (resolve = r)) };
+    this.running.add(entry);
+    const began = performance.now();
+    try {
+      const ctx = await jobContext(this.runtime, job.name, {
+        persona: item.persona ?? undefined,
+        ...(item.account ? { accounts: [item.account] } : {}),
+        signal: this.abort.signal,
+      });
+      const result = await job.handler(ctx);
+      await finishWork(db, { id: item.id, workerId, status: 'done', counts: result.counts, summary: result.summary, at: new Date() });
+    } catch (error) {
+      if (this.abort.signal.aborted) {
+        // Stopping: the share goes back untouched, for another worker (or the next start).
+        await releaseWork(db, { id: item.id, workerId });
+        this.log.info({ job: job.name, persona: item.persona, account: item.account }, `${job.name}: stopped part-way, share handed back`);
+      } else {
+        const message = (error as Error)?.message ?? String(error);
+        await finishWork(db, { id: item.id, workerId, status: 'failed', error: message, at: new Date() });
+        this.log.error({ job: job.name, persona: item.persona, account: item.account, err: message, seconds: Number(((performance.now() - began) / 1000).toFixed(2)) }, `${job.name}${item.persona ? ` ${item.persona}` : ''}${item.account ? ` @${item.account}` : ''}: failed: ${message}`);
+      }
+    } finally {
+      clearInterval(beat);
+      this.running.delete(entry);
+      resolve();
+    }
+  }
+
+  /** A run finished (by this worker's last share): log it, and start the jobs scheduled after it. */
+  private async onFinished(run: { id: number; job: string; tick: Date | null; status: string; startedAt: Date; finishedAt: Date | null; counts: Record<string, number> | null; error: string | null }): Promise<void> {
+    const seconds = ((run.finishedAt ?? new Date()).getTime() - run.startedAt.getTime()) / 1000;
+    const counts = Object.entries(run.counts ?? {})
+      .filter(([, v]) => v !== 0)
+      .map(([k, v]) => `${v} ${k.replaceAll('_', ' ')}`)
+      .join(', ');
+    const line = `${run.job} run of ${run.tick?.toISOString() ?? 'now'}: ${run.status}${counts ? `, ${counts}` : ''}${run.error ? ` — ${run.error}` : ''}, ${seconds.toFixed(2)} s`;
+    if (run.status === 'ok') this.log.info({ job: run.job, tick: run.tick?.toISOString(), status: run.status, ...run.counts, seconds }, line);
+    else this.log.error({ job: run.job, tick: run.tick?.toISOString(), status: run.status, error: run.error, seconds }, line);
+    this.options.onRun?.(run.job, run.status === 'ok' ? 'ok' : 'failed', seconds);
+    if (!run.tick) return;
+    const schedules = this.runtime.config.worker.schedules;
+    for (const next of JOB_NAMES) {
+      const s = schedules[next];
+      if (s.enabled && s.after === run.job) await this.tick(next, run.tick);
+    }
+  }
+
+  /** Takes over shares nobody holds anymore (a crashed worker's, once its lease ran out). */
+  private async sweep(): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    try {
+      for (const runId of await runsWithWork(this.runtime.database.db, new Date())) await this.workOn(runId);
+    } catch (error) {
+      this.log.warn({ err: (error as Error).message }, `looking for shares to take over failed: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * The first cycle at start-up: search (score follows it), queue, signals, engage, each as a run
+   * of the current minute, so workers started together run it once.
+   */
+  async firstCycle(): Promise<void> {
+    const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    const schedules = this.runtime.config.worker.schedules;
+    for (const job of ['search', 'queue', 'signals', 'engage'] as const) {
+      if (this.abort.signal.aborted) return;
+      if (!schedules[job].enabled) continue;
+      await this.tick(job, minute);
+    }
+  }
+
+  /** "Today's queue: 8 leads (maya 5, lucas 2, sofia 1)". */
+  async queueSummary(): Promise<string> {
+    const day = utcDay(await this.runtime.worldNow());
+    const leads = await listQueue(this.runtime.database.db, { day });
+    const byOwner = new Map<string, number>();
+    for (const l of leads) byOwner.set(l.owner ?? 'unassigned', (byOwner.get(l.owner ?? 'unassigned') ?? 0) + 1);
+    const owners = [...byOwner].map(([o, n]) => `${o} ${n}`).join(', ');
+    return `Today's queue (${day}): ${leads.length} lead${leads.length === 1 ? '' : 's'}${owners ? ` (${owners})` : ''}`;
+  }
+
+  // ---- config reload -------------------------------------------------------------------------
+
+  private watchConfig(): void {
+    const paths = [this.runtime.config.worker.file, this.runtime.config.worker.personas_dir].filter((p): p is string => Boolean(p));
+    for (const path of paths) {
+      try {
+        const watcher = watch(path, { persistent: false }, () => {
+          clearTimeout(this.reloadTimer);
+          this.reloadTimer = setTimeout(() => void this.reload('file changed'), 300);
+        });
+        watcher.on('error', () => undefined);
+        this.watchers.push(watcher);
+      } catch (error) {
+        this.log.warn({ path, err: (error as Error).message }, `cannot watch ${path} for changes: ${(error as Error).message}; reload with SIGHUP`);
+      }
+    }
+    this.releasers.push(() => {
+      clearTimeout(this.reloadTimer);
+      for (const w of this.watchers.splice(0)) w.close();
+    });
+  }
+
+  /**
+   * Reads the config again. A valid one replaces the running config and its schedules; an invalid
+   * one is logged, error by error with file and line, and the last good config keeps running.
+   * Returns the problems (empty when the new config runs).
+   */
+  async reload(why: string): Promise<string[]> {
+    if (this.stopping) return [];
+    const file = this.runtime.config.worker.file;
+    const { value, issues } = await readConfig(file ? { file } : {});
+    if (!value) {
+      this.configErrors = issues.map(formatIssue);
+      for (const line of this.configErrors) this.log.error({ reload: why }, `config not reloaded: ${line}`);
+      this.log.warn({ errors: this.configErrors.length }, `config reload (${why}) refused: running the last good config`);
+      return this.configErrors;
+    }
+    const before = this.runtime.config.worker;
+    const needsRestart = (['network', 'tier', 'database', 'web', 'accounts', 'sandbox'] as const).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(value.worker[k]));
+    this.runtime.config = value;
+    this.configErrors = [];
+    this.configLoadedAt = new Date();
+    this.schedule();
+    this.log.info({ reload: why, personas: value.personas.map((p) => p.id) }, `config reloaded (${why}): ${value.personas.length} personas${needsRestart.length ? `; ${needsRestart.join(', ')} changed and take effect at the next start` : ''}`);
+    return [];
+  }
+
+  // ---- status and stop -----------------------------------------------------------------------
+
+  status(): WorkerStatus {
+    const schedules = this.runtime.config.worker.schedules;
+    const crons = new Map(this.crons.map((c) => [c.name, c]));
+    const list: ScheduleStatus[] = JOB_NAMES.map((job) => {
+      const s = schedules[job];
+      const next = crons.get(job)?.nextRun() ?? undefined;
+      return { job, ...(s.cron ? { cron: s.cron } : {}), ...(s.after ? { after: s.after } : {}), timeZone: s.time_zone, enabled: s.enabled, ...(next ? { next } : {}) };
+    });
+    return {
+      workerId: this.runtime.workerId,
+      startedAt: this.startedAt,
+      network: this.runtime.config.worker.network,
+      database: this.runtime.database.where,
+      configFile: this.runtime.config.worker.file,
+      configLoadedAt: this.configLoadedAt,
+      configErrors: [...this.configErrors],
+      schedules: list,
+      running: [...this.running].map((r) => ({ job: r.job, persona: r.persona, account: r.account, since: r.since })),
+      stopping: this.stopping !== undefined,
+    };
+  }
+
+  /**
+   * The one way out: stop the schedules, let the action in flight finish and abort the rest (their
+   * shares go back for other workers), then close the web server, X and the database — in reverse
+   * order of start. Safe to call twice.
+   */
+  stop(reason = 'stop'): Promise<void> {
+    this.stopping ??= (async () => {
+      this.log.info({ reason, running: this.running.size }, `stopping (${reason}): ${this.running.size} share${this.running.size === 1 ? '' : 's'} in flight`);
+      for (const cron of this.crons) cron.stop();
+      this.crons = [];
+      this.abort.abort(new Error(`worker stopping (${reason})`));
+      await Promise.all([...this.running].map((r) => r.done));
+      await this.release();
+    })();
+    return this.stopping;
+  }
+
+  private async release(): Promise<void> {
+    const errors: unknown[] = [];
+    for (const release of this.releasers.splice(0).reverse()) {
+      try {
+        await release();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new AggregateError(errors, 'stopping the worker failed in several places');
+  }
+}
