@@ -199,7 +199,7 @@ export interface RunJobOptions {
 
 /** A job's context on this runtime: its database, door, clock (the sandbox's when X is one), config. */
 export async function jobContext(runtime: Runtime, name: string, options: RunJobOptions & { accounts?: readonly string[] } = {}): Promise<JobContext> {
-  const job = jobNamed(name);
+  jobNamed(name); // an unknown name fails here, before any work
   const x = await runtime.x();
   // Against a sandbox, the job lives on the sandbox's clock (frozen in tests, moved in simulations).
   if (!options.now) await runtime.syncClock();
