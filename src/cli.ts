@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { registerEngageCommands } from './commands/engage.ts';
 import { registerEvalCommand } from './commands/eval.ts';
+import { registerStatusCommands } from './commands/status.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 import { registerPersonasCommands } from './commands/personas.ts';
 import { registerPipelineCommands } from './commands/pipeline.ts';
@@ -35,6 +36,7 @@ registerPersonasCommands(program, {
 });
 registerEngageCommands(program, { out, say });
 registerEvalCommand(program);
+registerStatusCommands(program, { out, say });
 registerWorkerCommand(program, { say });
 
 program

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { ConfigError, formatIssue, readConfig } from '../config/load.ts';
 import { secretValues } from '../config/worker.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { createMetrics } from '../observe/metrics.ts';
+import { startWebServer } from '../web/server.ts';
 import { Worker, type WorkerOptions } from '../worker/worker.ts';
 
 /**
@@ -20,6 +22,18 @@ export interface WorkerCommandDeps {
   exit?: (code: number) => void;
 }
 
+/** The worker's web port: health, metrics (fed by the worker's finished runs), the review page. */
+export function serveWeb(log: Logger): NonNullable<WorkerOptions['web']> {
+  return async (worker) => {
+    const rt = worker.runtime;
+    const door = await rt.x();
+    const metrics = createMetrics({ db: rt.database.db, source: worker, xStats: () => door.stats, now: () => rt.now(), processMetrics: true });
+    worker.onRun.push((job, status, seconds) => metrics.observeJobRun(job, status, seconds));
+    const { host, port } = rt.config.worker.web;
+    return startWebServer({ host, port, db: rt.database.db, statusSource: worker, config: rt.config.worker, door, log, metrics, now: () => rt.now() });
+  };
+}
+
 export function registerWorkerCommand(program: Command, deps: WorkerCommandDeps = {}): Command {
   program
     .command('worker')
@@ -34,8 +48,8 @@ export function registerWorkerCommand(program: Command, deps: WorkerCommandDeps 
         const file = process.env.PROSPECTOR_CONFIG || undefined;
         const checked = await readConfig(file ? { file } : {});
         if (!checked.value) throw new ConfigError(checked.issues);
-        const log = deps.log ?? createLogger({ secrets: secretValues(checked.value.worker) } as Parameters<typeof createLogger>[0]);
-        worker = await Worker.start({ log, say, ...(deps.web ? { web: deps.web } : {}), ...(deps.onRun ? { onRun: deps.onRun } : {}) });
+        const log = deps.log ?? createLogger({ secrets: secretValues(checked.value.worker) });
+        worker = await Worker.start({ log, say, web: deps.web ?? serveWeb(log), ...(deps.onRun ? { onRun: deps.onRun } : {}) });
       } catch (error) {
         if (error instanceof ConfigError) {
           for (const issue of error.issues) say(formatIssue(issue));

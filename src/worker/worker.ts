@@ -56,6 +56,8 @@ export class Worker implements StatusSource {
   private stopping: Promise<void> | undefined;
   readonly startedAt = new Date();
   url: string | undefined;
+  /** Told about each run this worker finishes (metrics). */
+  readonly onRun: Array<(job: string, status: 'ok' | 'failed', seconds: number) => void> = [];
 
   private constructor(
     readonly runtime: Runtime,
@@ -66,6 +68,7 @@ export class Worker implements StatusSource {
   static async start(options: WorkerOptions): Promise<Worker> {
     const runtime = await openRuntime({ log: options.log, say: options.say, announceSandbox: false, ...options.runtime });
     const worker = new Worker(runtime, options);
+    if (options.onRun) worker.onRun.push(options.onRun);
     worker.releasers.push(() => runtime.close());
     try {
       const door = await runtime.x();
@@ -213,7 +216,7 @@ export class Worker implements StatusSource {
     const line = `${run.job} run of ${run.tick?.toISOString() ?? 'now'}: ${run.status}${counts ? `, ${counts}` : ''}${run.error ? ` — ${run.error}` : ''}, ${seconds.toFixed(2)} s`;
     if (run.status === 'ok') this.log.info({ job: run.job, tick: run.tick?.toISOString(), status: run.status, ...run.counts, seconds }, line);
     else this.log.error({ job: run.job, tick: run.tick?.toISOString(), status: run.status, error: run.error, seconds }, line);
-    this.options.onRun?.(run.job, run.status === 'ok' ? 'ok' : 'failed', seconds);
+    for (const listener of this.onRun) listener(run.job, run.status === 'ok' ? 'ok' : 'failed', seconds);
     if (!run.tick) return;
     const schedules = this.runtime.config.worker.schedules;
     for (const next of JOB_NAMES) {

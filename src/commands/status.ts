@@ -1,0 +1,138 @@
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { currentPause, pauseAll, resumeAll } from '../../db/work.ts';
+import { clean, table } from '../format.ts';
+import { collectHealth, type Health } from '../observe/health.ts';
+import type { Runtime } from '../runtime.ts';
+import { withRuntime, type PipelineDeps } from './pipeline.ts';
+
+/**
+ * Operations from the command line, without a running worker (they read and write the database
+ * every worker shares; X is never opened):
+ *   - `status [--json]`: what `/healthz` says, at a glance; exit code 0 healthy, 1 not;
+ *   - `pause [--reason text] [--as name]`: every worker stops acting within one tick;
+ *   - `resume`: lifts the pause.
+ */
+
+const minute = (at: string | null | undefined): string => (at ? at.slice(0, 16).replace('T', ' ') : '');
+
+function seconds(s: number): string {
+  if (s < 60) return `${s.toFixed(1)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+}
+
+/** The world's time when it can be read (a sandbox has its own clock), else the wall clock. */
+async function nowOf(rt: Runtime): Promise<Date> {
+  try {
+    return await rt.worldNow();
+  } catch {
+    return new Date();
+  }
+}
+
+/** `prospector status` as text: the verdict, then jobs, and whatever needs a look. */
+export function printHealth(health: Health): string {
+  const { checks } = health;
+  const lines: string[] = [];
+  const verdict = health.healthy ? (health.status === 'degraded' ? 'healthy, with warnings' : 'healthy') : 'UNHEALTHY';
+  lines.push(`Prospector: ${verdict} (at ${minute(health.at)} UTC)`);
+  for (const problem of health.problems) lines.push(`  ✗ ${clean(problem)}`);
+  for (const warning of health.warnings) lines.push(`  ! ${clean(warning)}`);
+  lines.push('');
+  lines.push(`database  ${clean(checks.database.summary)}`);
+  lines.push(`paused    ${checks.pause.paused === null ? 'unknown' : checks.pause.paused ? `yes, since ${minute(checks.pause.since)} UTC by ${clean(checks.pause.by)}${checks.pause.reason ? `: ${clean(checks.pause.reason)}` : ''}` : 'no'}`);
+  lines.push('');
+  const unknown = checks.jobs.state === 'unknown';
+  lines.push(
+    table(checks.jobs.jobs, [
+      { header: 'job', value: (j) => j.job },
+      { header: 'last tick (UTC)', value: (j) => (unknown ? 'unknown' : j.last ? minute(j.last.tick) : 'never') },
+      { header: 'outcome', value: (j) => (j.last ? j.last.status : '') },
+      { header: 'duration', value: (j) => (j.last ? seconds(j.last.seconds) : ''), align: 'right' },
+      { header: 'next (UTC)', value: (j) => (j.next ? minute(j.next) : j.schedule) },
+      { header: 'schedule', value: (j) => j.schedule },
+      { header: 'error', value: (j) => (j.last?.status === 'failed' ? (j.last.error ?? '') : ''), max: 70 },
+    ]),
+  );
+  if (checks.budgets.exhausted.length > 0) {
+    lines.push('', 'Budgets used up:');
+    lines.push(
+      table(checks.budgets.exhausted, [
+        { header: 'account', value: (b) => (b.handle ? `@${b.handle}` : b.account) },
+        { header: 'kind', value: (b) => b.kind },
+        { header: 'scope', value: (b) => b.scope },
+        { header: 'window', value: (b) => b.window },
+        { header: 'used', value: (b) => `${b.used}/${b.limit}`, align: 'right' },
+        { header: 'resets (UTC)', value: (b) => minute(b.resetsAt) },
+      ]),
+    );
+  }
+  if (checks.stops.stops.length > 0) {
+    lines.push('', 'X stopped every call:');
+    for (const s of checks.stops.stops) lines.push(`  ${s.kind} since ${minute(s.since)} UTC${s.until ? ` until ${minute(s.until)} UTC` : ' until cleared (prospector stops clear ' + s.kind + ')'}: ${clean(s.detail)}`);
+  }
+  if (checks.accounts.paused.length > 0) {
+    lines.push('', 'Accounts paused (prospector accounts resume <handle>):');
+    for (const a of checks.accounts.paused) lines.push(`  @${clean(a.handle)} since ${minute(a.since)} UTC${a.reason ? `: ${clean(a.reason)}` : ''}`);
+  }
+  if (checks.config.errors.length > 0) {
+    lines.push('', 'Config errors (running the last good config):');
+    for (const e of checks.config.errors) lines.push(`  ${clean(e)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerStatusCommands(program: Command, deps: PipelineDeps = {}): Command {
+  const out = deps.out ?? ((text: string) => process.stdout.write(text));
+  const say = deps.say ?? ((line: string) => process.stderr.write(`${line}\n`));
+
+  program
+    .command('status')
+    .description("is Prospector healthy: jobs' last and next runs, pause, used-up budgets, X stops, paused accounts (exit code 1 when not)")
+    .option('--json', 'the same JSON as /healthz')
+    .action(async (opts: { json?: boolean }) => {
+      await withRuntime({ ...deps, say }, async (rt) => {
+        const health = await collectHealth(rt.database.db, { config: rt.config.worker, now: await nowOf(rt) });
+        out(opts.json ? `${JSON.stringify(health, null, 2)}\n` : printHealth(health));
+        if (!health.healthy) process.exitCode = 1;
+      });
+    });
+
+  program
+    .command('pause')
+    .description('pause every worker sharing the database: they stop acting within one tick, until `prospector resume`')
+    .option('--reason <text>', 'why, for the others (shown by status and /healthz)')
+    .option('--as <name>', 'who pauses (default: your user name)')
+    .action(async (opts: { reason?: string; as?: string }) => {
+      await withRuntime({ ...deps, say }, async (rt) => {
+        const by = opts.as ?? userInfo().username;
+        const at = new Date();
+        const pause = await pauseAll(rt.database.db, { reason: opts.reason ?? null, by, at });
+        const why = pause.reason ? `: ${clean(pause.reason)}` : '';
+        if (pause.pausedBy === by && pause.pausedAt.getTime() === at.getTime()) {
+          out(`Paused every worker (by ${clean(by)}${why}). They stop acting within one tick; \`prospector resume\` lifts it.\n`);
+        } else {
+          out(`Already paused since ${minute(pause.pausedAt.toISOString())} UTC by ${clean(pause.pausedBy)}${why}; that pause stays. \`prospector resume\` lifts it.\n`);
+        }
+      });
+    });
+
+  program
+    .command('resume')
+    .description('lift the pause: workers act again from their next tick')
+    .action(async () => {
+      await withRuntime({ ...deps, say }, async (rt) => {
+        const pause = await currentPause(rt.database.db);
+        // Resuming when nothing is paused is not an error: deploy scripts may run it unconditionally.
+        if (await resumeAll(rt.database.db)) {
+          const what = pause ? ` (paused since ${minute(pause.pausedAt.toISOString())} UTC by ${clean(pause.pausedBy)}${pause.reason ? `: ${clean(pause.reason)}` : ''})` : '';
+          out(`Resumed${what}: workers act again from their next tick.\n`);
+        } else {
+          out('Nothing to resume: no pause was in force.\n');
+        }
+      });
+    });
+
+  return program;
+}

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { recordStop, clearStop } from '../db/accounts.ts';
+import { openDatabase, type DatabaseHandle } from '../db/client.ts';
+import { migrate } from '../db/migrate.ts';
+import { finishRun, startRun } from '../db/runs.ts';
+import { registerStatusCommands } from '../src/commands/status.ts';
+import type { Health } from '../src/observe/health.ts';
+import type { RuntimeOptions } from '../src/runtime.ts';
+
+/**
+ * `prospector status`, `pause` and `resume` through commander, as an operator runs them: no
+ * worker running, no X opened, the database in a temporary directory (PGlite) or a scratch
+ * PostgreSQL database when TEST_DATABASE_URL is set.
+ */
+
+const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
+
+interface Target {
+  name: string;
+  runtime: RuntimeOptions;
+  open(): Promise<DatabaseHandle>;
+  cleanup(): Promise<void>;
+}
+
+async function pgliteTarget(): Promise<Target> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'prospector-status-'));
+  return { name: 'PGlite', runtime: { dataDir }, open: () => openDatabase({ dataDir }), cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+async function postgresTarget(url: string): Promise<Target> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const name = `prospector_status_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await admin.query(`create database "${name}"`);
+  const dbUrl = new URL(url);
+  dbUrl.pathname = `/${name}`;
+  return {
+    name: 'PostgreSQL',
+    runtime: { databaseUrl: dbUrl.toString() },
+    open: () => openDatabase({ url: dbUrl.toString(), poolSize: 2 }),
+    cleanup: async () => {
+      await admin.query(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+const kinds = [{ kind: 'PGlite' }, ...(TEST_DATABASE_URL ? [{ kind: 'PostgreSQL' }] : [])];
+
+describe.each(kinds)('prospector status / pause / resume [$kind]', ({ kind }) => {
+  let target: Target;
+
+  beforeAll(async () => {
+    target = kind === 'PGlite' ? await pgliteTarget() : await postgresTarget(TEST_DATABASE_URL!);
+  });
+  afterAll(async () => {
+    await target?.cleanup();
+  });
+  afterEach(() => {
+    process.exitCode = undefined;
+  });
+
+  async function prospector(...args: string[]): Promise<{ out: string; said: string[]; code: number | undefined }> {
+    let out = '';
+    const said: string[] = [];
+    const program = new Command().exitOverride().configureOutput({ writeErr: () => {} });
+    registerStatusCommands(program, { out: (text) => (out += text), say: (line) => said.push(line), runtime: target.runtime });
+    await program.parseAsync(['node', 'prospector', ...args]);
+    const code = typeof process.exitCode === 'number' ? process.exitCode : undefined;
+    process.exitCode = undefined;
+    return { out, said, code };
+  }
+
+  /** Writes to the database between commands (PGlite allows one handle at a time). */
+  async function withDatabase(fn: (handle: DatabaseHandle) => Promise<void>): Promise<void> {
+    const handle = await target.open();
+    try {
+      await migrate(handle);
+      await fn(handle);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  it('status: healthy on a new database, with each job and its next tick; --json is /healthz', async () => {
+    const shown = await prospector('status');
+    expect(shown.code).toBeUndefined();
+    expect(shown.out).toMatch(/^Prospector: healthy \(at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\)/);
+    expect(shown.out).toMatch(/^paused\s+no$/m);
+    expect(shown.out).toMatch(/^job\s+last tick \(UTC\)\s+outcome\s+duration\s+next \(UTC\)\s+schedule/m);
+    expect(shown.out).toMatch(/^search\s+never\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s+\*\/30 8-18 \* \* 1-5 \(Europe\/Paris\)/m);
+    expect(shown.out).toMatch(/^score\s+never\s+after search\s+after search/m);
+    const json = JSON.parse((await prospector('status', '--json')).out) as Health;
+    expect(json).toMatchObject({ healthy: true, worker: null, checks: { database: { state: 'ok' }, pause: { paused: false } } });
+    expect(json.checks.jobs.jobs.map((j) => j.job)).toEqual(['search', 'engage', 'signals', 'score', 'queue']);
+  });
+
+  it('pause says who and why, keeps the first pause, shows in status (still healthy); resume says whether there was one', async () => {
+    const paused = await prospector('pause', '--reason', 'deploying 1.4', '--as', 'ops');
+    expect(paused.code).toBeUndefined();
+    expect(paused.out).toBe('Paused every worker (by ops: deploying 1.4). They stop acting within one tick; `prospector resume` lifts it.\n');
+    const again = await prospector('pause', '--reason', 'something else', '--as', 'maya');
+    expect(again.out).toMatch(/^Already paused since \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC by ops: deploying 1\.4; that pause stays\./);
+
+    const status = await prospector('status');
+    expect(status.code).toBeUndefined();
+    expect(status.out).toMatch(/^Prospector: healthy, with warnings/);
+    expect(status.out).toMatch(/^paused\s+yes, since .* UTC by ops: deploying 1\.4$/m);
+
+    const resumed = await prospector('resume');
+    expect(resumed.out).toMatch(/^Resumed \(paused since .* UTC by ops: deploying 1\.4\): workers act again from their next tick\.\n$/);
+    const nothing = await prospector('resume');
+    expect(nothing.code).toBeUndefined();
+    expect(nothing.out).toBe('Nothing to resume: no pause was in force.\n');
+    expect((await prospector('status')).out).toMatch(/^paused\s+no$/m);
+  });
+
+  it('status exits 1 when a job last failed or X stopped every call, and says why', async () => {
+    const tick = new Date(Date.now() - 30 * 60_000);
+    await withDatabase(async ({ db }) => {
+      const id = (await startRun(db, { job: 'search', tick, workerId: 'w1', at: tick }))!;
+      await finishRun(db, { id, status: 'failed', error: "X answered 503 'Service Unavailable'", at: new Date(tick.getTime() + 90_000) });
+    });
+    const failed = await prospector('status');
+    expect(failed.code).toBe(1);
+    expect(failed.out).toMatch(/^Prospector: UNHEALTHY/);
+    expect(failed.out).toMatch(/✗ jobs: the last run failed: search/);
+    expect(failed.out).toMatch(/^search\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s+failed\s+1 min 30 s\s+.*X answered 503 'Service Unavailable'$/m);
+    expect(JSON.parse((await prospector('status', '--json')).out)).toMatchObject({ healthy: false });
+
+    await withDatabase(async ({ db }) => {
+      const id = (await startRun(db, { job: 'search', tick: new Date(tick.getTime() + 60_000), workerId: 'w1', at: new Date() }))!;
+      await finishRun(db, { id, status: 'ok', at: new Date() });
+      await recordStop(db, { kind: 'credits_depleted', detail: 'X answered 402: no credit left', at: new Date(), until: null });
+    });
+    const stopped = await prospector('status');
+    expect(stopped.code).toBe(1);
+    expect(stopped.out).toMatch(/✗ stops: X stopped every call: credits_depleted/);
+    expect(stopped.out).toContain('X stopped every call:\n  credits_depleted since');
+    expect(stopped.out).toContain('until cleared (prospector stops clear credits_depleted): X answered 402: no credit left');
+
+    await withDatabase(async ({ db }) => {
+      await clearStop(db, 'credits_depleted');
+    });
+    expect((await prospector('status')).code).toBeUndefined();
+  });
+});
