@@ -29,7 +29,10 @@ export function serveWeb(log: Logger): NonNullable<WorkerOptions['web']> {
     const door = await rt.x();
     const metrics = createMetrics({ db: rt.database.db, source: worker, xStats: () => door.stats, now: () => rt.now(), processMetrics: true });
     worker.onRun.push((job, status, seconds) => metrics.observeJobRun(job, status, seconds));
-    const { host, port } = rt.config.worker.web;
+    const { host } = rt.config.worker.web;
+    // PROSPECTOR_WEB_PORT overrides the file (several workers on one host, tests: 0 picks a free one).
+    const fromEnv = process.env.PROSPECTOR_WEB_PORT;
+    const port = fromEnv !== undefined && /^\d+$/.test(fromEnv) && Number(fromEnv) <= 65535 ? Number(fromEnv) : rt.config.worker.web.port;
     return startWebServer({ host, port, db: rt.database.db, statusSource: worker, config: rt.config.worker, door, log, metrics, now: () => rt.now() });
   };
 }
