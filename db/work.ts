@@ -133,15 +133,41 @@ export async function finishRunIfDone(db: Database, input: { runId: number; at: 
   });
 }
 
-/** Runs still running that have an item to take (pending, or a lease that ran out). */
+/**
+ * Scheduled runs still running that need someone: a share to take (pending, or a lease that ran
+ * out), or every share settled but the run not finished (its last worker died in between).
+ */
 export async function runsWithWork(db: Database, at: Date): Promise<number[]> {
   const found = await rows<{ id: string | number }>(
     db,
-    sql`select distinct r.id from job_runs r join job_work i on i.run_id = r.id
-        where r.status = 'running' and (i.status = 'pending' or (i.status = 'running' and i.lease_until < ${at.toISOString()}::timestamptz))
+    sql`select r.id from job_runs r
+        where r.status = 'running' and r.tick is not null and (
+          exists (select 1 from job_work i where i.run_id = r.id
+                  and (i.status = 'pending' or (i.status = 'running' and i.lease_until < ${at.toISOString()}::timestamptz)))
+          or not exists (select 1 from job_work i where i.run_id = r.id and i.status in ('pending', 'running')))
         order by r.id`,
   );
   return found.map((r) => Number(r.id));
+}
+
+/**
+ * Ticks of `after` (a job scheduled after `job`) that are missing: `job` finished them since `since`
+ * but no `after` run exists for the tick (its finishing worker died before starting it).
+ */
+export async function missingAfterTicks(db: Database, input: { job: string; after: string; since: Date }): Promise<Date[]> {
+  const found = await db
+    .select({ tick: jobRuns.tick })
+    .from(jobRuns)
+    .where(
+      and(
+        eq(jobRuns.job, input.job),
+        isNotNull(jobRuns.tick),
+        sql`${jobRuns.status} <> 'running' and ${jobRuns.finishedAt} >= ${input.since.toISOString()}::timestamptz`,
+        sql`not exists (select 1 from job_runs a where a.job = ${input.after} and a.persona is null and a.tick = ${jobRuns.tick})`,
+      ),
+    )
+    .orderBy(asc(jobRuns.tick));
+  return found.map((r) => r.tick!);
 }
 
 /** The latest scheduled runs of each job (for health and status). */

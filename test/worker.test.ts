@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Command } from 'commander';
+import { Cron } from 'croner';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { claimAction, planActions } from '../db/actions.ts';
 import type { Database } from '../db/client.ts';
 import { rows } from '../db/rows.ts';
 import { actions, jobRuns, jobWork } from '../db/schema.ts';
-import { pauseAll, resumeAll } from '../db/work.ts';
+import { claimTick, claimWork, finishWork, pauseAll, resumeAll } from '../db/work.ts';
 import { registerWorkerCommand } from '../src/commands/worker.ts';
 import { openRuntime, runJob } from '../src/runtime.ts';
 import { Worker } from '../src/worker/worker.ts';
@@ -284,6 +285,53 @@ describe('worker [PGlite]: config reload and signals', () => {
     const after = await eventually('a queue run on the new schedule', () => queueRunsAfter(fixedAt).then((r) => (r.length > 0 ? r : undefined)));
     expect(after.every((r) => r.tick!.getUTCSeconds() % 2 === 1)).toBe(true);
     expect((await runsOf(db, 'queue')).every((r) => r.status === 'ok')).toBe(true);
+  });
+
+  it('an editor that saves by renaming a new file over the old one is noticed every time', async () => {
+    const { worker, config } = await startWorker('pglite', { schedules: { queue: { cron: '*/2 * * * * *' } } });
+    const atomicSave = (cron: string) => {
+      config.writeWorker({ schedules: { queue: { cron } } });
+      const text = readFileSync(config.configFile, 'utf8');
+      writeFileSync(`${config.configFile}.tmp`, text);
+      renameSync(`${config.configFile}.tmp`, config.configFile);
+    };
+    for (const cron of ['*/3 * * * * *', '*/5 * * * * *', '*/7 * * * * *']) {
+      atomicSave(cron);
+      await eventually(`the worker to run ${cron}`, () => worker.status().schedules.find((s) => s.job === 'queue')?.cron === cron);
+    }
+  });
+
+  it('a run whose last share was settled by a worker that died before finishing it is finished by another, and the job after it runs', async () => {
+    const { worker, db } = await startWorker('pglite', { schedules: {} });
+    const dead = 'gone:1:dead00';
+    const tick = new Date('2026-01-01T00:00:00Z');
+    const { run } = await claimTick(db, { job: 'search', tick, workerId: dead, shares: [{ persona: 'growth-saas-en' }], at: new Date(), leaseMs: 5000 });
+    const item = await claimWork(db, { runId: run.id, workerId: dead, at: new Date(), leaseMs: 5000 });
+    await finishWork(db, { id: item!.id, workerId: dead, status: 'done', counts: { posts: 1 }, at: new Date() });
+    // The dead worker never finished the run: the sweeper does, and score (after: search) follows.
+    const nonEmpty = <T,>(list: T[]) => (list.length > 0 ? list : undefined);
+    const [finished] = await eventually('the run to be finished', async () => nonEmpty((await db.select().from(jobRuns).where(eq(jobRuns.id, run.id))).filter((r) => r.status === 'ok')));
+    expect(finished?.counts).toEqual({ posts: 1 });
+    const [score] = await eventually('the score run of that tick', async () => nonEmpty((await runsOf(db, 'score')).filter((r) => r.tick?.getTime() === tick.getTime() && r.status !== 'running')));
+    expect(score?.status).toBe('ok');
+    void worker;
+  });
+
+  it('a tick that comes while this worker is still busy with the previous one is recorded, not lost', async () => {
+    await sb.admin('/__sandbox/faults', { method: 'POST', body: { search: { latency_ms: 700 } } });
+    try {
+      const { db } = await startWorker('pglite', { schedules: { search: { cron: '* * * * * *' }, score: { enabled: false } } });
+      const from = Date.now();
+      await new Promise((r) => setTimeout(r, 6000));
+      const to = Date.now() - 2000;
+      const ticks = new Cron('* * * * * *', { paused: true }).nextRuns(20, new Date(from)).filter((t) => t.getTime() < to);
+      const runs = await runsOf(db, 'search');
+      const recorded = new Set(runs.map((r) => r.tick!.getTime()));
+      expect(ticks.length).toBeGreaterThanOrEqual(3);
+      expect(ticks.filter((t) => !recorded.has(t.getTime()))).toEqual([]);
+    } finally {
+      await sb.admin('/__sandbox/faults', { method: 'POST', body: {} });
+    }
   });
 
   it('SIGHUP reloads the config: a bad edit is refused with file and line, the fixed one applied; SIGTERM then exits 0 and leaves no listener', async () => {

@@ -1,7 +1,8 @@
 import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { Cron } from 'croner';
 import { listQueue } from '../../db/leads.ts';
-import { claimTick, claimWork, currentPause, finishRunIfDone, finishWork, heartbeat, releaseWork, runsWithWork, type WorkShare } from '../../db/work.ts';
+import { claimTick, claimWork, currentPause, finishRunIfDone, finishWork, heartbeat, missingAfterTicks, releaseWork, runsWithWork, type WorkShare } from '../../db/work.ts';
 import { utcDay } from '../../jobs/context.ts';
 import { jobNamed } from '../../jobs/index.ts';
 import { formatIssue, readConfig } from '../config/load.ts';
@@ -43,12 +44,19 @@ interface Running {
 
 const SHARES_BY_PERSONA: readonly JobName[] = ['search', 'score', 'engage', 'queue'];
 
+/** The scheduled instant of a cron's current trigger, the same for every worker whatever the timer's lateness. */
+function tickOf(cron: Cron): Date {
+  return cron.previousRuns(1, new Date(Date.now() + 1))[0] ?? new Date();
+}
+
 export class Worker implements StatusSource {
   private crons: Cron[] = [];
   private readonly running = new Set<Running>();
+  private readonly ticks = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private readonly releasers: Array<() => Promise<void> | void> = [];
   private sweeper: NodeJS.Timeout | undefined;
+  private sweeping = false;
   private watchers: FSWatcher[] = [];
   private reloadTimer: NodeJS.Timeout | undefined;
   private configErrors: string[] = [];
@@ -120,13 +128,13 @@ export class Worker implements StatusSource {
         {
           name: job,
           timezone: s.time_zone,
-          protect: (self) => this.log.warn({ job }, `${job}: the previous tick is still running here; this tick is left to other workers (${self.currentRun()?.toISOString() ?? ''})`),
+          // Busy with the previous tick: still record this one (run and shares) so that a free worker,
+          // or this one once done, takes it; a tick is never lost.
+          protect: (self) => void this.track(this.claimOnly(job, self)),
           catch: (error) => this.log.error({ job, err: (error as Error)?.message }, `${job}: tick failed: ${(error as Error)?.message ?? String(error)}`),
         },
         async (self: Cron) => {
-          // The scheduled instant, the same for every worker, whatever the timer's lateness.
-          const tick = self.previousRuns(1, new Date(Date.now() + 1))[0] ?? new Date();
-          await this.tick(job, tick);
+          await this.track(this.tick(job, tickOf(self)));
         },
       );
       this.crons.push(cron);
@@ -144,6 +152,23 @@ export class Worker implements StatusSource {
     }
     const { run } = await claimTick(db, { job, tick, workerId: this.runtime.workerId, shares: await this.shares(job), at: new Date(), leaseMs: this.leaseMs });
     await this.workOn(run.id);
+  }
+
+  /** Records a tick this worker is too busy to work on now; the sweeper (here or elsewhere) takes it. */
+  private async claimOnly(job: JobName, cron: Cron): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    const tick = tickOf(cron);
+    const db = this.runtime.database.db;
+    if (await currentPause(db)) return;
+    const { created } = await claimTick(db, { job, tick, workerId: this.runtime.workerId, shares: await this.shares(job), at: new Date(), leaseMs: this.leaseMs });
+    if (created) this.log.info({ job, tick: tick.toISOString() }, `${job}: tick ${tick.toISOString()} recorded while the previous one is still running here; a free worker takes it`);
+  }
+
+  /** Keeps track of tick work in flight, so that a stop waits for it. */
+  private track(work: Promise<void>): Promise<void> {
+    this.ticks.add(work);
+    const done = work.catch((error: unknown) => this.log.error({ err: (error as Error)?.message }, `tick failed: ${(error as Error)?.message ?? String(error)}`)).finally(() => this.ticks.delete(work));
+    return done;
   }
 
   /** One share per persona (one per account for signals): the unit workers split a run by. */
@@ -168,14 +193,31 @@ export class Worker implements StatusSource {
       const finished = await finishRunIfDone(db, { runId: item.runId, at: new Date() });
       if (finished) await this.onFinished(finished);
     }
+    // Every share settled, but whoever settled the last one may have died before finishing the run.
+    if (runId !== undefined && !this.abort.signal.aborted) {
+      const finished = await finishRunIfDone(db, { runId, at: new Date() });
+      if (finished) await this.onFinished(finished);
+    }
   }
 
   private async runShare(item: NonNullable<Awaited<ReturnType<typeof claimWork>>>): Promise<void> {
     const db = this.runtime.database.db;
     const job = jobNamed(item.job);
     const workerId = this.runtime.workerId;
+    // The share's own stop: the worker stopping, or its lease lost (this worker stalled past it and
+    // another took the share over) — then it must not go on acting.
+    const lost = new AbortController();
+    const signal = AbortSignal.any([this.abort.signal, lost.signal]);
     const beat = setInterval(() => {
-      void heartbeat(db, { id: item.id, workerId, at: new Date(), leaseMs: this.leaseMs }).catch((error: unknown) => this.log.warn({ err: (error as Error).message }, 'heartbeat failed'));
+      heartbeat(db, { id: item.id, workerId, at: new Date(), leaseMs: this.leaseMs }).then(
+        (held) => {
+          if (!held && !lost.signal.aborted) {
+            this.log.warn({ job: item.job, persona: item.persona, account: item.account }, `${item.job}: lost its share's lease (another worker took it over); stopping it here`);
+            lost.abort(new Error('lease lost'));
+          }
+        },
+        (error: unknown) => this.log.warn({ err: (error as Error).message }, 'heartbeat failed'),
+      );
     }, Math.max(500, this.leaseMs / 3));
     let resolve!: () => void;
     const entry: Running = { job: job.name, persona: item.persona, account: item.account, since: new Date(), done: new Promise<void>((r) => (resolve = r)) };
@@ -185,12 +227,14 @@ export class Worker implements StatusSource {
       const ctx = await jobContext(this.runtime, job.name, {
         persona: item.persona ?? undefined,
         ...(item.account ? { accounts: [item.account] } : {}),
-        signal: this.abort.signal,
+        signal,
       });
       const result = await job.handler(ctx);
       await finishWork(db, { id: item.id, workerId, status: 'done', counts: result.counts, summary: result.summary, at: new Date() });
     } catch (error) {
-      if (this.abort.signal.aborted) {
+      if (lost.signal.aborted) {
+        // Another worker holds it now; nothing to record.
+      } else if (this.abort.signal.aborted) {
         // Stopping: the share goes back untouched, for another worker (or the next start).
         await releaseWork(db, { id: item.id, workerId });
         this.log.info({ job: job.name, persona: item.persona, account: item.account }, `${job.name}: stopped part-way, share handed back`);
@@ -227,11 +271,23 @@ export class Worker implements StatusSource {
 
   /** Takes over shares nobody holds anymore (a crashed worker's, once its lease ran out). */
   private async sweep(): Promise<void> {
-    if (this.abort.signal.aborted) return;
+    if (this.abort.signal.aborted || this.sweeping) return;
+    this.sweeping = true;
     try {
-      for (const runId of await runsWithWork(this.runtime.database.db, new Date())) await this.workOn(runId);
+      const db = this.runtime.database.db;
+      for (const runId of await runsWithWork(db, new Date())) await this.track(this.workOn(runId));
+      // Jobs scheduled after another whose start was lost with a worker that died finishing it.
+      const since = new Date(Date.now() - 24 * 3_600_000);
+      const schedules = this.runtime.config.worker.schedules;
+      for (const job of JOB_NAMES) {
+        const s = schedules[job];
+        if (!s.enabled || !s.after) continue;
+        for (const tick of await missingAfterTicks(db, { job: s.after, after: job, since })) await this.track(this.tick(job, tick));
+      }
     } catch (error) {
       this.log.warn({ err: (error as Error).message }, `looking for shares to take over failed: ${(error as Error).message}`);
+    } finally {
+      this.sweeping = false;
     }
   }
 
@@ -245,7 +301,7 @@ export class Worker implements StatusSource {
     for (const job of ['search', 'queue', 'signals', 'engage'] as const) {
       if (this.abort.signal.aborted) return;
       if (!schedules[job].enabled) continue;
-      await this.tick(job, minute);
+      await this.track(this.tick(job, minute));
     }
   }
 
@@ -262,10 +318,15 @@ export class Worker implements StatusSource {
   // ---- config reload -------------------------------------------------------------------------
 
   private watchConfig(): void {
-    const paths = [this.runtime.config.worker.file, this.runtime.config.worker.personas_dir].filter((p): p is string => Boolean(p));
-    for (const path of paths) {
+    // Directories, not files: an editor that saves by writing a new file and renaming it over the
+    // old one would detach a watch on the file itself.
+    const file = this.runtime.config.worker.file;
+    const targets: Array<{ path: string; name?: string }> = [{ path: this.runtime.config.worker.personas_dir }];
+    if (file) targets.push({ path: dirname(resolve(file)), name: basename(file) });
+    for (const { path, name } of targets) {
       try {
-        const watcher = watch(path, { persistent: false }, () => {
+        const watcher = watch(path, { persistent: false }, (_event, changed) => {
+          if (name && changed !== null && changed !== name) return;
           clearTimeout(this.reloadTimer);
           this.reloadTimer = setTimeout(() => void this.reload('file changed'), 300);
         });
@@ -342,6 +403,8 @@ export class Worker implements StatusSource {
       this.crons = [];
       this.abort.abort(new Error(`worker stopping (${reason})`));
       await Promise.all([...this.running].map((r) => r.done));
+      // And for the tick code around them (finishing a run), which ends quickly once aborted.
+      await Promise.all([...this.ticks]);
       await this.release();
     })();
     return this.stopping;
