@@ -26,7 +26,7 @@ import { parse, stringify } from 'yaml';
 import { listAccounts } from '../db/accounts.ts';
 import { rows } from '../db/rows.ts';
 import type { ActionKind } from '../db/schema.ts';
-import { throttleFactor } from '../src/engage/perform.ts';
+import { throttleFactor } from '../db/engage.ts';
 import { dailyCap, warmupFactor } from '../src/engage/rules.ts';
 import { openRuntime, runJob } from '../src/runtime.ts';
 import { startSandbox, type LoggedRequest } from '../src/sandbox/index.ts';

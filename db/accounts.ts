@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { accounts, xStops, type StopKind } from './schema.ts';
 
@@ -34,6 +34,12 @@ export async function ensureAccounts(db: Database, input: readonly AccountInput[
 
 export async function getAccount(db: Database, handle: string): Promise<AccountRow | undefined> {
   const [row] = await db.select().from(accounts).where(eq(accounts.handle, handle.toLowerCase()));
+  return row;
+}
+
+/** The account acting under an X user id. */
+export async function accountByUserId(db: Database, userId: string): Promise<AccountRow | undefined> {
+  const [row] = await db.select().from(accounts).where(eq(accounts.xUserId, userId));
   return row;
 }
 
@@ -75,18 +81,25 @@ export async function resumeAccount(db: Database, handle: string, at: Date = new
 
 export type XStop = typeof xStops.$inferSelect;
 
-/** Records that X stopped all calls (monthly cap, out of credit) until a date. */
-export async function recordStop(db: Database, input: { kind: StopKind; detail: string; at: Date; until: Date | null }): Promise<void> {
+/**
+ * Records that X stopped all calls: the monthly usage cap holds until the next calendar month
+ * (UTC) begins; no credit holds until someone clears it (`prospector stops clear`). `until` overrides.
+ */
+export async function recordStop(db: Database, input: { kind: StopKind; detail: string; at: Date; until?: Date | null }): Promise<void> {
+  const until = input.until !== undefined ? input.until : input.kind === 'usage_capped' ? new Date(Date.UTC(input.at.getUTCFullYear(), input.at.getUTCMonth() + 1, 1)) : null;
   await db
     .insert(xStops)
-    .values(input)
-    .onConflictDoUpdate({ target: xStops.kind, set: { detail: input.detail, at: input.at, until: input.until } });
+    .values({ kind: input.kind, detail: input.detail, at: input.at, until })
+    .onConflictDoUpdate({ target: xStops.kind, set: { detail: input.detail, at: input.at, until } });
 }
 
-/** Stops still in force at `at` (an expired one is removed). */
+/** X stops in force at `at` (no end date, or an end after `at`). Expired ones are left alone: reading changes nothing. */
 export async function activeStops(db: Database, at: Date = new Date()): Promise<XStop[]> {
-  await db.delete(xStops).where(sql`${xStops.until} is not null and ${xStops.until} <= ${at.toISOString()}::timestamptz`);
-  return db.select().from(xStops);
+  return db
+    .select()
+    .from(xStops)
+    .where(sql`${xStops.until} is null or ${xStops.until} > ${at.toISOString()}::timestamptz`)
+    .orderBy(asc(xStops.kind));
 }
 
 export async function clearStop(db: Database, kind: StopKind): Promise<boolean> {

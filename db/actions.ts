@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { debit, refund, type BudgetCheck, type Exhausted } from './budgets.ts';
 import { rows } from './rows.ts';
@@ -243,11 +243,5 @@ export async function outstanding(db: Database, input: { account: string; kind: 
     .select({ n: sql<number>`count(*)::int` })
     .from(actions)
     .where(and(eq(actions.account, input.account), eq(actions.kind, input.kind), eq(actions.persona, input.persona), or(eq(actions.status, 'planned'), eq(actions.status, 'pending'))));
-  return Number(row?.n ?? 0);
-}
-
-/** Pending actions with no holder (for health). */
-export async function abandonedCount(db: Database): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(actions).where(and(eq(actions.status, 'pending'), isNull(actions.workerId)));
   return Number(row?.n ?? 0);
 }

@@ -163,17 +163,20 @@ export async function openBudgets(db: Database, at: Date = new Date()): Promise<
   return db.select().from(budgets).where(gt(budgets.resetAt, at)).orderBy(budgets.account, budgets.kind, budgets.scope, budgets.window);
 }
 
-/** Units used by a scope in windows that started in [from, to). */
-export async function usedBetween(db: Database, input: { scope?: string; account?: string; from: Date; to: Date }): Promise<number> {
+/** Units a scope used in its day window open at `at` (a persona's cap today, for one account and kind). */
+export async function usedToday(db: Database, account: string, kind: ActionKind, scope: string, at: Date): Promise<number> {
   const [row] = await db
-    .select({ used: sql<number>`coalesce(sum(${budgets.used}), 0)::int` })
+    .select({ used: budgets.used })
     .from(budgets)
     .where(
       and(
-        input.scope === undefined ? undefined : eq(budgets.scope, input.scope),
-        input.account === undefined ? undefined : eq(budgets.account, input.account),
-        sql`${budgets.windowStart} >= ${input.from.toISOString()}::timestamptz and ${budgets.windowStart} < ${input.to.toISOString()}::timestamptz`,
+        eq(budgets.account, account),
+        eq(budgets.kind, kind),
+        eq(budgets.scope, scope),
+        eq(budgets.window, 'day'),
+        gt(budgets.resetAt, at),
+        sql`${budgets.windowStart} <= ${at.toISOString()}::timestamptz`,
       ),
     );
-  return Number(row?.used ?? 0);
+  return row?.used ?? 0;
 }

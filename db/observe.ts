@@ -1,13 +1,12 @@
 import { asc, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { rows } from './rows.ts';
-import { accounts, xStops, type LeadState, type RunStatus } from './schema.ts';
-import type { XStop } from './accounts.ts';
+import { accounts, type LeadState, type RunStatus } from './schema.ts';
 
 /**
  * Read-only queries for health, metrics and `prospector status`. Nothing here writes: health is
- * asked every few seconds by monitors and must not change what it looks at (`activeStops`, by
- * contrast, deletes expired stops).
+ * asked every few seconds by monitors and must not change what it looks at. (X stops in force come
+ * from `activeStops` in accounts.ts, read-only too.)
  */
 
 /** `select 1`: the database answers. */
@@ -72,15 +71,6 @@ export async function readTotals(db: Database, day: string): Promise<ReadTotals[
     today: { posts: n(r.posts_today), users: n(r.users_today), requests: n(r.requests_today), costUsd: n(r.cost_today) },
     total: { posts: n(r.posts_total), users: n(r.users_total), requests: n(r.requests_total), costUsd: n(r.cost_total) },
   }));
-}
-
-/** X stops in force at `at` (no end date, or an end after `at`). Expired ones are left alone. */
-export async function stopsInForce(db: Database, at: Date): Promise<XStop[]> {
-  return db
-    .select()
-    .from(xStops)
-    .where(sql`${xStops.until} is null or ${xStops.until} > ${at.toISOString()}::timestamptz`)
-    .orderBy(asc(xStops.kind));
 }
 
 export interface PausedAccount {

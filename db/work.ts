@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { rows } from './rows.ts';
 import { jobRuns, jobWork, workerPause, type RunStatus } from './schema.ts';
@@ -173,12 +173,6 @@ export async function missingAfterTicks(db: Database, input: { job: string; afte
 /** The latest scheduled runs of each job (for health and status). */
 export async function lastRuns(db: Database): Promise<JobRunRow[]> {
   return db.selectDistinctOn([jobRuns.job]).from(jobRuns).where(isNotNull(jobRuns.tick)).orderBy(jobRuns.job, desc(jobRuns.tick), desc(jobRuns.id));
-}
-
-/** The items of a run, for reports. */
-export async function workOf(db: Database, runIds: readonly number[]): Promise<WorkItem[]> {
-  if (runIds.length === 0) return [];
-  return db.select().from(jobWork).where(inArray(jobWork.runId, [...runIds])).orderBy(asc(jobWork.id));
 }
 
 export type Pause = typeof workerPause.$inferSelect;

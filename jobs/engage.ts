@@ -1,14 +1,12 @@
 import PQueue from 'p-queue';
-import { sql } from 'drizzle-orm';
 import { activeStops, listAccounts, type AccountRow } from '../db/accounts.ts';
 import { nextPlanned, outstanding, planActions, type PlanInput } from '../db/actions.ts';
-import type { Database } from '../db/client.ts';
-import { rows } from '../db/rows.ts';
 import type { ActionKind } from '../db/schema.ts';
 import type { Persona } from '../src/config/persona.ts';
-import { capFor, followsDone, halveCaps, performAction, reconcilePending, throttleFactor, usedToday, type EngageDeps, type PerformOutcome } from '../src/engage/perform.ts';
+import { capFor, performAction, reconcilePending, type EngageDeps, type PerformOutcome } from '../src/engage/perform.ts';
+import { engageCandidates, followBackRecord, followsDone, getThrottle, halveCaps, throttleFactor } from '../db/engage.ts';
+import { usedToday } from '../db/budgets.ts';
 import { dueByNow, jitterMs, personaScope, strictIntervalMs, workingProgress } from '../src/engage/rules.ts';
-import { XCallError } from '../src/x/errors.ts';
 import { personasOf, type JobContext, type JobResult } from './context.ts';
 
 /**
@@ -22,41 +20,6 @@ import { personasOf, type JobContext, type JobResult } from './context.ts';
  */
 
 const KINDS: readonly ActionKind[] = ['like', 'follow'];
-const DAY_MS = 86_400_000;
-
-interface Candidate {
-  prospect_id: string;
-  score: number;
-  post_id: string | null;
-  owner: string | null;
-  /** The account already acting on this person, if any. */
-  account: string | null;
-  has_like: boolean;
-  has_follow: boolean;
-}
-
-async function candidates(db: Database, persona: Persona, at: Date, limit: number): Promise<Candidate[]> {
-  const since = new Date(at.getTime() - 7 * DAY_MS).toISOString();
-  return rows<Candidate>(
-    db,
-    sql`
-    select m.prospect_id, m.score,
-      (select po.x_post_id from posts po
-        where po.author_id = m.prospect_id and po.kind <> 'retweet' and po.created_at > ${since}::timestamptz
-        order by (po.x_post_id = m.post_id) desc, po.created_at desc, po.x_post_id desc limit 1) as post_id,
-      (select l.owner from leads l where l.prospect_id = m.prospect_id and l.persona = ${persona.id}) as owner,
-      (select a.account from actions a where a.prospect_id = m.prospect_id order by a.id limit 1) as account,
-      exists (select 1 from actions a where a.prospect_id = m.prospect_id and a.kind = 'like') as has_like,
-      exists (select 1 from actions a where a.prospect_id = m.prospect_id and a.kind = 'follow') as has_follow
-    from matches m
-    where m.persona = ${persona.id} and m.score >= ${persona.engagement.threshold}
-      and not exists (select 1 from do_not_contact d where d.prospect_id = m.prospect_id)
-      and not (exists (select 1 from actions a where a.prospect_id = m.prospect_id and a.kind = 'like')
-           and exists (select 1 from actions a where a.prospect_id = m.prospect_id and a.kind = 'follow'))
-    order by m.score desc, m.prospect_id
-    limit ${limit}`,
-  );
-}
 
 /** A stable pick among accounts for a person nobody owns yet. */
 function pick<T>(items: readonly T[], key: string): T {
@@ -140,7 +103,7 @@ export default async function engage(ctx: JobContext): Promise<JobResult> {
     const totalRoom = [...slots.values()].reduce((n, s) => n + s.room.like + s.room.follow, 0);
     if (totalRoom > 0) {
       const byOwner = new Map(active.map((a) => [a.owner, a]));
-      for (const c of await candidates(ctx.db, persona, at, totalRoom * 2 + 20)) {
+      for (const c of await engageCandidates(ctx.db, { persona: persona.id, threshold: persona.engagement.threshold, at, limit: totalRoom * 2 + 20 })) {
         const account = (c.account ? slots.get(c.account)?.account : undefined) ?? (c.owner ? byOwner.get(c.owner) : undefined) ?? pick(active, c.prospect_id);
         if (c.account && c.account !== account.xUserId) continue; // another account already touches this person
         const slot = slots.get(account.xUserId!)!;
@@ -249,7 +212,7 @@ async function performDue(ctx: JobContext, deps: EngageDeps, persona: Persona, s
   }
   const settled = await Promise.allSettled(work);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason instanceof XCallError ? failed.reason : failed.reason;
+  if (failed) throw failed.reason;
   return result;
 }
 
@@ -261,23 +224,11 @@ async function performDue(ctx: JobContext, deps: EngageDeps, persona: Persona, s
 async function autoThrottle(ctx: JobContext, persona: Persona): Promise<boolean> {
   const { follows: n, min_follow_back_rate: minRate, answer_hours: hours } = ctx.config.worker.engagement.throttle;
   const at = ctx.now();
-  const [state] = await rows<{ follows_at_change: number }>(ctx.db, sql`select follows_at_change from persona_throttle where persona = ${persona.id}`);
+  const state = await getThrottle(ctx.db, persona.id);
   const done = await followsDone(ctx.db, persona.id);
-  if (done - (state?.follows_at_change ?? 0) < n) return false;
-  const answeredBy = new Date(at.getTime() - hours * 3_600_000).toISOString();
-  const [stats] = await rows<{ follows: number; back: number }>(
-    ctx.db,
-    sql`
-    with recent as (
-      select a.account, a.prospect_id from actions a
-      where a.persona = ${persona.id} and a.kind = 'follow' and a.status = 'done' and a.finished_at <= ${answeredBy}::timestamptz
-      order by a.finished_at desc, a.id desc limit ${n}
-    )
-    select count(*)::int as follows,
-      count(*) filter (where exists (select 1 from signals s where s.prospect_id = r.prospect_id and s.account = r.account and s.kind in ('followed_back', 'follow_accepted')))::int as back
-    from recent r`,
-  );
-  if (!stats || stats.follows < n) return false;
+  if (done - (state?.followsAtChange ?? 0) < n) return false;
+  const stats = await followBackRecord(ctx.db, { persona: persona.id, n, answeredBy: new Date(at.getTime() - hours * 3_600_000) });
+  if (stats.follows < n) return false;
   const rate = stats.back / stats.follows;
   if (rate >= minRate) return false;
   const before = await throttleFactor(ctx.db, persona.id);

@@ -99,7 +99,7 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
         if (!(error instanceof XCallError && error.kind === 'rate_limited')) {
           if (error instanceof XCallError && error.stopsAll && !ctx.dryRun) {
             await writer.drain();
-            await recordStop(ctx.db, { kind: error.kind as 'usage_capped' | 'credits_depleted', detail: error.message, at: ctx.now(), until: error.kind === 'usage_capped' ? nextMonth(ctx.now()) : null });
+            await recordStop(ctx.db, { kind: error.kind as 'usage_capped' | 'credits_depleted', detail: error.message, at: ctx.now() });
           }
           throw error;
         }
@@ -142,8 +142,6 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
   ctx.log.info({ job: 'search', ...counts, seconds: Number(seconds) }, summary);
   return { summary, counts };
 }
-
-const nextMonth = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
 
 /** Pages are written in batches of about this many posts: one transaction per batch, not three statements per page. */
 export const FLUSH_POSTS = 1000;

@@ -13,7 +13,7 @@ import type { JobContext, JobResult } from '../jobs/context.ts';
 import { loadConfig, type LoadedConfig } from './config/load.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { startSandbox, type Sandbox } from './sandbox/index.ts';
-import { XDoor, sandboxGet, type AccountStore, type DoorOptions } from './x/door.ts';
+import { XDoor, sandboxClock, type AccountStore, type DoorOptions } from './x/door.ts';
 
 /**
  * What a command needs, opened in order and closed in reverse: config, database (migrated), and
@@ -117,8 +117,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
         if (door) return (await door.worldTime()) ?? new Date();
         const url = options.sandboxUrl ?? (config.worker.network === 'sandbox' ? process.env.PROSPECTOR_SANDBOX_URL : undefined);
         if (!url) return new Date();
-        const res = await sandboxGet(new URL('/__sandbox/clock', url));
-        return res.ok ? new Date(((await res.json()) as { now: string }).now) : new Date();
+        return (await sandboxClock(url)) ?? new Date();
       },
       async x() {
         if (door) return door;

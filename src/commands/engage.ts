@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { listAccounts, resumeAccount, activeStops, clearStop } from '../../db/accounts.ts';
 import type { ActionKind, StopKind } from '../../db/schema.ts';
 import { actOnLead } from '../engage/assist.ts';
-import { listThrottles, resetThrottle } from '../engage/perform.ts';
+import { listThrottles, resetThrottle } from '../../db/engage.ts';
 import type { EngageDeps } from '../engage/perform.ts';
 import { warmupFactor } from '../engage/rules.ts';
 import { clean, table } from '../format.ts';

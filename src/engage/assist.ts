@@ -1,8 +1,7 @@
-import { sql } from 'drizzle-orm';
 import { listAccounts } from '../../db/accounts.ts';
 import { listActions, planActions, type Action } from '../../db/actions.ts';
 import type { LeadDetail } from '../../db/leads.ts';
-import { rows } from '../../db/rows.ts';
+import { bestRecentPost } from '../../db/engage.ts';
 import type { ActionKind } from '../../db/schema.ts';
 import { performAction, type EngageDeps, type PerformOutcome } from './perform.ts';
 
@@ -23,16 +22,9 @@ async function planNow(deps: EngageDeps, lead: LeadDetail, kind: ActionKind): Pr
   if (!account) return 'no X account is configured to act';
   let target = lead.prospectId;
   if (kind === 'like') {
-    const since = new Date(deps.now().getTime() - 7 * 86_400_000).toISOString();
-    const [post] = await rows<{ id: string }>(
-      deps.db,
-      sql`select po.x_post_id as id from posts po
-          left join matches m on m.prospect_id = po.author_id and m.persona = ${lead.persona}
-          where po.author_id = ${lead.prospectId} and po.kind <> 'retweet' and po.created_at > ${since}::timestamptz
-          order by (po.x_post_id = m.post_id) desc, po.created_at desc limit 1`,
-    );
+    const post = await bestRecentPost(deps.db, { prospectId: lead.prospectId, persona: lead.persona, at: deps.now() });
     if (!post) return `@${lead.username} has no post from the last 7 days stored to like`;
-    target = post.id;
+    target = post;
   }
   const [planned] = await planActions(deps.db, [{ account: account.xUserId!, kind, target, prospectId: lead.prospectId, persona: lead.persona }], deps.now());
   if (planned) return planned;

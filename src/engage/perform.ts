@@ -1,9 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { activeStops, getAccount, listAccounts, pauseAccount, recordStop, type AccountRow } from '../../db/accounts.ts';
+import { accountByUserId, activeStops, listAccounts, pauseAccount, recordStop, type AccountRow } from '../../db/accounts.ts';
 import { abandonAction, beginReconcile, claimAction, failAction, finishAction, getAction, orphanedActions, releaseAction, type Action } from '../../db/actions.ts';
 import { exhaustWindow, observeLimits, type BudgetCheck, type Exhausted } from '../../db/budgets.ts';
+import { followsDone, halveCaps, throttleFactor } from '../../db/engage.ts';
 import type { Database } from '../../db/client.ts';
-import { budgets, personaThrottle, type ActionKind } from '../../db/schema.ts';
+import type { ActionKind } from '../../db/schema.ts';
 import { currentPause } from '../../db/work.ts';
 import type { Persona } from '../config/persona.ts';
 import type { EngagementConfig } from '../config/worker.ts';
@@ -44,55 +44,11 @@ export type PerformOutcome =
   /** X stopped every call (monthly cap, out of credit): the job must stop. */
   | { status: 'stopped'; reason: string };
 
-const MONTH_END = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
-
-/** The throttle factor of a persona (1 when never throttled). */
-export async function throttleFactor(db: Database, persona: string): Promise<number> {
-  const [row] = await db.select({ factor: personaThrottle.factor }).from(personaThrottle).where(eq(personaThrottle.persona, persona));
-  return row ? Number(row.factor) : 1;
-}
-
-/**
- * Halves a persona's caps (never below 1/16) and records why. `followsDone` is the persona's count
- * of done follows now: the next follow-back check waits for that many more.
- */
-export async function halveCaps(db: Database, input: { persona: string; reason: string; followsDone: number; at: Date }): Promise<number> {
-  const current = await throttleFactor(db, input.persona);
-  const factor = Math.max(1 / 16, current / 2);
-  await db
-    .insert(personaThrottle)
-    .values({ persona: input.persona, factor, reason: input.reason, followsAtChange: input.followsDone, updatedAt: input.at })
-    .onConflictDoUpdate({ target: personaThrottle.persona, set: { factor, reason: input.reason, followsAtChange: input.followsDone, updatedAt: input.at } });
-  return factor;
-}
-
-export type Throttle = typeof personaThrottle.$inferSelect;
-
-/** Throttled personas, most recent first. */
-export async function listThrottles(db: Database): Promise<Throttle[]> {
-  return db.select().from(personaThrottle).orderBy(sql`${personaThrottle.updatedAt} desc`);
-}
-
-/** Full caps again for a persona; returns whether it was throttled. */
-export async function resetThrottle(db: Database, persona: string): Promise<boolean> {
-  const gone = await db.delete(personaThrottle).where(eq(personaThrottle.persona, persona)).returning({ persona: personaThrottle.persona });
-  return gone.length > 0;
-}
-
 /** A persona's cap today for one account and kind: its per_day × warm-up × throttle. */
 export async function capFor(deps: Pick<EngageDeps, 'db' | 'engagement'>, persona: Persona, account: AccountRow, kind: ActionKind, at: Date): Promise<{ cap: number; warmup: number; throttle: number }> {
   const warmup = warmupFactor(deps.engagement.warmup, account.engagingSince, at);
   const throttle = await throttleFactor(deps.db, persona.id);
   return { cap: dailyCap(persona, kind, { warmup, throttle }), warmup, throttle };
-}
-
-/** Units a persona scope used today for one account and kind. */
-export async function usedToday(db: Database, account: string, kind: ActionKind, scope: string, at: Date): Promise<number> {
-  const [row] = await db
-    .select({ used: budgets.used })
-    .from(budgets)
-    .where(and(eq(budgets.account, account), eq(budgets.kind, kind), eq(budgets.scope, scope), eq(budgets.window, 'day'), sql`${budgets.resetAt} > ${at.toISOString()}::timestamptz`, sql`${budgets.windowStart} <= ${at.toISOString()}::timestamptz`));
-  return row?.used ?? 0;
 }
 
 function describeExhausted(e: Exhausted, handle: string, kind: ActionKind): string {
@@ -101,8 +57,7 @@ function describeExhausted(e: Exhausted, handle: string, kind: ActionKind): stri
 }
 
 async function accountOf(deps: EngageDeps, action: Action): Promise<{ row: AccountRow; x: XAccount } | { refused: string }> {
-  const rows = await listAccounts(deps.db);
-  const row = rows.find((r) => r.xUserId === action.account);
+  const row = await accountByUserId(deps.db, action.account);
   if (!row || !deps.door.handles.some((h) => h.toLowerCase() === row.handle)) return { refused: `action ${action.id} belongs to account ${action.account}, which is not configured here` };
   if (row.pausedAt) return { refused: `@${row.handle} is paused: ${row.pausedReason ?? 'no reason given'} (resume with: prospector accounts resume ${row.handle})` };
   return { row, x: await deps.door.account(row.handle) };
@@ -146,7 +101,7 @@ async function onRefusal(deps: EngageDeps, error: unknown, action: Action, row: 
     }
     case 'usage_capped':
     case 'credits_depleted': {
-      await recordStop(deps.db, { kind: error.kind, detail: error.message, at, until: error.kind === 'usage_capped' ? MONTH_END(at) : null });
+      await recordStop(deps.db, { kind: error.kind, detail: error.message, at });
       await release(error.message);
       log.error({ kind: error.kind }, error.message);
       return { status: 'stopped', reason: error.message };
@@ -177,12 +132,6 @@ async function onRefusal(deps: EngageDeps, error: unknown, action: Action, row: 
       return { status: 'unknown', action, reason: error.message };
     }
   }
-}
-
-/** Follows a persona has done (for the throttle's bookkeeping). */
-export async function followsDone(db: Database, persona: string): Promise<number> {
-  const result = (await db.execute(sql`select count(*)::int as n from actions where persona = ${persona} and kind = 'follow' and status = 'done'`)) as unknown as { rows: Array<{ n: number }> };
-  return Number(result.rows[0]?.n ?? 0);
 }
 
 /**
@@ -266,9 +215,4 @@ export async function reconcilePending(deps: EngageDeps): Promise<ReconcileRepor
     }
   }
   return report;
-}
-
-/** The account row for a handle, for callers that have only the handle. */
-export async function accountRow(db: Database, handle: string): Promise<AccountRow | undefined> {
-  return getAccount(db, handle);
 }

@@ -1,7 +1,8 @@
 import { Cron } from 'croner';
+import { activeStops } from '../../db/accounts.ts';
 import type { Database } from '../../db/client.ts';
 import { openBudgets } from '../../db/budgets.ts';
-import { accountHandles, pausedAccounts, ping, stopsInForce } from '../../db/observe.ts';
+import { accountHandles, pausedAccounts, ping } from '../../db/observe.ts';
 import { currentPause, lastRuns } from '../../db/work.ts';
 import { JOB_NAMES, type JobName, type WorkerConfig } from '../config/worker.ts';
 import type { ScheduleStatus, StatusSource } from '../worker/status.ts';
@@ -225,7 +226,7 @@ export async function collectHealth(db: Database, options: HealthOptions): Promi
 
   // Sequential on purpose: PGlite has one connection, and a monitor should not flood a pool.
   const stops = await read<StopsCheck>('X stops', { stops: [] }, async () => {
-    const found = await stopsInForce(db, now);
+    const found = await activeStops(db, now);
     const list = found.map((s) => ({ kind: s.kind, detail: s.detail, since: s.at.toISOString(), until: iso(s.until) }));
     if (list.length === 0) return { state: 'ok', summary: 'X is answering: no stop in force', stops: list };
     const text = list.map((s) => `${s.kind} since ${s.since}${s.until ? ` until ${s.until}` : ' until cleared (prospector stops clear ' + s.kind + ')'}: ${s.detail}`);

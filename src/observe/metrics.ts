@@ -1,8 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { actionCounts } from '../../db/actions.ts';
 import { openBudgets } from '../../db/budgets.ts';
+import { activeStops } from '../../db/accounts.ts';
 import type { Database } from '../../db/client.ts';
-import { jobRunCounts, lastFinishedRuns, leadCounts, pausedAccounts, readTotals, stopsInForce } from '../../db/observe.ts';
+import { jobRunCounts, lastFinishedRuns, leadCounts, pausedAccounts, readTotals } from '../../db/observe.ts';
 import { currentPause } from '../../db/work.ts';
 import type { StatusSource } from '../worker/status.ts';
 import type { XStats } from '../x/door.ts';
@@ -76,7 +77,7 @@ interface Snapshot {
   budgets: Awaited<ReturnType<typeof openBudgets>>;
   leads: Awaited<ReturnType<typeof leadCounts>>;
   paused: boolean;
-  stops: Awaited<ReturnType<typeof stopsInForce>>;
+  stops: Awaited<ReturnType<typeof activeStops>>;
   accountsPaused: number;
 }
 
@@ -110,7 +111,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
       const budgets = await openBudgets(db, at);
       const leads = await leadCounts(db);
       const paused = (await currentPause(db)) !== undefined;
-      const stops = await stopsInForce(db, at);
+      const stops = await activeStops(db, at);
       const accountsPaused = (await pausedAccounts(db)).length;
       return { runs, lastRuns, actions, reads, budgets, leads, paused, stops, accountsPaused };
     } catch {

@@ -51,6 +51,12 @@ export async function sandboxGet(url: URL): Promise<Response> {
   }
 }
 
+/** A sandbox's clock (`GET /__sandbox/clock`); undefined when it does not answer 200. */
+export async function sandboxClock(url: string): Promise<Date | undefined> {
+  const res = await sandboxGet(new URL('/__sandbox/clock', url));
+  return res.ok ? new Date(((await res.json()) as { now: string }).now) : undefined;
+}
+
 /** A short fingerprint of a configured refresh token: stored tokens descend from it or are ignored. */
 export function tokenOrigin(refreshToken: string | undefined, accessToken: string | undefined): string {
   return createHash('sha256').update(refreshToken ?? accessToken ?? '').digest('hex').slice(0, 16);
@@ -171,9 +177,9 @@ export class XDoor {
    */
   async worldTime(): Promise<Date | undefined> {
     if (!this.sandboxUrl) return undefined;
-    const res = await sandboxGet(new URL('/__sandbox/clock', this.sandboxUrl));
-    if (!res.ok) throw new Error(`sandbox at ${this.sandboxUrl} did not give its clock (HTTP ${res.status})`);
-    return new Date(((await res.json()) as { now: string }).now);
+    const now = await sandboxClock(this.sandboxUrl);
+    if (!now) throw new Error(`sandbox at ${this.sandboxUrl} did not give its clock`);
+    return now;
   }
 
   /** Recent search, page by page (see `searchRecent`). */

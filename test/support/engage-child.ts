@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { ActionKind } from '../../db/schema.ts';
+import { Rng } from '../../src/sandbox/rng.ts';
 
 /**
  * Support for tests that run Prospector as separate processes against one sandbox and one
@@ -152,14 +153,8 @@ export function writeRequests(log: readonly LoggedRequest[]): WriteRequest[] {
   return writes;
 }
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed with its seed. */
+/** A seeded generator (the sandbox's), so a failing run can be replayed with its seed. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
