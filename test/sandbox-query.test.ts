@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compile, parseQuery, QueryCache, QueryError, type QueryNode } from '../src/sandbox/query.ts';
+import { QueryCache } from '../src/sandbox/query-cache.ts';
 import { Rng } from '../src/sandbox/rng.ts';
 import { matches, postFeatures, SearchIndex, type PostContext, type PostFeatures } from '../src/sandbox/search-index.ts';
-import { containsPhrase, containsSequence, extractEntities, postTokens, searchText, tokenize, tokenizeFolded } from '../src/sandbox/text.ts';
+import { extractEntities, postTokens, searchText } from '../src/sandbox/text.ts';
+import { compile, parseQuery, QueryError, type QueryNode } from '../src/x/query.ts';
+import { containsPhrase, containsSequence, tokenize, tokenizeFolded } from '../src/x/query-text.ts';
 import type { Lang, PostKind, SandboxPost } from '../src/sandbox/types.ts';
 
 /**

@@ -8,7 +8,7 @@
  * (`src/scoring/lexicon.ts`), so "drh" also finds "HR Director" and "Directora de RRHH".
  */
 import { z } from 'zod';
-import { compile, QueryError } from '../sandbox/query.ts';
+import { compile, QueryError } from '../x/query.ts';
 import { SENIORITY_LEVELS } from '../scoring/lexicon.ts';
 import { termConcepts } from '../scoring/match.ts';
 import { between, list, mapping, nonNegative, oneOf, text, timeOfDay, timeZone, whole } from './fields.ts';

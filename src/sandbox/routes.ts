@@ -7,7 +7,7 @@ import {
   type HttpReply,
   type ParameterError,
 } from './problems.ts';
-import { QueryError } from './query.ts';
+import { QueryError } from '../x/query.ts';
 import {
   MEDIA_FIELDS,
   PLACE_FIELDS,

@@ -21,8 +21,10 @@
  * `matches(ast, postFeatures(...))` is the same semantics on one post, without an index: tests
  * compare the two on random queries.
  */
-import { QueryCache, type CompiledQuery, type QueryNode } from './query.ts';
-import { containsPhrase, containsSequence, extractEntityValues, foldTag, postTokens, searchText, urlTokens } from './text.ts';
+import type { CompiledQuery, QueryNode } from '../x/query.ts';
+import { containsPhrase, containsSequence, foldTag } from '../x/query-text.ts';
+import { QueryCache } from './query-cache.ts';
+import { extractEntityValues, postTokens, searchText, urlTokens } from './text.ts';
 import type { PostKind, SandboxPost } from './types.ts';
 
 export interface PostContext {

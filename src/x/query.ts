@@ -1,5 +1,7 @@
 /**
- * X API v2 recent search query language: parser, validation and X's error messages.
+ * X API v2 recent search query language: parser, validation and X's error messages. Knowledge of
+ * X, used by the persona config (a query X would refuse is a config error) and by the sandbox
+ * (which answers queries with this AST and refuses the same ones with the same 400).
  *
  * Grammar (X's build-a-query guide): terms separated by spaces are ANDed; `OR` (upper case)
  * between terms; AND binds tighter than OR ("a b OR c" is "(a b) OR c"); parentheses group; `-`
@@ -26,7 +28,7 @@
  * - longer than 512 characters: X's wording was not found; ours says what is wrong.
  * Several errors are joined with ", " as X does.
  */
-import { foldTag, tokenize } from './text.ts';
+import { foldTag, tokenize } from './query-text.ts';
 
 export const MAX_QUERY_LENGTH = 512;
 
@@ -492,40 +494,4 @@ export function parseQuery(query: string): QueryNode {
 
 export function compile(query: string): CompiledQuery {
   return { query, ast: parseQuery(query) };
-}
-
-/**
- * Compiled queries by query text, least recently used dropped first. The worker repeats the same
- * few queries (one per persona, polled with since_id), so parsing once is enough; refused queries
- * are remembered too and throw the same QueryError again.
- */
-export class QueryCache {
-  private readonly entries = new Map<string, CompiledQuery | QueryError>();
-
-  constructor(private readonly capacity = 1000) {}
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  compile(query: string): CompiledQuery {
-    let entry = this.entries.get(query);
-    if (entry !== undefined) {
-      this.entries.delete(query);
-    } else {
-      try {
-        entry = compile(query);
-      } catch (error) {
-        if (!(error instanceof QueryError)) throw error;
-        entry = error;
-      }
-      if (this.entries.size >= this.capacity) {
-        const oldest = this.entries.keys().next();
-        if (!oldest.done) this.entries.delete(oldest.value);
-      }
-    }
-    this.entries.set(query, entry);
-    if (entry instanceof QueryError) throw entry;
-    return entry;
-  }
 }
