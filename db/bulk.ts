@@ -9,6 +9,12 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
  * json_to_recordset, measured). Still fully parameterised: the text of a bio never becomes SQL.
  */
 
+/** What a bulk upsert did: rows inserted, rows that were there and got updated. */
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+}
+
 /** Rows per statement for bulk writes: enough to amortise a round trip, few enough to keep locks short. */
 export const BATCH_SIZE = 2000;
 

@@ -3,7 +3,7 @@ import type { ProfileInput } from '../src/scoring/types.ts';
 import { excluded, inBatches, selectRows, unnestRows, uniqueBy } from './bulk.ts';
 import type { Database } from './client.ts';
 import { matches, posts, prospects, type ScoreComponents, type SignalKind } from './schema.ts';
-import type { UpsertCounts } from './prospects.ts';
+import type { UpsertCounts } from './bulk.ts';
 
 /** Search found this prospect for this persona (through this post). */
 export interface MatchInput {

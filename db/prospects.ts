@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { excluded, inBatches, selectRows, uniqueBy } from './bulk.ts';
+import { excluded, inBatches, selectRows, uniqueBy, type UpsertCounts } from './bulk.ts';
 import type { Database } from './client.ts';
 import { posts, prospects, type PostKind } from './schema.ts';
 import { rows } from './rows.ts';
@@ -44,11 +44,6 @@ export interface PostInput {
   bookmarkCount?: number;
   impressionCount?: number;
   seenAt: Date;
-}
-
-export interface UpsertCounts {
-  inserted: number;
-  updated: number;
 }
 
 function count(returned: { inserted: boolean }[], into: UpsertCounts): void {

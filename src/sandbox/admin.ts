@@ -1,5 +1,5 @@
 import type { HttpReply } from './problems.ts';
-import type { SandboxState } from './server.ts';
+import type { SandboxState } from './state.ts';
 
 /**
  * Sandbox-only routes under `/__sandbox/`: the accounts and their tokens, the request log,

@@ -1,5 +1,6 @@
 /** The X API v2 sandbox: a local X with a seeded synthetic population. */
-export { startSandbox, type Sandbox, type SandboxOptions, type LoggedRequest } from './server.ts';
+export { startSandbox, type Sandbox, type SandboxOptions } from './server.ts';
+export type { LoggedRequest } from './state.ts';
 export { SandboxClock, type SandboxClockOptions } from './clock.ts';
 export { TIERS, TIER_NAMES, tierLimits, PAY_PER_USE_USD, type TierName, type Endpoint } from '../x/tiers.ts';
 export type { Faults, EndpointFaults } from './faults.ts';

@@ -7,6 +7,7 @@ import { FaultInjector, type Faults } from './faults.ts';
 import { forbidden, notFound, serverError, tooManyRequests, unauthorized, unsupportedAuthentication, usageCapExceeded, type HttpReply } from './problems.ts';
 import { PostReadMeter, RateLimiter, type Principal } from './ratelimit.ts';
 import { matchRoute } from './routes.ts';
+import { RequestLog, type SandboxState } from './state.ts';
 import { tierLimits, type TierName } from '../x/tiers.ts';
 import { oauth2Token } from './token.ts';
 import { World, type SandboxAccount } from './world.ts';
@@ -37,66 +38,12 @@ export interface SandboxOptions {
   rateLimits?: boolean;
 }
 
-/** One line of the request log (`GET /__sandbox/requests`). */
-export interface LoggedRequest {
-  seq: number;
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  body: unknown;
-  /** Acting user id for user-context calls, `app` for app-only, null when unauthenticated. */
-  user: string | null;
-  status: number;
-  /** Sandbox-clock time, ISO 8601. */
-  time: string;
-  /** Injected fault, when one was: `drop`, `drop_after` (carried out, answer lost), `500`, `503`, `storm`, `spam`. */
-  fault?: string;
-}
-
 export interface Sandbox {
   /** Base URL, e.g. `http://127.0.0.1:4010`; X paths (`/2/...`) go under it. */
   url: string;
   world: World;
   clock: SandboxClock;
   stop(): Promise<void>;
-}
-
-/** Everything a request handler shares. */
-export interface SandboxState {
-  world: World;
-  clock: SandboxClock;
-  limiter: RateLimiter;
-  meter: PostReadMeter;
-  faults: FaultInjector;
-  log: RequestLog;
-  rateLimits: boolean;
-}
-
-export class RequestLog {
-  private entries: LoggedRequest[] = [];
-  private seq = 0;
-  dropped = 0;
-
-  constructor(private readonly limit: number) {}
-
-  add(entry: Omit<LoggedRequest, 'seq'>): void {
-    this.entries.push({ seq: ++this.seq, ...entry });
-    if (this.entries.length > this.limit) {
-      const excess = this.entries.length - this.limit;
-      this.entries.splice(0, excess);
-      this.dropped += excess;
-    }
-  }
-
-  since(seq: number): LoggedRequest[] {
-    if (seq <= 0) return this.entries;
-    return this.entries.filter((e) => e.seq > seq);
-  }
-
-  clear(): void {
-    this.dropped += this.entries.length;
-    this.entries = [];
-  }
 }
 
 const MAX_BODY = 1 << 20;
