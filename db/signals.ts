@@ -1,15 +1,12 @@
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { OPEN_LEAD_STATES } from './do-not-contact.ts';
-import { actions, leads, matches, signals, SIGNAL_KINDS, type SignalKind } from './schema.ts';
+import { actions, leads, matches, signals, type SignalKind } from './schema.ts';
 
 /**
  * What prospects did back, and what follows from it: the actions they answered, pending follows
  * accepted, leads turned warm and their scores raised.
  */
-
-/** Signals that mean someone engaged back; an opt-out is handled by do-not-contact instead. */
-export const POSITIVE_SIGNALS: readonly SignalKind[] = SIGNAL_KINDS.filter((k) => k !== 'opt_out');
 
 export interface SignalInput {
   prospectId: string;

@@ -77,7 +77,7 @@ export function adminRoute(state: SandboxState, method: string, url: URL, body: 
   return { status: 404, body: { error: `no sandbox route ${route}` } };
 }
 
-export function accounts(state: SandboxState) {
+function accounts(state: SandboxState) {
   const { world } = state;
   return {
     app: {

@@ -9,7 +9,7 @@ import { Rng } from './rng.ts';
 
 const probability = z.number().min(0).max(1);
 
-export const endpointFaultsSchema = z
+const endpointFaultsSchema = z
   .object({
     /** Probability of an HTTP 500. */
     error_500: probability.optional(),
@@ -33,7 +33,7 @@ export const endpointFaultsSchema = z
   })
   .strict();
 
-export const faultsSchema = z
+const faultsSchema = z
   .partialRecord(z.union([z.literal('*'), z.enum(ENDPOINTS)]), endpointFaultsSchema)
   .describe('faults per endpoint');
 

@@ -19,7 +19,7 @@ export function hashString(text: string, seed = 0x811c9dc5): number {
 }
 
 /** Mixes numbers and strings into one 32-bit seed (murmur3 finaliser between parts). */
-export function mixSeed(...parts: Array<number | string>): number {
+function mixSeed(...parts: Array<number | string>): number {
   let h = 0x9e3779b9;
   for (const part of parts) {
     const v = typeof part === 'number' ? (part >>> 0) ^ Math.floor(part / 2 ** 32) : hashString(part);

@@ -184,7 +184,7 @@ function scanEntities(text: string, withSpans: boolean): TextEntities {
 }
 
 /** The host part of a URL as written (`https://www.HubSpot.com/x` → `www.HubSpot.com`). */
-export function urlHost(url: string): string {
+function urlHost(url: string): string {
   const rest = url.replace(/^https?:\/\//i, '');
   const end = rest.search(/[/?#]/);
   return end < 0 ? rest : rest.slice(0, end);

@@ -42,7 +42,7 @@ export interface WorldOptions {
   tokenLifetimeSeconds?: number;
 }
 
-export const OAUTH2_SCOPE = 'tweet.read users.read follows.read follows.write like.read like.write offline.access';
+const OAUTH2_SCOPE = 'tweet.read users.read follows.read follows.write like.read like.write offline.access';
 
 /** A post before the timeline gives it an index, an id and a time. */
 type PostDraft = Omit<SandboxPost, 'index' | 'id' | 'createdAt'>;

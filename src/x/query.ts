@@ -30,7 +30,7 @@
  */
 import { foldTag, tokenize } from './query-text.ts';
 
-export const MAX_QUERY_LENGTH = 512;
+const MAX_QUERY_LENGTH = 512;
 
 // ---------------------------------------------------------------------------------------------
 // AST
@@ -97,7 +97,7 @@ export class QueryError extends Error {
 }
 
 /** X's message for a list of query errors. */
-export function invalidQueryMessage(errors: readonly QueryErrorItem[]): string {
+function invalidQueryMessage(errors: readonly QueryErrorItem[]): string {
   return PREFIX + errors.map((e) => (e.position === undefined ? e.reason : `${e.reason} (at position ${e.position})`)).join(', ');
 }
 

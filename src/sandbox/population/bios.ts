@@ -15,7 +15,7 @@ import { TRADES } from './trades.ts';
 
 const MAX_BIO = 160;
 /** Share of human bios left empty (X shows many blank profiles). */
-export const EMPTY_BIO_SHARE = 0.1;
+const EMPTY_BIO_SHARE = 0.1;
 
 const SEPARATORS = [' | ', ' · ', '. ', ' • ', ' / ', ' — ', ', ', '\n', ' | ', ' · '];
 

@@ -11,7 +11,7 @@ import { snowflake } from '../ids.ts';
 export const POPULATION_NOW = Date.UTC(2026, 10, 1);
 
 /** Accounts created from here on get snowflake ids. */
-export const SNOWFLAKE_FROM = Date.UTC(2016, 4, 1);
+const SNOWFLAKE_FROM = Date.UTC(2016, 4, 1);
 
 /** (creation time, id) points of the sequential era, from public accounts of those dates. */
 const ANCHORS: ReadonlyArray<readonly [number, number]> = [

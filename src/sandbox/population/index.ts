@@ -3,10 +3,9 @@
  * them, with ground truth; plus the texts they post and the reactions they send to the team's
  * accounts. See `users.ts` for how a population is drawn from a seed.
  */
-export { generateUsers, AUTOMATED_SHARE } from './users.ts';
-export { composePost, MAX_POST, type ComposeOptions } from './posts.ts';
+export { generateUsers } from './users.ts';
+export { composePost, type ComposeOptions } from './posts.ts';
 export { composeReaction, type ReactionKind } from './reactions.ts';
-export { TRADES, TRADE_INDEX, type Trade } from './trades.ts';
+export { TRADES, type Trade } from './trades.ts';
 export { POPULATION_NOW } from './ids.ts';
-export { EMPTY_BIO_SHARE } from './bios.ts';
 export { SENIORITY_ORDER } from './text/index.ts';

@@ -14,7 +14,7 @@ import { fill, SLOT, type Template } from './template.ts';
 import { TEXT, type CompiledLang, type CompiledTrade } from './text/index.ts';
 import { TRADE_INDEX, TRADES } from './trades.ts';
 
-export const MAX_POST = 280;
+const MAX_POST = 280;
 
 const TEAM_SIZES = ['5', '8', '10', '12', '15', '20', '25', '30', '40', '50', '80', '120', '200'];
 const PERSONAL = TRADE_INDEX.get('personal') ?? 0;

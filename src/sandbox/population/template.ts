@@ -8,7 +8,7 @@
  * French and Spanish, resolved from the person's gender.
  */
 
-export const SLOT_NAMES = [
+const SLOT_NAMES = [
   'tool', // a made-up software product: "Pipewise"
   'brand', // @handle of a made-up company
   'person', // @handle of a made-up person
@@ -36,7 +36,7 @@ export type Template = readonly Part[];
 
 const SLOT_CODE: ReadonlyMap<string, number> = new Map(SLOT_NAMES.map((name, i) => [name, i]));
 
-export function compile(source: string): Template {
+function compile(source: string): Template {
   const parts: Part[] = [];
   let literal = '';
   let i = 0;

@@ -3,7 +3,7 @@
  * first N users are the same whatever the population size; only usernames and old sequential ids
  * look at earlier users (to stay unique), and they only look backwards.
  */
-import type { AutomationKind, Lang, Propensities, SandboxUser, Seniority } from '../types.ts';
+import type { AutomationKind, Propensities, SandboxUser, Seniority } from '../types.ts';
 import { Rng } from '../rng.ts';
 import { botBio, humanBio, orgProfile, tradeHasOrgs } from './bios.ts';
 import { tco } from './common.ts';
@@ -14,16 +14,15 @@ import { chooseUsername, defaultUsername, displayName, pickPerson, type Person }
 import { pickLocation } from './places.ts';
 import { WeightedTable } from './weighted.ts';
 import { slug } from './slug.ts';
-import { SENIORITY_CODE, TEXT } from './text/index.ts';
+import { LANGS, SENIORITY_CODE, TEXT } from './text/index.ts';
 import { TRADES, TRADE_WEIGHTS, tradeIndex } from './trades.ts';
 
 const DAY = 86_400_000;
 
 /** Share of automated accounts, and the mix of kinds among them. */
-export const AUTOMATED_SHARE = 0.15;
+const AUTOMATED_SHARE = 0.15;
 const BOT_KINDS = new WeightedTable<AutomationKind>(['fake_follower', 'spam', 'promotional'], [0.42, 0.31, 0.27]);
 
-const LANGS: readonly Lang[] = ['en', 'fr', 'es'];
 const HUMAN_LANGS = new WeightedTable(LANGS, [0.6, 0.2, 0.2]);
 /** Spam and promotion are more often in English, whatever the market. */
 const BOT_LANGS = new WeightedTable(LANGS, [0.7, 0.15, 0.15]);
