@@ -184,6 +184,20 @@ describe('fields and expansions', () => {
     expect(new Set(r.body.includes.users.map((u) => u.id))).toEqual(authorIds);
   });
 
+  it("an expansion brings its source field without being asked, on posts and on users, as X's do", async () => {
+    const posts = await call<{ data: Array<Record<string, unknown>>; includes: { users: Array<{ id: string }> } }>(search(BROAD, '&expansions=author_id'));
+    expect(posts.status).toBe(200);
+    for (const post of posts.body.data) expect(Object.keys(post).sort()).toEqual(['author_id', 'edit_history_tweet_ids', 'id', 'text']);
+    expect(new Set(posts.body.includes.users.map((u) => u.id))).toEqual(new Set(posts.body.data.map((p) => p.author_id)));
+
+    const someone = sb.world.users.find((u) => !u.protected && sb.world.latestPostBy(u))!;
+    const user = await call<{ data: Record<string, unknown>; includes: { tweets: Array<{ id: string }> } }>(`/2/users/${someone.id}?expansions=most_recent_tweet_id`);
+    expect(user.status).toBe(200);
+    expect(Object.keys(user.body.data).sort()).toEqual(['id', 'most_recent_tweet_id', 'name', 'username']);
+    expect(user.body.data.most_recent_tweet_id).toBe(sb.world.latestPostBy(someone)!.id);
+    expect(user.body.includes.tweets.map((t) => t.id)).toEqual([user.body.data.most_recent_tweet_id]);
+  });
+
   it('an empty result is exactly {"meta":{"result_count":0}}', async () => {
     const r = await call(search('zzqxnotawordanywhere'));
     expect(r.status).toBe(200);

@@ -74,6 +74,53 @@ describe('twitter-api-v2 against the sandbox', () => {
     }
   });
 
+  it('expansions alone put their source fields on each post, so includes joins back (author_id without tweet.fields)', async () => {
+    const paginator = await sb.appClient().v2.search(BROAD, {
+      max_results: 100,
+      expansions: ['author_id', 'referenced_tweets.id', 'referenced_tweets.id.author_id', 'in_reply_to_user_id', 'entities.mentions.username'],
+    });
+    const { tweets, includes } = paginator;
+    expect(tweets).toHaveLength(100);
+    const userId = (index: number) => sb.world.users[index]!.id;
+    let references = 0;
+    let replies = 0;
+    let mentions = 0;
+    for (const tweet of tweets) {
+      const post = sb.world.postById(tweet.id)!;
+      // author_id: on every post, and includes.author finds the author.
+      expect(tweet.author_id).toBe(userId(post.author));
+      expect(includes.author(tweet)?.id, `author of ${tweet.id}`).toBe(tweet.author_id);
+      // referenced_tweets.id: the reference is on the post, the referenced post in includes (or in data) with its author.
+      if (post.ref >= 0) {
+        references++;
+        const refId = sb.world.posts[post.ref]!.id;
+        expect(tweet.referenced_tweets?.map((r) => r.id)).toEqual([refId]);
+        const referenced = includes.retweet(tweet) ?? includes.quote(tweet) ?? includes.repliedTo(tweet) ?? tweets.find((t) => t.id === refId);
+        expect(referenced?.id).toBe(refId);
+        expect(includes.author(referenced!)?.id).toBe(userId(sb.world.posts[post.ref]!.author));
+      } else {
+        expect(tweet).not.toHaveProperty('referenced_tweets');
+      }
+      // in_reply_to_user_id: on replies, and that user is included.
+      if (post.inReplyToUser >= 0) {
+        replies++;
+        expect(tweet.in_reply_to_user_id).toBe(userId(post.inReplyToUser));
+        expect(includes.users.some((u) => u.id === tweet.in_reply_to_user_id)).toBe(true);
+      }
+      // entities.mentions.username: the mentions are on the post, and the mentioned people included.
+      for (const mention of tweet.entities?.mentions ?? []) {
+        const user = sb.world.userByUsername(mention.username);
+        if (!user) continue;
+        mentions++;
+        expect(includes.users.some((u) => u.id === user.id)).toBe(true);
+      }
+      // Nothing that no expansion implies.
+      expect(tweet).not.toHaveProperty('created_at');
+      expect(tweet).not.toHaveProperty('lang');
+    }
+    expect({ references: references > 0, replies: replies > 0, mentions: mentions > 0 }).toEqual({ references: true, replies: true, mentions: true });
+  });
+
   it('polls with since_id: only posts newer than the last newest_id come back', async () => {
     const client = sb.appClient();
     const first = await client.v2.search(BROAD, { max_results: 10 });

@@ -39,6 +39,47 @@ export const TWEET_EXPANSIONS = [
 ] as const;
 export const USER_EXPANSIONS = ['affiliation.user_id', 'most_recent_tweet_id', 'pinned_tweet_id'] as const;
 
+/**
+ * The field each expansion starts from. X puts it on the objects being expanded even when the
+ * fields parameter does not ask for it (X's expansions guide: `expansions=author_id` alone gives
+ * each post its `author_id`), so that every object in `includes` can be joined back: without it
+ * twitter-api-v2's `includes.author(tweet)` finds nothing. The renderer only writes the fields the
+ * sandbox has (no media, polls, places, articles, notes or affiliations).
+ */
+const TWEET_EXPANSION_SOURCE: Readonly<Record<(typeof TWEET_EXPANSIONS)[number], (typeof TWEET_FIELDS)[number]>> = {
+  'article.cover_media': 'article',
+  'article.media_entities': 'article',
+  'attachments.media_keys': 'attachments',
+  'attachments.media_source_tweet': 'attachments',
+  'attachments.poll_ids': 'attachments',
+  author_id: 'author_id',
+  edit_history_tweet_ids: 'edit_history_tweet_ids',
+  'entities.mentions.username': 'entities',
+  'geo.place_id': 'geo',
+  in_reply_to_user_id: 'in_reply_to_user_id',
+  'entities.note.mentions.username': 'note_tweet',
+  'referenced_tweets.id': 'referenced_tweets',
+  'referenced_tweets.id.attachments.media_keys': 'referenced_tweets',
+  'referenced_tweets.id.author_id': 'referenced_tweets',
+};
+const USER_EXPANSION_SOURCE: Readonly<Record<(typeof USER_EXPANSIONS)[number], (typeof USER_FIELDS)[number]>> = {
+  'affiliation.user_id': 'affiliation',
+  most_recent_tweet_id: 'most_recent_tweet_id',
+  pinned_tweet_id: 'pinned_tweet_id',
+};
+
+/** `fields` plus the source field of each expansion in `expansions` that `sources` knows. */
+function withSources(fields: ReadonlySet<string>, expansions: ReadonlySet<string>, sources: Readonly<Record<string, string>>): ReadonlySet<string> {
+  let out: Set<string> | undefined;
+  for (const expansion of expansions) {
+    const source = sources[expansion];
+    if (source === undefined || fields.has(source)) continue;
+    out ??= new Set(fields);
+    out.add(source);
+  }
+  return out ?? fields;
+}
+
 export interface FieldSelection {
   tweet: ReadonlySet<string>;
   user: ReadonlySet<string>;
@@ -53,18 +94,34 @@ export interface Viewer {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export class Renderer {
+  /** The post and user fields written: those asked for, and the source field of each expansion. */
+  private readonly tweetFields: ReadonlySet<string>;
+  private readonly userFields: ReadonlySet<string>;
+
   constructor(
     private readonly world: World,
     private readonly fields: FieldSelection,
     private readonly viewer: Viewer,
-  ) {}
+  ) {
+    this.tweetFields = withSources(fields.tweet, fields.expansions, TWEET_EXPANSION_SOURCE);
+    this.userFields = withSources(fields.user, fields.expansions, USER_EXPANSION_SOURCE);
+  }
+
+  /**
+   * Renders posts for `includes.tweets`: with the same fields, not expanded further. A referenced
+   * post carries its `author_id` when its author was expanded (`referenced_tweets.id.author_id`).
+   */
+  private includedTweetRenderer(withAuthor: boolean): Renderer {
+    const tweet = withAuthor && !this.fields.tweet.has('author_id') ? new Set([...this.fields.tweet, 'author_id']) : this.fields.tweet;
+    return new Renderer(this.world, { ...this.fields, tweet, expansions: new Set() }, this.viewer);
+  }
 
   private readonly includedUsers = new Map<string, Record<string, unknown>>();
   private readonly includedTweets = new Map<string, Record<string, unknown>>();
   private readonly primaryIds = new Set<string>();
 
   tweet(post: SandboxPost): Record<string, unknown> {
-    const f = this.fields.tweet;
+    const f = this.tweetFields;
     const out: Record<string, unknown> = { id: post.id, text: post.text, edit_history_tweet_ids: [post.id] };
     const author = this.world.users[post.author] as SandboxUser;
     if (f.has('author_id')) out.author_id = author.id;
@@ -116,15 +173,14 @@ export class Renderer {
     if (post.ref >= 0 && (x.has('referenced_tweets.id') || x.has('referenced_tweets.id.author_id'))) {
       const ref = this.world.posts[post.ref] as SandboxPost;
       if (x.has('referenced_tweets.id') && !this.includedTweets.has(ref.id)) {
-        // Included posts are rendered with the same fields, without expanding further.
-        this.includedTweets.set(ref.id, new Renderer(this.world, { ...this.fields, expansions: new Set() }, this.viewer).tweet(ref));
+        this.includedTweets.set(ref.id, this.includedTweetRenderer(x.has('referenced_tweets.id.author_id')).tweet(ref));
       }
       if (x.has('referenced_tweets.id.author_id')) this.includeUser(this.world.users[ref.author] as SandboxUser);
     }
   }
 
   user(user: SandboxUser): Record<string, unknown> {
-    const f = this.fields.user;
+    const f = this.userFields;
     const out: Record<string, unknown> = { id: user.id, name: user.name, username: user.username };
     if (f.has('created_at')) out.created_at = iso(user.createdAt);
     if (f.has('description')) out.description = user.description;
@@ -148,11 +204,11 @@ export class Renderer {
       const entities = userEntities(user);
       if (entities) out.entities = entities;
     }
-    if (f.has('most_recent_tweet_id') || this.fields.expansions.has('most_recent_tweet_id')) {
+    if (f.has('most_recent_tweet_id')) {
       const latest = this.world.latestPostBy(user);
-      if (latest && f.has('most_recent_tweet_id')) out.most_recent_tweet_id = latest.id;
+      if (latest) out.most_recent_tweet_id = latest.id;
       if (latest && this.fields.expansions.has('most_recent_tweet_id') && !this.includedTweets.has(latest.id)) {
-        this.includedTweets.set(latest.id, new Renderer(this.world, { ...this.fields, expansions: new Set() }, this.viewer).tweet(latest));
+        this.includedTweets.set(latest.id, this.includedTweetRenderer(false).tweet(latest));
       }
     }
     if (f.has('connection_status') && this.viewer.userIndex !== undefined && this.viewer.userIndex !== user.index) {
