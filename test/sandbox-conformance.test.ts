@@ -329,6 +329,36 @@ describe('limits, as twitter-api-v2 reports them', () => {
   });
 });
 
+describe('out of credit, as twitter-api-v2 reports it', () => {
+  it("answers X's 402 CreditsDepleted to every call while the fault is on, and spends no rate limit", async () => {
+    const before = (await sb.appClient().v2.search(BROAD, { max_results: 10 })).rateLimit.remaining;
+    await sb.admin('/__sandbox/faults', { method: 'POST', body: { '*': { credits_depleted: 1 } } });
+    try {
+      const refused = await expectApiError(sb.appClient().v2.search(BROAD, { max_results: 10 }));
+      expect(refused.code).toBe(402);
+      expect(refused.data).toEqual({
+        title: 'CreditsDepleted',
+        detail: 'Your enrolled account does not have any credits to fulfill this request.',
+        type: 'https://api.twitter.com/2/problems/credits-depleted',
+      });
+      expect(refused.rateLimit).toBeUndefined();
+      const write = await expectApiError(sb.userClient(0).v2.like((sb.accounts.accounts[0] as AccountInfo).id, sb.world.posts[0]!.id));
+      expect(write.code).toBe(402);
+      const log = await sb.admin<{ requests: Array<{ status: number; fault?: string }> }>('/__sandbox/requests');
+      expect(log.requests.slice(-2)).toEqual([
+        expect.objectContaining({ status: 402, fault: 'credits_depleted' }),
+        expect.objectContaining({ status: 402, fault: 'credits_depleted' }),
+      ]);
+    } finally {
+      await sb.admin('/__sandbox/faults', { method: 'POST', body: {} });
+    }
+    const after = await sb.appClient().v2.search(BROAD, { max_results: 10 });
+    expect(after.tweets).toHaveLength(10);
+    // The refused search was not counted: one request since `before`.
+    expect(after.rateLimit.remaining).toBe(before - 1);
+  });
+});
+
 describe("every response body matches X's OpenAPI document", () => {
   it.skipIf(!openapiAvailable)(`validates what the client saw${openapiAvailable ? '' : ` (skipped: ${openapiMissing})`}`, () => {
     const checked = seen.filter((s) => s.path !== '/2/oauth2/token');

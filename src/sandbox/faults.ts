@@ -26,6 +26,11 @@ const endpointFaultsSchema = z
     drop_after: probability.optional(),
     /** Probability of a 403 refusing the request as automated (X's anti-spam answer to likes and follows). */
     spam_403: probability.optional(),
+    /**
+     * Probability of X's 402 CreditsDepleted: the pay-per-use account has no credit left. At 1 on
+     * `*`, every call is refused, as on X until credit is bought.
+     */
+    credits_depleted: probability.optional(),
     /** Added latency in ms: a fixed value or a [min, max] range. */
     latency_ms: z.union([z.number().int().min(0).max(60_000), z.tuple([z.number().int().min(0), z.number().int().max(60_000)])]).optional(),
     /** Probability that the latency applies (1 when latency is set and this is not). */
@@ -45,6 +50,7 @@ export type FaultOutcome =
   | { kind: 'drop'; latencyMs: number }
   | { kind: 'drop_after'; latencyMs: number }
   | { kind: 'spam'; latencyMs: number }
+  | { kind: 'credits_depleted'; latencyMs: number }
   | { kind: 'error'; status: 500 | 503; latencyMs: number }
   | { kind: 'storm'; latencyMs: number };
 
@@ -82,6 +88,7 @@ export class FaultInjector {
     if (f.drop && this.rng.chance(f.drop)) return { kind: 'drop', latencyMs };
     if (f.drop_after && this.rng.chance(f.drop_after)) return { kind: 'drop_after', latencyMs };
     if (f.spam_403 && this.rng.chance(f.spam_403)) return { kind: 'spam', latencyMs };
+    if (f.credits_depleted && this.rng.chance(f.credits_depleted)) return { kind: 'credits_depleted', latencyMs };
     if (f.error_500 && this.rng.chance(f.error_500)) return { kind: 'error', status: 500, latencyMs };
     if (f.error_503 && this.rng.chance(f.error_503)) return { kind: 'error', status: 503, latencyMs };
     if (f.storm_429 && this.rng.chance(f.storm_429)) return { kind: 'storm', latencyMs };

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { adminRoute } from './admin.ts';
 import { SandboxClock, type SandboxClockOptions } from './clock.ts';
 import { FaultInjector, type Faults } from './faults.ts';
-import { forbidden, notFound, serverError, tooManyRequests, unauthorized, unsupportedAuthentication, usageCapExceeded, type HttpReply } from './problems.ts';
+import { creditsDepleted, forbidden, notFound, serverError, tooManyRequests, unauthorized, unsupportedAuthentication, usageCapExceeded, type HttpReply } from './problems.ts';
 import { PostReadMeter, RateLimiter, type Principal } from './ratelimit.ts';
 import { matchRoute } from './routes.ts';
 import { RequestLog, type SandboxState } from './state.ts';
@@ -163,6 +163,11 @@ async function handle(state: SandboxState, req: IncomingMessage, res: ServerResp
     reply(serverError(fault.status), String(fault.status));
     return;
   }
+  if (fault.kind === 'credits_depleted') {
+    // Before the rate limiter: a refused call spends nothing.
+    reply(creditsDepleted(), 'credits_depleted');
+    return;
+  }
   if (fault.kind === 'spam') {
     reply(forbidden('This request looks like it might be automated. To protect our users from spam and other malicious activity, we can’t complete this action right now.'), 'spam');
     return;
@@ -217,7 +222,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       else res.destroy();
     });
   });
-  server.keepAliveTimeout = 5_000;
+  // Idle kept-alive sockets are closed by the clients, never by the server. The tests run the
+  // sandbox in their own process: after a long synchronous stretch (PGlite's migrations) a request
+  // sent at once on a kept-alive socket would race the server's overdue idle timer and fail with
+  // ECONNRESET. Network failures are injected on purpose instead (`drop`, `drop_after`).
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

@@ -20,7 +20,10 @@ export interface LoggedRequest {
   status: number;
   /** Sandbox-clock time, ISO 8601. */
   time: string;
-  /** Injected fault, when one was: `drop`, `drop_after` (carried out, answer lost), `500`, `503`, `storm`, `spam`. */
+  /**
+   * Injected fault, when one was: `drop`, `drop_after` (carried out, answer lost), `500`, `503`,
+   * `storm`, `spam`, `credits_depleted`.
+   */
   fault?: string;
 }
 
