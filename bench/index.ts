@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { engageBench } from './engage.ts';
 import { pipelineBench } from './pipeline.ts';
+import { reloadBench } from './reload.ts';
 import { sandboxBench } from './sandbox.ts';
 import { formatTable, type BenchRow } from './table.ts';
 
@@ -15,6 +16,7 @@ const rows: BenchRow[] = [];
 rows.push(...(await sandboxBench({ full: !quick })));
 rows.push(...(await pipelineBench({ full: !quick })));
 rows.push(...(await engageBench()));
+rows.push(...(await reloadBench()));
 
 console.log(formatTable(rows));
 const results = new URL('./results/', import.meta.url);

@@ -3,21 +3,14 @@
  * Rendering to X's JSON shapes (fields, expansions) happens in `render.ts`; these are the
  * stored facts.
  */
+import type { Seniority as CareerLevel } from '../scoring/lexicon.ts';
 
 export type Lang = 'en' | 'fr' | 'es';
 
+/** A career stage as the product reads it (`src/scoring/lexicon.ts`), or none. */
 export type Seniority =
   | 'none' // no career stage applies (students, retirees, joke bios, organisations)
-  | 'intern'
-  | 'junior'
-  | 'mid'
-  | 'senior'
-  | 'lead'
-  | 'head'
-  | 'director'
-  | 'vp'
-  | 'c_level'
-  | 'founder';
+  | CareerLevel;
 
 export type AutomationKind = 'spam' | 'fake_follower' | 'promotional';
 

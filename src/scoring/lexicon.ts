@@ -15,16 +15,12 @@
  * project lead in French), "staff" (staff engineer vs staff nurse), "MD" (managing director vs
  * doctor of medicine), "principal" (engineer vs head teacher), "it" and "us" (pronouns).
  */
-import type { Seniority as SandboxSeniority } from '../sandbox/types.ts';
-
-/** Career stages, lowest first. The sandbox's ground truth uses the same names (plus `none`). */
+/**
+ * Career stages, lowest first. The sandbox's ground truth is written with this type (plus
+ * `none`), so the two cannot drift apart.
+ */
 export const SENIORITY_LEVELS = ['intern', 'junior', 'mid', 'senior', 'lead', 'head', 'director', 'vp', 'c_level', 'founder'] as const;
 export type Seniority = (typeof SENIORITY_LEVELS)[number];
-
-// The product's levels are the sandbox's minus 'none': a compile error here means they drifted.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const levelsMatchSandbox: Same<Seniority, Exclude<SandboxSeniority, 'none'>> = true;
-void levelsMatchSandbox;
 
 /** Rank of each level, for "the highest level in this role" (founder outranks CEO: "Founder & CEO"). */
 export const SENIORITY_RANK: Readonly<Record<Seniority, number>> = Object.fromEntries(SENIORITY_LEVELS.map((level, i) => [level, i])) as Record<Seniority, number>;
