@@ -1,5 +1,5 @@
-import { saveScores, streamMatchesToScore, type ScoreInput } from '../db/matches.ts';
-import { PersonaScorer, type SignalKind } from '../src/scoring/score.ts';
+import { saveScores, streamMatchesToScore, type MatchToScore, type ScoreInput } from '../db/matches.ts';
+import { PersonaScorer } from '../src/scoring/score.ts';
 import { personasOf, type JobContext, type JobResult } from './context.ts';
 
 /**
@@ -8,6 +8,17 @@ import { personasOf, type JobContext, type JobResult } from './context.ts';
  */
 
 const BATCH = 2000;
+
+/**
+ * The score of a stored match as of `at`: its profile, its post and every signal the person gave,
+ * weighed as the scorer weighs them (a follow request accepted counts, as the README says signals
+ * do). Every job that scores a stored match (score, signals) goes through here, so a match's score
+ * does not depend on which job ran last.
+ */
+export function scoreStoredMatch(scorer: PersonaScorer, match: MatchToScore, at: Date): ScoreInput {
+  const s = scorer.score({ profile: match.profile, post: match.post, signals: match.signals }, at.getTime());
+  return { persona: match.persona, prospectId: match.prospectId, score: s.score, components: s.components, explanation: s.explanation, features: s.features, scoredAt: at };
+}
 
 export default async function score(ctx: JobContext): Promise<JobResult> {
   const began = performance.now();
@@ -22,19 +33,8 @@ export default async function score(ctx: JobContext): Promise<JobResult> {
     let total = 0;
     for await (const batch of streamMatchesToScore(ctx.db, persona.id, BATCH)) {
       ctx.signal.throwIfAborted();
-      const rows: ScoreInput[] = batch.map((m) => {
-        const s = scorer.score({ profile: m.profile, post: m.post, signals: m.signals as SignalKind[] }, now.getTime());
-        total += s.score;
-        return {
-          persona: persona.id,
-          prospectId: m.prospectId,
-          score: s.score,
-          components: s.components,
-          explanation: s.explanation,
-          features: s.features,
-          scoredAt: now,
-        };
-      });
+      const rows = batch.map((m) => scoreStoredMatch(scorer, m, now));
+      for (const r of rows) total += r.score;
       if (!ctx.dryRun) await saveScores(ctx.db, rows);
       scored += rows.length;
       ctx.progress?.(`score ${persona.id}: ${scored} scored`);

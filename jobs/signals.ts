@@ -12,12 +12,12 @@ import {
   raiseLeadScores,
   type SignalInput,
 } from '../db/signals.ts';
-import type { SignalKind } from '../db/schema.ts';
 import { OptOutMatcher } from '../src/engage/opt-out.ts';
-import { PersonaScorer, type SignalKind as ScoredSignalKind } from '../src/scoring/score.ts';
+import { PersonaScorer } from '../src/scoring/score.ts';
 import type { XAccount } from '../src/x/account.ts';
 import { XCallError } from '../src/x/errors.ts';
 import type { JobContext, JobResult } from './context.ts';
+import { scoreStoredMatch } from './score.ts';
 
 /**
  * signals: notices people engaging back with each of the team's accounts, and acts on it.
@@ -52,10 +52,6 @@ const GRAPH_PAGE_SIZE = 1000;
  */
 const MAX_GRAPH_PAGES = 5;
 const MENTIONS = 'mentions';
-
-/** What the scorer knows how to weigh; other kinds (follow_accepted) warm a lead without changing its score. */
-const SCORED: ReadonlySet<string> = new Set<ScoredSignalKind>(['followed_back', 'liked_back', 'replied', 'mentioned', 'opt_out']);
-const isScored = (kind: SignalKind): kind is ScoredSignalKind & SignalKind => SCORED.has(kind);
 
 interface Tally {
   mentions: number;
@@ -280,10 +276,7 @@ async function warmLeads(run: Run): Promise<number> {
     const scorer = new PersonaScorer(persona);
     await saveScores(
       ctx.db,
-      found.map((m) => {
-        const s = scorer.score({ profile: m.profile, post: m.post, signals: m.signals.filter(isScored) }, now.getTime());
-        return { persona: persona.id, prospectId: m.prospectId, score: s.score, components: s.components, explanation: s.explanation, features: s.features, scoredAt: now };
-      }),
+      found.map((m) => scoreStoredMatch(scorer, m, now)),
     );
   }
   await raiseLeadScores(ctx.db, people, now);

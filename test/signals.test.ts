@@ -315,6 +315,26 @@ describeEachDatabase('signals job', (t) => {
     expect((await t.db.select().from(signalsTable).where(eq(signalsTable.kind, 'follow_accepted'))).length).toBe(accepting.length);
   });
 
+  it('a match rescored by signals gets the score the score job gives it: every signal counts, an accepted follow request too', async () => {
+    const { found, engaged } = await engageUntil('maya_sells', ['accept_follow'], { via: 'follow', protectedOnly: true });
+    const who = found.get('accept_follow')!;
+    await store('maya_sells', engaged);
+    await score(ctx());
+    await untilReacted(engaged);
+    await signals(ctx());
+    expect(await signalsOf(who.user.id)).toEqual(['follow_accepted']);
+    const scoreOf = async () => {
+      const [m] = await t.db.select({ score: matches.score, explanation: matches.explanation }).from(matches).where(and(eq(matches.prospectId, who.user.id), eq(matches.persona, 'growth-saas-en')));
+      return m;
+    };
+    const bySignals = await scoreOf();
+    expect(bySignals?.explanation).toContain('accepted our follow request');
+    // The score job, made to score the same match again at the same instant, agrees.
+    await t.db.update(matches).set({ scoredAt: null }).where(eq(matches.prospectId, who.user.id));
+    expect((await score(ctx())).counts.scored).toBe(1);
+    expect(await scoreOf()).toEqual(bySignals);
+  });
+
   it('dry run reads and reports, and writes nothing', async () => {
     await signals(ctx());
     const { engaged } = await engageUntil('maya_sells', ['follow_back', 'opt_out'], { via: 'follow' });
