@@ -2,6 +2,7 @@ import { activeStops, recordStop } from '../db/accounts.ts';
 import { addReads, getCursor, readsToday, setCursor } from '../db/search.ts';
 import { XCallError } from '../src/x/errors.ts';
 import type { Database } from '../db/client.ts';
+import { matchPosts } from '../db/matches.ts';
 import { knownPostIds, storeSearchBatch, type PostInput, type ProspectInput } from '../db/prospects.ts';
 import { readCostUsd, searchHorizon, snowflakeTime, type SearchPage, type XPost, type XUser } from '../src/x/reads.ts';
 import { personasOf, utcDay, type JobContext, type JobResult } from './context.ts';
@@ -215,8 +216,9 @@ export class BatchWriter {
 
 /**
  * Stores a batch of search results in one transaction: the authors as prospects, their posts,
- * and a match of the persona for each author — except the team's own accounts, which show up in
- * searches too and are never anyone's prospect. Returns how many prospects were new.
+ * and a match of the persona for each author through their first post read (`matchPosts`) —
+ * except the team's own accounts, which show up in searches too and are never anyone's prospect.
+ * Returns how many prospects were new.
  */
 export async function storeBatch(
   db: Database,
@@ -232,7 +234,7 @@ export async function storeBatch(
   return storeSearchBatch(db, {
     prospects: batch.users.map((u) => prospectRow(u, seenAt)),
     posts: posts.map((p) => postRow(p, seenAt)),
-    matches: posts.filter((p) => theirs.has(p.author_id)).map((p) => ({ persona, prospectId: p.author_id, postId: p.id, seenAt })),
+    matches: [...matchPosts(posts.filter((p) => theirs.has(p.author_id))).values()].map((p) => ({ persona, prospectId: p.author_id, postId: p.id, seenAt })),
   });
 }
 
