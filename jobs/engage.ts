@@ -1,5 +1,4 @@
 import PQueue from 'p-queue';
-import { activeStops } from '../db/accounts.ts';
 import { nextPlanned, outstanding, planActions, type PlanInput } from '../db/actions.ts';
 import type { ActionKind } from '../db/schema.ts';
 import type { Persona } from '../src/config/persona.ts';
@@ -8,7 +7,7 @@ import { capFor, performAction, reconcilePending, type EngageDeps, type PerformO
 import { engageCandidates, followBackRecord, followsDone, getThrottle, halveCaps, throttleFactor } from '../db/engage.ts';
 import { usedToday } from '../db/budgets.ts';
 import { dueByNow, jitterMs, personaScope, strictIntervalMs, workingProgress } from '../src/engage/rules.ts';
-import { personasOf, type JobContext, type JobResult } from './context.ts';
+import { joinLines, personasOf, type JobContext, type JobResult } from './context.ts';
 
 /**
  * engage: the first touch. For each persona not `off`, matches scoring at least its engage
@@ -32,9 +31,9 @@ interface Slot {
 }
 
 export default async function engage(ctx: JobContext): Promise<JobResult> {
-  const began = performance.now();
   const counts = { personas: 0, planned: 0, performed: 0, deferred: 0, refused: 0, unknown: 0, reconciled: 0, throttled: 0 };
-  const lines: string[] = [];
+  const lines: Array<[string, string]> = [];
+  let stopped: string | undefined;
   const at = ctx.now();
   const deps: EngageDeps = {
     db: ctx.db,
@@ -48,15 +47,8 @@ export default async function engage(ctx: JobContext): Promise<JobResult> {
     signal: ctx.signal,
   };
 
-  const stops = await activeStops(ctx.db, at);
-  if (stops.length > 0) {
-    const summary = `engage: stopped — ${stops.map((s) => s.detail).join('; ')}`;
-    ctx.log.error({ job: 'engage', stops: stops.map((s) => s.kind) }, summary);
-    return { summary, counts };
-  }
-
   const personas = personasOf(ctx).filter((p) => p.engagement.mode !== 'off');
-  if (personas.length === 0) return { summary: 'engage: no persona engages (mode off)', counts };
+  if (personas.length === 0) return { summary: 'no persona engages (mode off)', counts };
 
   if (!ctx.dryRun) {
     const report = await reconcilePending(deps);
@@ -73,7 +65,7 @@ export default async function engage(ctx: JobContext): Promise<JobResult> {
     const mine = personaAccounts(accounts, persona);
     const active = mine.filter((a) => !a.pausedAt);
     if (active.length === 0) {
-      lines.push(`${persona.id}: no active account${mine.length ? ` (paused: ${mine.map((a) => `@${a.handle}`).join(', ')})` : ''}`);
+      lines.push([persona.id, `no active account${mine.length ? ` (paused: ${mine.map((a) => `@${a.handle}`).join(', ')})` : ''}`]);
       continue;
     }
 
@@ -116,13 +108,13 @@ export default async function engage(ctx: JobContext): Promise<JobResult> {
     for (const p of plans) ctx.log.debug({ persona: persona.id, account: p.account, kind: p.kind, target: p.target, dryRun: ctx.dryRun }, `planned ${p.kind} of ${p.target}`);
 
     if (persona.engagement.mode !== 'auto' || ctx.dryRun) {
-      lines.push(`${persona.id}: ${planned} planned${persona.engagement.mode === 'assist' ? ' for a salesperson (assist)' : ''}${ctx.dryRun ? ' (dry run, nothing sent)' : ''}`);
+      lines.push([persona.id, `${planned} planned${persona.engagement.mode === 'assist' ? ' for a salesperson (assist)' : ''}${ctx.dryRun ? ' (nothing sent)' : ''}`]);
       continue;
     }
 
     const hours = workingProgress(persona, at);
     if (!hours.inHours) {
-      lines.push(`${persona.id}: ${planned} planned; outside working hours (${persona.engagement.working_hours.start}–${persona.engagement.working_hours.end} ${persona.engagement.working_hours.time_zone}), nothing sent`);
+      lines.push([persona.id, `${planned} planned; outside working hours (${persona.engagement.working_hours.start}–${persona.engagement.working_hours.end} ${persona.engagement.working_hours.time_zone}), nothing sent`]);
       continue;
     }
     const result = await performDue(ctx, deps, persona, [...slots.values()], hours.progress);
@@ -130,17 +122,17 @@ export default async function engage(ctx: JobContext): Promise<JobResult> {
     counts.deferred += result.deferred;
     counts.refused += result.refused;
     counts.unknown += result.unknown;
-    lines.push(`${persona.id}: ${planned} planned, ${result.done} done${result.deferred ? `, ${result.deferred} deferred` : ''}${result.refused ? `, ${result.refused} refused` : ''}${result.unknown ? `, ${result.unknown} to reconcile` : ''}`);
+    lines.push([persona.id, `${planned} planned, ${result.done} done${result.deferred ? `, ${result.deferred} deferred` : ''}${result.refused ? `, ${result.refused} refused` : ''}${result.unknown ? `, ${result.unknown} to reconcile` : ''}`]);
     if (result.stopped) {
-      lines.push(`stopped: ${result.stopped}`);
+      stopped = result.stopped;
       break;
     }
   }
 
-  const seconds = ((performance.now() - began) / 1000).toFixed(2);
-  const summary = `engage${ctx.dryRun ? ' (dry run)' : ''}: ${lines.join('; ') || 'nothing to do'}${counts.reconciled ? `; ${counts.reconciled} reconciled` : ''} in ${seconds} s`;
-  ctx.log.info({ job: 'engage', ...counts, seconds: Number(seconds) }, summary);
-  return { summary, counts };
+  const parts = [joinLines(lines, ctx.persona !== undefined) || 'nothing to do'];
+  if (stopped) parts.push(`stopped: ${stopped}`);
+  if (counts.reconciled) parts.push(`${counts.reconciled} reconciled`);
+  return { summary: parts.join('; '), counts };
 }
 
 interface DueResult {

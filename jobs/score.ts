@@ -1,6 +1,6 @@
 import { saveScores, streamMatchesToScore, type MatchToScore, type ScoreInput } from '../db/matches.ts';
 import { PersonaScorer } from '../src/scoring/score.ts';
-import { personasOf, type JobContext, type JobResult } from './context.ts';
+import { joinLines, personasOf, type JobContext, type JobResult } from './context.ts';
 
 /**
  * score: gives every new or changed match a score from 0 to 100 with its explanation. Matches are
@@ -21,9 +21,8 @@ export function scoreStoredMatch(scorer: PersonaScorer, match: MatchToScore, at:
 }
 
 export default async function score(ctx: JobContext): Promise<JobResult> {
-  const began = performance.now();
   const counts = { personas: 0, scored: 0 };
-  const lines: string[] = [];
+  const lines: Array<[string, string]> = [];
   const now = ctx.now();
 
   for (const persona of personasOf(ctx)) {
@@ -40,11 +39,7 @@ export default async function score(ctx: JobContext): Promise<JobResult> {
       ctx.progress?.(`score ${persona.id}: ${scored} scored`);
     }
     counts.scored += scored;
-    lines.push(`${persona.id}: ${scored} scored${scored ? `, mean ${Math.round(total / scored)}` : ''}`);
+    lines.push([persona.id, `${scored} scored${scored ? `, mean ${Math.round(total / scored)}` : ''}`]);
   }
-
-  const seconds = ((performance.now() - began) / 1000).toFixed(2);
-  const summary = `score${ctx.dryRun ? ' (dry run)' : ''}: ${lines.join('; ') || 'no personas'} in ${seconds} s`;
-  ctx.log.info({ job: 'score', ...counts, seconds: Number(seconds) }, summary);
-  return { summary, counts };
+  return { summary: joinLines(lines, ctx.persona !== undefined) || 'no personas', counts };
 }
