@@ -37,12 +37,6 @@ export async function getAccount(db: Database, handle: string): Promise<AccountR
   return row;
 }
 
-/** The account acting under an X user id. */
-export async function accountByUserId(db: Database, userId: string): Promise<AccountRow | undefined> {
-  const [row] = await db.select().from(accounts).where(eq(accounts.xUserId, userId));
-  return row;
-}
-
 export async function listAccounts(db: Database): Promise<AccountRow[]> {
   return db.select().from(accounts).orderBy(accounts.handle);
 }

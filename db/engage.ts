@@ -28,6 +28,17 @@ export async function bestRecentPost(db: Database, input: { prospectId: string; 
   return row?.id ?? undefined;
 }
 
+/** The account already acting on a person, as a scalar subquery: the one of their first action, whatever its state. */
+function actingAccount(prospectId: SQL): SQL {
+  return sql`(select a.account from actions a where a.prospect_id = ${prospectId} order by a.id limit 1)`;
+}
+
+/** The X user id of the account already acting on this person, if any account acted or plans to. */
+export async function actingAccountOf(db: Database, prospectId: string): Promise<string | undefined> {
+  const [row] = await rows<{ account: string | null }>(db, sql`select ${actingAccount(sql`${prospectId}`)} as account`);
+  return row?.account ?? undefined;
+}
+
 export interface EngageCandidate {
   prospect_id: string;
   score: number;
@@ -52,7 +63,7 @@ export async function engageCandidates(db: Database, input: { persona: string; t
     select m.prospect_id, m.score,
       ${bestPost(sql`m.prospect_id`, sql`m.post_id`, input.at)} as post_id,
       (select l.owner from leads l where l.prospect_id = m.prospect_id and l.persona = ${input.persona}) as owner,
-      (select a.account from actions a where a.prospect_id = m.prospect_id order by a.id limit 1) as account,
+      ${actingAccount(sql`m.prospect_id`)} as account,
       exists (select 1 from actions a where a.prospect_id = m.prospect_id and a.kind = 'like') as has_like,
       exists (select 1 from actions a where a.prospect_id = m.prospect_id and a.kind = 'follow') as has_follow
     from matches m

@@ -15,13 +15,25 @@ export interface MatchInput {
 }
 
 /**
- * Records matches, in batches. A match seen again keeps its first post and is marked for
- * rescoring (its `updated_at` moves); features are replaced when given. Prospects and posts must
- * be stored first.
+ * The post each author is matched through, the one rule for the pipeline and `personas preview`:
+ * the first of their posts that search read (X lists newest first, so their newest at that read).
+ * A later post never replaces it: not later in the same read, not in a later run (`upsertMatches`
+ * keeps the stored one). Takes posts in the order they were read; returns them by author id.
+ */
+export function matchPosts<P extends { author_id: string }>(posts: Iterable<P>): Map<string, P> {
+  const chosen = new Map<string, P>();
+  for (const post of posts) if (!chosen.has(post.author_id)) chosen.set(post.author_id, post);
+  return chosen;
+}
+
+/**
+ * Records matches, in batches. A match seen again keeps its first post (`matchPosts`: the first
+ * given wins, then the stored one) and is marked for rescoring (its `updated_at` moves); features
+ * are replaced when given. Prospects and posts must be stored first.
  */
 export async function upsertMatches(db: Database, input: readonly MatchInput[]): Promise<UpsertCounts> {
   const counts: UpsertCounts = { inserted: 0, updated: 0 };
-  const unique = uniqueBy(input, (m) => `${m.persona}\u0001${m.prospectId}`);
+  const unique = uniqueBy(input, (m) => `${m.persona}\u0001${m.prospectId}`, (first) => first);
   await inBatches('upsertMatches', unique, async (batch) => {
     const values: (typeof matches.$inferInsert)[] = batch.map(({ seenAt, ...m }) => ({ ...m, matchedAt: seenAt, updatedAt: seenAt }));
     const returned = await db

@@ -37,7 +37,10 @@ export interface JobContext {
   progress?: ((message: string) => void) | undefined;
 }
 
-/** One job's outcome: a line a person reads, and counts for logs and metrics. */
+/**
+ * One job's outcome: what it did, for a person (`212 posts, 87 new prospects`), and counts for logs
+ * and metrics. The frame that runs it (jobs/frame.ts) adds the job's name, the time and the log line.
+ */
 export interface JobResult {
   summary: string;
   counts: Record<string, number>;
@@ -58,4 +61,13 @@ export function personasOf(ctx: Pick<JobContext, 'config' | 'persona'>): readonl
 /** The UTC day of an instant, as `YYYY-MM-DD`. */
 export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10);
+}
+
+/**
+ * A summary from lines about each persona (or account): `growth-saas-en: …; rh-pme-fr: …`; when
+ * the run covers one only (`scoped`), its line alone, since the frame's label already names it.
+ */
+export function joinLines(lines: ReadonlyArray<readonly [who: string, text: string]>, scoped: boolean, separator = ': '): string {
+  if (scoped && lines.length === 1) return lines[0]![1];
+  return lines.map(([who, text]) => `${who}${separator}${text}`).join('; ');
 }

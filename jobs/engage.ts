@@ -1,19 +1,20 @@
 import PQueue from 'p-queue';
-import { activeStops, listAccounts, type AccountRow } from '../db/accounts.ts';
 import { nextPlanned, outstanding, planActions, type PlanInput } from '../db/actions.ts';
 import type { ActionKind } from '../db/schema.ts';
 import type { Persona } from '../src/config/persona.ts';
+import { accountChooser, actingAccounts, personaAccounts, type ActingAccount } from '../src/engage/accounts.ts';
 import { capFor, performAction, reconcilePending, type EngageDeps, type PerformOutcome } from '../src/engage/perform.ts';
 import { engageCandidates, followBackRecord, followsDone, getThrottle, halveCaps, throttleFactor } from '../db/engage.ts';
 import { usedToday } from '../db/budgets.ts';
 import { dueByNow, jitterMs, personaScope, strictIntervalMs, workingProgress } from '../src/engage/rules.ts';
-import { personasOf, type JobContext, type JobResult } from './context.ts';
+import { joinLines, personasOf, type JobContext, type JobResult } from './context.ts';
 
 /**
  * engage: the first touch. For each persona not `off`, matches scoring at least its engage
  * threshold get one like (their best recent post: the one that matched, else their latest) and one
- * follow, planned for one of the persona's accounts (the lead owner's, else one picked by the
- * person's id) within what the day's caps leave. Mode `auto` then performs what is due by now,
+ * follow, planned for one of the persona's accounts (`accountChooser`: the one already acting on
+ * them, else the lead owner's, else one picked by the person's id; never a paused one) within what
+ * the day's caps leave. Mode `auto` then performs what is due by now,
  * spread over the working hours, each account paced by its own queue with a strict interval and
  * jitter; mode `assist` leaves them for a salesperson's click. Before anything, actions a crashed
  * run left pending are reconciled; and a persona whose follows are rarely returned is throttled.
@@ -21,15 +22,8 @@ import { personasOf, type JobContext, type JobResult } from './context.ts';
 
 const KINDS: readonly ActionKind[] = ['like', 'follow'];
 
-/** A stable pick among accounts for a person nobody owns yet. */
-function pick<T>(items: readonly T[], key: string): T {
-  let h = 2166136261;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
-  return items[(h >>> 0) % items.length]!;
-}
-
 interface Slot {
-  account: AccountRow;
+  account: ActingAccount;
   cap: Record<ActionKind, number>;
   /** Planned now + planned before + done today: what planning may still add. */
   room: Record<ActionKind, number>;
@@ -37,9 +31,9 @@ interface Slot {
 }
 
 export default async function engage(ctx: JobContext): Promise<JobResult> {
-  const began = performance.now();
   const counts = { personas: 0, planned: 0, performed: 0, deferred: 0, refused: 0, unknown: 0, reconciled: 0, throttled: 0 };
-  const lines: string[] = [];
+  const lines: Array<[string, string]> = [];
+  let stopped: string | undefined;
   const at = ctx.now();
   const deps: EngageDeps = {
     db: ctx.db,
@@ -53,34 +47,25 @@ export default async function engage(ctx: JobContext): Promise<JobResult> {
     signal: ctx.signal,
   };
 
-  const stops = await activeStops(ctx.db, at);
-  if (stops.length > 0) {
-    const summary = `engage: stopped — ${stops.map((s) => s.detail).join('; ')}`;
-    ctx.log.error({ job: 'engage', stops: stops.map((s) => s.kind) }, summary);
-    return { summary, counts };
-  }
-
   const personas = personasOf(ctx).filter((p) => p.engagement.mode !== 'off');
-  if (personas.length === 0) return { summary: 'engage: no persona engages (mode off)', counts };
+  if (personas.length === 0) return { summary: 'no persona engages (mode off)', counts };
 
   if (!ctx.dryRun) {
     const report = await reconcilePending(deps);
     counts.reconciled = report.reconciled;
   }
 
-  // Accounts by handle; their user ids come from the door (cached, never a users/me per action).
-  for (const handle of ctx.x.handles) await ctx.x.account(handle);
-  const accounts = (await listAccounts(ctx.db)).filter((a) => a.xUserId && ctx.x.handles.some((h) => h.toLowerCase() === a.handle));
-  const owners = new Map(accounts.map((a) => [a.handle, a.owner]));
+  // Handles, owners and user ids from the door (kept there, never a users/me per action).
+  const accounts = await actingAccounts(ctx.db, ctx.x, ctx.signal);
 
   for (const persona of personas) {
     ctx.signal.throwIfAborted();
     counts.personas++;
     if (!ctx.dryRun && (await autoThrottle(ctx, persona))) counts.throttled++;
-    const mine = accounts.filter((a) => persona.queue.owners.length === 0 || persona.queue.owners.includes(owners.get(a.handle) ?? ''));
+    const mine = personaAccounts(accounts, persona);
     const active = mine.filter((a) => !a.pausedAt);
     if (active.length === 0) {
-      lines.push(`${persona.id}: no active account${mine.length ? ` (paused: ${mine.map((a) => `@${a.handle}`).join(', ')})` : ''}`);
+      lines.push([persona.id, `no active account${mine.length ? ` (paused: ${mine.map((a) => `@${a.handle}`).join(', ')})` : ''}`]);
       continue;
     }
 
@@ -90,29 +75,29 @@ export default async function engage(ctx: JobContext): Promise<JobResult> {
       const slot: Slot = { account, cap: { like: 0, follow: 0 }, room: { like: 0, follow: 0 }, used: { like: 0, follow: 0 } };
       for (const kind of KINDS) {
         const { cap } = await capFor(deps, persona, account, kind, at);
-        const used = await usedToday(ctx.db, account.xUserId!, kind, personaScope(persona.id), at);
-        const waiting = await outstanding(ctx.db, { account: account.xUserId!, kind, persona: persona.id });
+        const used = await usedToday(ctx.db, account.userId, kind, personaScope(persona.id), at);
+        const waiting = await outstanding(ctx.db, { account: account.userId, kind, persona: persona.id });
         slot.cap[kind] = cap;
         slot.used[kind] = used;
         slot.room[kind] = Math.max(0, cap - used - waiting);
       }
-      slots.set(account.xUserId!, slot);
+      slots.set(account.userId, slot);
     }
 
     const plans: PlanInput[] = [];
     const totalRoom = [...slots.values()].reduce((n, s) => n + s.room.like + s.room.follow, 0);
     if (totalRoom > 0) {
-      const byOwner = new Map(active.map((a) => [a.owner, a]));
+      const choose = accountChooser(accounts, persona);
       for (const c of await engageCandidates(ctx.db, { persona: persona.id, threshold: persona.engagement.threshold, at, limit: totalRoom * 2 + 20 })) {
-        const account = (c.account ? slots.get(c.account)?.account : undefined) ?? (c.owner ? byOwner.get(c.owner) : undefined) ?? pick(active, c.prospect_id);
-        if (c.account && c.account !== account.xUserId) continue; // another account already touches this person
-        const slot = slots.get(account.xUserId!)!;
+        const account = choose({ prospectId: c.prospect_id, owner: c.owner, account: c.account });
+        if (!account) continue; // another account already touches this person
+        const slot = slots.get(account.userId)!;
         if (!c.has_like && c.post_id && slot.room.like > 0) {
-          plans.push({ account: account.xUserId!, kind: 'like', target: c.post_id, prospectId: c.prospect_id, persona: persona.id });
+          plans.push({ account: account.userId, kind: 'like', target: c.post_id, prospectId: c.prospect_id, persona: persona.id });
           slot.room.like--;
         }
         if (!c.has_follow && slot.room.follow > 0) {
-          plans.push({ account: account.xUserId!, kind: 'follow', target: c.prospect_id, prospectId: c.prospect_id, persona: persona.id });
+          plans.push({ account: account.userId, kind: 'follow', target: c.prospect_id, prospectId: c.prospect_id, persona: persona.id });
           slot.room.follow--;
         }
         if ([...slots.values()].every((s) => s.room.like + s.room.follow === 0)) break;
@@ -123,13 +108,13 @@ export default async function engage(ctx: JobContext): Promise<JobResult> {
     for (const p of plans) ctx.log.debug({ persona: persona.id, account: p.account, kind: p.kind, target: p.target, dryRun: ctx.dryRun }, `planned ${p.kind} of ${p.target}`);
 
     if (persona.engagement.mode !== 'auto' || ctx.dryRun) {
-      lines.push(`${persona.id}: ${planned} planned${persona.engagement.mode === 'assist' ? ' for a salesperson (assist)' : ''}${ctx.dryRun ? ' (dry run, nothing sent)' : ''}`);
+      lines.push([persona.id, `${planned} planned${persona.engagement.mode === 'assist' ? ' for a salesperson (assist)' : ''}${ctx.dryRun ? ' (nothing sent)' : ''}`]);
       continue;
     }
 
     const hours = workingProgress(persona, at);
     if (!hours.inHours) {
-      lines.push(`${persona.id}: ${planned} planned; outside working hours (${persona.engagement.working_hours.start}–${persona.engagement.working_hours.end} ${persona.engagement.working_hours.time_zone}), nothing sent`);
+      lines.push([persona.id, `${planned} planned; outside working hours (${persona.engagement.working_hours.start}–${persona.engagement.working_hours.end} ${persona.engagement.working_hours.time_zone}), nothing sent`]);
       continue;
     }
     const result = await performDue(ctx, deps, persona, [...slots.values()], hours.progress);
@@ -137,17 +122,17 @@ export default async function engage(ctx: JobContext): Promise<JobResult> {
     counts.deferred += result.deferred;
     counts.refused += result.refused;
     counts.unknown += result.unknown;
-    lines.push(`${persona.id}: ${planned} planned, ${result.done} done${result.deferred ? `, ${result.deferred} deferred` : ''}${result.refused ? `, ${result.refused} refused` : ''}${result.unknown ? `, ${result.unknown} to reconcile` : ''}`);
+    lines.push([persona.id, `${planned} planned, ${result.done} done${result.deferred ? `, ${result.deferred} deferred` : ''}${result.refused ? `, ${result.refused} refused` : ''}${result.unknown ? `, ${result.unknown} to reconcile` : ''}`]);
     if (result.stopped) {
-      lines.push(`stopped: ${result.stopped}`);
+      stopped = result.stopped;
       break;
     }
   }
 
-  const seconds = ((performance.now() - began) / 1000).toFixed(2);
-  const summary = `engage${ctx.dryRun ? ' (dry run)' : ''}: ${lines.join('; ') || 'nothing to do'}${counts.reconciled ? `; ${counts.reconciled} reconciled` : ''} in ${seconds} s`;
-  ctx.log.info({ job: 'engage', ...counts, seconds: Number(seconds) }, summary);
-  return { summary, counts };
+  const parts = [joinLines(lines, ctx.persona !== undefined) || 'nothing to do'];
+  if (stopped) parts.push(`stopped: ${stopped}`);
+  if (counts.reconciled) parts.push(`${counts.reconciled} reconciled`);
+  return { summary: parts.join('; '), counts };
 }
 
 interface DueResult {
@@ -174,7 +159,7 @@ async function performDue(ctx: JobContext, deps: EngageDeps, persona: Persona, s
       const queue = new PQueue({ concurrency: 1, ...(pacing ? { interval: strictIntervalMs(deps.tier, kind), intervalCap: 1 } : {}) });
       work.push(
         (async () => {
-          const next = await nextPlanned(ctx.db, { account: slot.account.xUserId!, kind, persona: persona.id, limit: due });
+          const next = await nextPlanned(ctx.db, { account: slot.account.userId, kind, persona: persona.id, limit: due });
           let stop = false;
           for (const [i, action] of next.entries()) {
             await queue.add(async () => {
@@ -193,7 +178,8 @@ async function performDue(ctx: JobContext, deps: EngageDeps, persona: Persona, s
                   break;
                 case 'refused':
                   result.refused++;
-                  if (outcome.reason.includes('paused')) stop = true;
+                  // The account (or every worker) is paused: nothing more goes from this queue.
+                  if (outcome.kind === 'account_paused' || outcome.kind === 'workers_paused') stop = true;
                   break;
                 case 'unknown':
                   result.unknown++;

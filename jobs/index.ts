@@ -14,17 +14,19 @@ export interface JobDefinition {
   name: JobName;
   handler: JobHandler;
   description: string;
+  /** Whether it calls X: while X's stop is in force (monthly cap, no credit) it does not start (jobs/frame.ts). */
+  callsX: boolean;
 }
 
 export const JOB_NAMES = ['search', 'score', 'engage', 'signals', 'queue'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export const JOBS: Record<JobName, JobDefinition> = {
-  search: { name: 'search', handler: search, description: 'read X recent search for each persona; store prospects, posts and matches' },
-  score: { name: 'score', handler: score, description: 'score new and changed matches, with reasons' },
-  engage: { name: 'engage', handler: engage, description: 'plan a like and a follow for the best matches; perform them in mode auto, within caps and working hours' },
-  signals: { name: 'signals', handler: signals, description: 'read mentions, follow-backs and accepted follows; opt-outs go on do-not-contact; warm leads rise' },
-  queue: { name: 'queue', handler: queue, description: "queue today's best matches for the salespeople" },
+  search: { name: 'search', handler: search, description: 'read X recent search for each persona; store prospects, posts and matches', callsX: true },
+  score: { name: 'score', handler: score, description: 'score new and changed matches, with reasons', callsX: false },
+  engage: { name: 'engage', handler: engage, description: 'plan a like and a follow for the best matches; perform them in mode auto, within caps and working hours', callsX: true },
+  signals: { name: 'signals', handler: signals, description: 'read mentions, follow-backs and accepted follows; opt-outs go on do-not-contact; warm leads rise', callsX: true },
+  queue: { name: 'queue', handler: queue, description: "queue today's best matches for the salespeople", callsX: false },
 };
 
 export function jobNamed(name: string): JobDefinition {

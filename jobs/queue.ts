@@ -1,6 +1,6 @@
 import { buildQueue } from '../db/leads.ts';
 import { accountOwners } from '../src/config/worker.ts';
-import { personasOf, utcDay, type JobContext, type JobResult } from './context.ts';
+import { joinLines, personasOf, utcDay, type JobContext, type JobResult } from './context.ts';
 
 /**
  * queue: once a day per persona, the top `per_day` matches scoring at least `min_score` that were
@@ -9,24 +9,20 @@ import { personasOf, utcDay, type JobContext, type JobResult } from './context.t
  * adds nothing unless the day had too few.
  */
 export default async function queue(ctx: JobContext): Promise<JobResult> {
-  const began = performance.now();
   const day = utcDay(ctx.now());
   const everyone = accountOwners(ctx.config.worker);
   const counts = { personas: 0, queued: 0 };
-  const lines: string[] = [];
+  const lines: Array<[string, string]> = [];
   for (const persona of personasOf(ctx)) {
     counts.personas++;
     const owners = persona.queue.owners.length ? [...persona.queue.owners] : everyone;
     if (ctx.dryRun) {
-      lines.push(`${persona.id}: would queue up to ${persona.queue.per_day} (min score ${persona.queue.min_score}) for ${owners.join(', ') || 'nobody'}`);
+      lines.push([persona.id, `would queue up to ${persona.queue.per_day} (min score ${persona.queue.min_score}) for ${owners.join(', ') || 'nobody'}`]);
       continue;
     }
     const created = await buildQueue(ctx.db, { persona: persona.id, day, perDay: persona.queue.per_day, minScore: persona.queue.min_score, owners, at: ctx.now() });
     counts.queued += created.length;
-    lines.push(`${persona.id}: ${created.length} new leads`);
+    lines.push([persona.id, `${created.length} new leads`]);
   }
-  const seconds = ((performance.now() - began) / 1000).toFixed(2);
-  const summary = `queue ${day}${ctx.dryRun ? ' (dry run)' : ''}: ${lines.join('; ') || 'no personas'} in ${seconds} s`;
-  ctx.log.info({ job: 'queue', ...counts, seconds: Number(seconds) }, summary);
-  return { summary, counts };
+  return { summary: `${joinLines(lines, ctx.persona !== undefined) || 'no personas'} (day ${day})`, counts };
 }

@@ -1,6 +1,6 @@
-import { saveScores, streamMatchesToScore, type ScoreInput } from '../db/matches.ts';
-import { PersonaScorer, type SignalKind } from '../src/scoring/score.ts';
-import { personasOf, type JobContext, type JobResult } from './context.ts';
+import { saveScores, streamMatchesToScore, type MatchToScore, type ScoreInput } from '../db/matches.ts';
+import { PersonaScorer } from '../src/scoring/score.ts';
+import { joinLines, personasOf, type JobContext, type JobResult } from './context.ts';
 
 /**
  * score: gives every new or changed match a score from 0 to 100 with its explanation. Matches are
@@ -9,10 +9,20 @@ import { personasOf, type JobContext, type JobResult } from './context.ts';
 
 const BATCH = 2000;
 
+/**
+ * The score of a stored match as of `at`: its profile, its post and every signal the person gave,
+ * weighed as the scorer weighs them (a follow request accepted counts, as the README says signals
+ * do). Every job that scores a stored match (score, signals) goes through here, so a match's score
+ * does not depend on which job ran last.
+ */
+export function scoreStoredMatch(scorer: PersonaScorer, match: MatchToScore, at: Date): ScoreInput {
+  const s = scorer.score({ profile: match.profile, post: match.post, signals: match.signals }, at.getTime());
+  return { persona: match.persona, prospectId: match.prospectId, score: s.score, components: s.components, explanation: s.explanation, features: s.features, scoredAt: at };
+}
+
 export default async function score(ctx: JobContext): Promise<JobResult> {
-  const began = performance.now();
   const counts = { personas: 0, scored: 0 };
-  const lines: string[] = [];
+  const lines: Array<[string, string]> = [];
   const now = ctx.now();
 
   for (const persona of personasOf(ctx)) {
@@ -22,29 +32,14 @@ export default async function score(ctx: JobContext): Promise<JobResult> {
     let total = 0;
     for await (const batch of streamMatchesToScore(ctx.db, persona.id, BATCH)) {
       ctx.signal.throwIfAborted();
-      const rows: ScoreInput[] = batch.map((m) => {
-        const s = scorer.score({ profile: m.profile, post: m.post, signals: m.signals as SignalKind[] }, now.getTime());
-        total += s.score;
-        return {
-          persona: persona.id,
-          prospectId: m.prospectId,
-          score: s.score,
-          components: s.components,
-          explanation: s.explanation,
-          features: s.features,
-          scoredAt: now,
-        };
-      });
+      const rows = batch.map((m) => scoreStoredMatch(scorer, m, now));
+      for (const r of rows) total += r.score;
       if (!ctx.dryRun) await saveScores(ctx.db, rows);
       scored += rows.length;
       ctx.progress?.(`score ${persona.id}: ${scored} scored`);
     }
     counts.scored += scored;
-    lines.push(`${persona.id}: ${scored} scored${scored ? `, mean ${Math.round(total / scored)}` : ''}`);
+    lines.push([persona.id, `${scored} scored${scored ? `, mean ${Math.round(total / scored)}` : ''}`]);
   }
-
-  const seconds = ((performance.now() - began) / 1000).toFixed(2);
-  const summary = `score${ctx.dryRun ? ' (dry run)' : ''}: ${lines.join('; ') || 'no personas'} in ${seconds} s`;
-  ctx.log.info({ job: 'score', ...counts, seconds: Number(seconds) }, summary);
-  return { summary, counts };
+  return { summary: joinLines(lines, ctx.persona !== undefined) || 'no personas', counts };
 }

@@ -1,10 +1,10 @@
-import { activeStops, recordStop } from '../db/accounts.ts';
 import { addReads, getCursor, readsToday, setCursor } from '../db/search.ts';
 import { XCallError } from '../src/x/errors.ts';
 import type { Database } from '../db/client.ts';
+import { matchPosts } from '../db/matches.ts';
 import { knownPostIds, storeSearchBatch, type PostInput, type ProspectInput } from '../db/prospects.ts';
 import { readCostUsd, searchHorizon, snowflakeTime, type SearchPage, type XPost, type XUser } from '../src/x/reads.ts';
-import { personasOf, utcDay, type JobContext, type JobResult } from './context.ts';
+import { joinLines, personasOf, utcDay, type JobContext, type JobResult } from './context.ts';
 
 /**
  * search: for each persona and each of its queries, reads X's recent search for posts newer than
@@ -17,16 +17,9 @@ import { personasOf, utcDay, type JobContext, type JobResult } from './context.t
  * newest id seen), and the next run reads the gap before anything newer.
  */
 export default async function search(ctx: JobContext): Promise<JobResult> {
-  const began = performance.now();
   const counts = { personas: 0, queries: 0, pages: 0, posts: 0, new_posts: 0, new_prospects: 0, users: 0, budget_stops: 0, rate_limited: 0 };
   let limited: XCallError | undefined;
-  const stops = await activeStops(ctx.db, ctx.now());
-  if (stops.length > 0) {
-    const summary = `search: stopped — ${stops.map((s) => s.detail).join('; ')}`;
-    ctx.log.error({ job: 'search', stops: stops.map((s) => s.kind) }, summary);
-    return { summary, counts };
-  }
-  const lines: string[] = [];
+  const lines: Array<[string, string]> = [];
   const day = utcDay(ctx.now());
 
   const ours = new Set(ctx.config.worker.accounts.map((a) => a.handle.toLowerCase()));
@@ -97,10 +90,8 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
         }
       } catch (error) {
         if (!(error instanceof XCallError && error.kind === 'rate_limited')) {
-          if (error instanceof XCallError && error.stopsAll && !ctx.dryRun) {
-            await writer.drain();
-            await recordStop(ctx.db, { kind: error.kind as 'usage_capped' | 'credits_depleted', detail: error.message, at: ctx.now() });
-          }
+          // X stopped every call: keep what was read (the frame records the stop).
+          if (error instanceof XCallError && error.stopsAll && !ctx.dryRun) await writer.drain();
           throw error;
         }
         // X's search window is spent: keep what was read, leave the rest as a gap, stop searching
@@ -130,17 +121,13 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
     counts.posts += mine.posts;
     counts.new_posts += mine.newPosts;
     counts.new_prospects += mine.newProspects;
-    lines.push(`${persona.id}: ${mine.posts} posts (${mine.newPosts} new), ${mine.newProspects} new prospects, ${mine.pages} pages, ~$${mine.costUsd.toFixed(2)}`);
-    if (limited) {
-      lines.push(`rate limited by X, searching again after ${limited.details.resetAt?.toISOString() ?? 'the reset'}`);
-      break;
-    }
+    lines.push([persona.id, `${mine.posts} posts (${mine.newPosts} new), ${mine.newProspects} new prospects, ${mine.pages} pages, ~$${mine.costUsd.toFixed(2)}`]);
+    if (limited) break;
   }
 
-  const seconds = ((performance.now() - began) / 1000).toFixed(2);
-  const summary = `search${ctx.dryRun ? ' (dry run)' : ''}: ${lines.join('; ') || 'no personas'} in ${seconds} s`;
-  ctx.log.info({ job: 'search', ...counts, seconds: Number(seconds) }, summary);
-  return { summary, counts };
+  const summary = joinLines(lines, ctx.persona !== undefined) || 'no personas';
+  if (!limited) return { summary, counts };
+  return { summary: `${summary}; rate limited by X, searching again after ${limited.details.resetAt?.toISOString() ?? 'the reset'}`, counts };
 }
 
 /** Pages are written in batches of about this many posts: one transaction per batch, not three statements per page. */
@@ -215,8 +202,9 @@ export class BatchWriter {
 
 /**
  * Stores a batch of search results in one transaction: the authors as prospects, their posts,
- * and a match of the persona for each author — except the team's own accounts, which show up in
- * searches too and are never anyone's prospect. Returns how many prospects were new.
+ * and a match of the persona for each author through their first post read (`matchPosts`) —
+ * except the team's own accounts, which show up in searches too and are never anyone's prospect.
+ * Returns how many prospects were new.
  */
 export async function storeBatch(
   db: Database,
@@ -232,7 +220,7 @@ export async function storeBatch(
   return storeSearchBatch(db, {
     prospects: batch.users.map((u) => prospectRow(u, seenAt)),
     posts: posts.map((p) => postRow(p, seenAt)),
-    matches: posts.filter((p) => theirs.has(p.author_id)).map((p) => ({ persona, prospectId: p.author_id, postId: p.id, seenAt })),
+    matches: [...matchPosts(posts.filter((p) => theirs.has(p.author_id))).values()].map((p) => ({ persona, prospectId: p.author_id, postId: p.id, seenAt })),
   });
 }
 

@@ -12,12 +12,12 @@ import {
   raiseLeadScores,
   type SignalInput,
 } from '../db/signals.ts';
-import type { SignalKind } from '../db/schema.ts';
 import { OptOutMatcher } from '../src/engage/opt-out.ts';
-import { PersonaScorer, type SignalKind as ScoredSignalKind } from '../src/scoring/score.ts';
+import { PersonaScorer } from '../src/scoring/score.ts';
 import type { XAccount } from '../src/x/account.ts';
 import { XCallError } from '../src/x/errors.ts';
-import type { JobContext, JobResult } from './context.ts';
+import { joinLines, type JobContext, type JobResult } from './context.ts';
+import { scoreStoredMatch } from './score.ts';
 
 /**
  * signals: notices people engaging back with each of the team's accounts, and acts on it.
@@ -38,8 +38,9 @@ import type { JobContext, JobResult } from './context.ts';
  *   their open leads' score raised to the new score when higher.
  *
  * Per account, a 429 is logged and the next account read (never retried in a loop); X's monthly
- * cap or an account out of credit stops the job. Signals are written before the cursor moves: a
- * crash re-reads, and a signal seen twice is recorded once.
+ * cap or an account out of credit stops the job (the frame records the stop, and while it holds
+ * the job does not start). Signals are written before the cursor moves: a crash re-reads, and a
+ * signal seen twice is recorded once.
  */
 
 /** With no stored since_id, the newest pages of mentions only: older ones are history, not news. */
@@ -52,10 +53,6 @@ const GRAPH_PAGE_SIZE = 1000;
  */
 const MAX_GRAPH_PAGES = 5;
 const MENTIONS = 'mentions';
-
-/** What the scorer knows how to weigh; other kinds (follow_accepted) warm a lead without changing its score. */
-const SCORED: ReadonlySet<string> = new Set<ScoredSignalKind>(['followed_back', 'liked_back', 'replied', 'mentioned', 'opt_out']);
-const isScored = (kind: SignalKind): kind is ScoredSignalKind & SignalKind => SCORED.has(kind);
 
 interface Tally {
   mentions: number;
@@ -80,7 +77,6 @@ interface Run {
 }
 
 export default async function signals(ctx: JobContext): Promise<JobResult> {
-  const began = performance.now();
   const now = ctx.now();
   const run: Run = {
     ctx,
@@ -91,7 +87,7 @@ export default async function signals(ctx: JobContext): Promise<JobResult> {
     optedOut: new Set(),
   };
   const counts = { accounts: 0, mentions: 0, replied: 0, mentioned: 0, followed_back: 0, follow_accepted: 0, opt_outs: 0, warm_leads: 0, rate_limited: 0, failed: 0 };
-  const lines: string[] = [];
+  const lines: Array<[string, string]> = [];
   const failures: XCallError[] = [];
   let fatal: unknown;
 
@@ -124,29 +120,24 @@ export default async function signals(ctx: JobContext): Promise<JobResult> {
       }
     }
     for (const key of Object.keys(tally) as (keyof Tally)[]) counts[key] += tally[key];
-    lines.push(accountLine(handle, tally, trouble));
-    ctx.progress?.(`signals: ${lines.at(-1)}`);
+    lines.push([`@${handle}`, accountLine(tally, trouble)]);
+    ctx.progress?.(`signals: @${handle} ${accountLine(tally, trouble)}`);
     if (fatal !== undefined) break;
   }
 
   // What was recorded before a stop still warms its leads; a bug or an abort stops here.
   if (fatal === undefined || fatal instanceof XCallError) counts.warm_leads = await warmLeads(run);
+  if (fatal !== undefined) throw fatal;
 
-  const seconds = ((performance.now() - began) / 1000).toFixed(2);
   const warm = `${counts.warm_leads} ${counts.warm_leads === 1 ? 'lead' : 'leads'} warm${ctx.dryRun ? ' (would be)' : ''}`;
-  const summary = `signals${ctx.dryRun ? ' (dry run)' : ''}: ${lines.join('; ') || 'no accounts'}; ${warm} in ${seconds} s`;
-  if (fatal !== undefined) {
-    ctx.log.error({ job: 'signals', ...counts, seconds: Number(seconds), err: fatal }, `${summary}; stopped: ${(fatal as Error).message}`);
-    throw fatal;
-  }
-  ctx.log.info({ job: 'signals', ...counts, seconds: Number(seconds) }, summary);
+  const summary = `${joinLines(lines, ctx.accounts?.length === 1, ' ') || 'no accounts'}; ${warm}`;
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) throw new AggregateError(failures, `signals: ${failures.length} accounts failed: ${failures.map((f) => f.message).join('; ')}`);
   return { summary, counts };
 }
 
-/** `@maya_sells 3 mentions (1 opt-out), 2 follow-backs, 1 follow accepted`. */
-function accountLine(handle: string, t: Tally, trouble: string | undefined): string {
+/** `3 mentions (1 opt-out), 2 follow-backs, 1 follow accepted`. */
+function accountLine(t: Tally, trouble: string | undefined): string {
   const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
   const parts = [
     `${n(t.mentions, 'mention', 'mentions')}${t.opt_outs ? ` (${n(t.opt_outs, 'opt-out', 'opt-outs')})` : ''}`,
@@ -154,7 +145,7 @@ function accountLine(handle: string, t: Tally, trouble: string | undefined): str
   ];
   if (t.follow_accepted) parts.push(n(t.follow_accepted, 'follow accepted', 'follows accepted'));
   if (trouble) parts.push(trouble);
-  return `@${handle} ${parts.join(', ')}`;
+  return parts.join(', ');
 }
 
 /** Records signals (nothing on a dry run) and remembers who engaged back. */
@@ -280,10 +271,7 @@ async function warmLeads(run: Run): Promise<number> {
     const scorer = new PersonaScorer(persona);
     await saveScores(
       ctx.db,
-      found.map((m) => {
-        const s = scorer.score({ profile: m.profile, post: m.post, signals: m.signals.filter(isScored) }, now.getTime());
-        return { persona: persona.id, prospectId: m.prospectId, score: s.score, components: s.components, explanation: s.explanation, features: s.features, scoredAt: now };
-      }),
+      found.map((m) => scoreStoredMatch(scorer, m, now)),
     );
   }
   await raiseLeadScores(ctx.db, people, now);

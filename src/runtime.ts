@@ -9,7 +9,8 @@ import { finishRun, startRun } from '../db/runs.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { jobNamed } from '../jobs/index.ts';
-import type { JobContext, JobResult } from '../jobs/context.ts';
+import type { JobContext } from '../jobs/context.ts';
+import { runFramed, type JobOutcome } from '../jobs/frame.ts';
 import { loadConfig, type LoadedConfig } from './config/load.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { startSandbox, type Sandbox } from './sandbox/index.ts';
@@ -221,15 +222,18 @@ export async function jobContext(runtime: Runtime, name: string, options: RunJob
   };
 }
 
-/** Runs one job by name now (not a scheduled tick), recorded in `job_runs` (outcome, counts, error). */
-export async function runJob(runtime: Runtime, name: string, options: RunJobOptions = {}): Promise<JobResult> {
+/**
+ * Runs one job by name now (not a scheduled tick) in the job frame (stops, timing, the outcome
+ * line), recorded in `job_runs` (outcome, counts, error). Returns the outcome; its summary is the line.
+ */
+export async function runJob(runtime: Runtime, name: string, options: RunJobOptions = {}): Promise<JobOutcome> {
   const job = jobNamed(name);
   const ctx = await jobContext(runtime, name, options);
   const runId = ctx.dryRun ? undefined : await startRun(runtime.database.db, { job: job.name, persona: options.persona ?? null, workerId: runtime.workerId, at: ctx.now() });
   try {
-    const result = await job.handler(ctx);
-    if (runId !== undefined) await finishRun(runtime.database.db, { id: runId, status: 'ok', counts: result.counts, at: ctx.now() });
-    return result;
+    const outcome = await runFramed(job, ctx);
+    if (runId !== undefined) await finishRun(runtime.database.db, { id: runId, status: 'ok', counts: outcome.counts, at: ctx.now() });
+    return outcome;
   } catch (error) {
     if (runId !== undefined) await finishRun(runtime.database.db, { id: runId, status: 'failed', error: (error as Error).message, at: ctx.now() });
     throw error;

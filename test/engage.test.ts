@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { ensureAccounts, getAccount, listAccounts, resumeAccount } from '../db/accounts.ts';
+import { clearStop, ensureAccounts, getAccount, listAccounts, pauseAccount, recordStop, resumeAccount } from '../db/accounts.ts';
 import { listActions, planActions } from '../db/actions.ts';
 import { addDoNotContact } from '../db/do-not-contact.ts';
+import { buildQueue, findLead } from '../db/leads.ts';
 import { rows } from '../db/rows.ts';
 import type { JobContext } from '../jobs/context.ts';
 import engage from '../jobs/engage.ts';
@@ -12,6 +13,7 @@ import { loadConfig, type LoadedConfig } from '../src/config/load.ts';
 import type { Persona } from '../src/config/persona.ts';
 import type { WorkerConfig } from '../src/config/worker.ts';
 import { resetThrottle, throttleFactor } from '../db/engage.ts';
+import { actOnLead } from '../src/engage/assist.ts';
 import { performAction, type EngageDeps } from '../src/engage/perform.ts';
 import { automationWarning, dueByNow, workingProgress } from '../src/engage/rules.ts';
 import { silentLogger } from '../src/log.ts';
@@ -186,10 +188,28 @@ describeEachDatabase('engage', (t) => {
     expect(outcome.status).toBe('done');
     expect(outcome.status === 'done' && outcome.message).toMatch(/^@maya_sells (follows|asked to follow) user \d+/);
     const again = await performAction(deps([p]), follow!.id, 'maya');
-    expect(again).toMatchObject({ status: 'refused', reason: expect.stringContaining('is done') });
+    expect(again).toMatchObject({ status: 'refused', kind: 'not_planned', reason: expect.stringContaining('is done') });
     expect(writes(await requestsSince(seq)).filter((r) => r.status === 200)).toHaveLength(1);
     const [row] = await listActions(t.db, { statuses: ['done'] });
     expect(row).toMatchObject({ actor: 'maya', sends: 1, workerId: null });
+  });
+
+  it("a click on a lead whose owner's account is paused acts as another of the persona's accounts, never as the paused one", async () => {
+    const p = persona('growth-saas-en', (q) => ({ ...q, engagement: { ...q.engagement, mode: 'assist', threshold: 30 }, queue: { ...q.queue, owners: ['maya', 'lucas'] } }));
+    const [queued] = await buildQueue(t.db, { persona: p.id, day: new Date(sb.clock.now()).toISOString().slice(0, 10), perDay: 1, minScore: 0, owners: ['maya'], at: new Date(sb.clock.now()) });
+    const lead = (await findLead(t.db, queued!.id))!;
+    expect(lead.owner).toBe('maya');
+    await pauseAccount(t.db, 'maya_sells', 'X refused a follow (403)', new Date(sb.clock.now()));
+    const ids = Object.fromEntries(sb.accounts.accounts.map((a) => [a.username, a.id]));
+    const seq = await lastSeq();
+    const outcome = await actOnLead(deps([p]), lead, 'follow', 'maya');
+    expect(outcome).toMatchObject({ status: 'done', message: expect.stringMatching(/^@lucas_ventes /) });
+    const sent = writes(await requestsSince(seq));
+    expect(sent.map((r) => r.user)).toEqual([ids.lucas_ventes]);
+    const [action] = await listActions(t.db, { prospectId: lead.prospectId, kind: 'follow' });
+    expect(action).toMatchObject({ account: ids.lucas_ventes, status: 'done', actor: 'maya' });
+    // The like goes through the same account: one person, one account.
+    expect(await actOnLead(deps([p]), lead, 'like', 'maya')).toMatchObject({ status: 'done', message: expect.stringMatching(/^@lucas_ventes liked/) });
   });
 
   it('do-not-contact cancels planned actions and a click on one is refused', async () => {
@@ -198,11 +218,22 @@ describeEachDatabase('engage', (t) => {
     const [like] = await listActions(t.db, { statuses: ['planned'], kind: 'like', limit: 1 });
     const dnc = await addDoNotContact(t.db, { prospectId: like!.prospectId, source: 'manual', addedBy: 'maya' });
     expect(dnc.actionsCancelled).toBeGreaterThanOrEqual(1);
-    expect((await performAction(deps([p]), like!.id, 'maya')).status).toBe('refused');
+    expect(await performAction(deps([p]), like!.id, 'maya')).toMatchObject({ status: 'refused', kind: 'not_planned', reason: expect.stringContaining('is cancelled') });
     // And engage never plans them again.
     await engage(ctx([p]));
     const again = await listActions(t.db, { prospectId: like!.prospectId });
     expect(again.every((a) => a.status === 'cancelled')).toBe(true);
+  });
+
+  it("a click while X's stop is in force is stopped with the stop's kind; on a paused account it is refused as such", async () => {
+    const p = growth({ mode: 'assist' });
+    await engage(ctx([p]));
+    const [like] = await listActions(t.db, { statuses: ['planned'], kind: 'like', limit: 1 });
+    await recordStop(t.db, { kind: 'credits_depleted', detail: 'X: no credit left (402)', at: new Date(sb.clock.now()) });
+    expect(await performAction(deps([p]), like!.id, 'maya')).toMatchObject({ status: 'stopped', kind: 'credits_depleted', reason: 'X: no credit left (402)' });
+    await clearStop(t.db, 'credits_depleted');
+    await pauseAccount(t.db, 'maya_sells', 'a person paused it', new Date(sb.clock.now()));
+    expect(await performAction(deps([p]), like!.id, 'maya')).toMatchObject({ status: 'refused', kind: 'account_paused', reason: expect.stringMatching(/^@maya_sells is paused: a person paused it/) });
   });
 
   it('a planned action is not planned twice, even by another persona', async () => {

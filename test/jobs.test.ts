@@ -5,7 +5,8 @@ import { addDoNotContact } from '../db/do-not-contact.ts';
 import { getCursor, readsToday } from '../db/search.ts';
 import { listQueue } from '../db/leads.ts';
 import type { JobContext } from '../jobs/context.ts';
-import engage from '../jobs/engage.ts';
+import { runFramed } from '../jobs/frame.ts';
+import { JOBS } from '../jobs/index.ts';
 import queue from '../jobs/queue.ts';
 import score from '../jobs/score.ts';
 import search from '../jobs/search.ts';
@@ -15,6 +16,7 @@ import { XDoor } from '../src/x/door.ts';
 import { describeEachDatabase } from './support/db.ts';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
 import { jobContext } from './support/context.ts';
+import { captureLog } from './support/worker.ts';
 
 /**
  * The jobs against the sandbox over HTTP, on a frozen clock, on PGlite and on PostgreSQL: what
@@ -86,7 +88,21 @@ describeEachDatabase('jobs', (t) => {
       const cursor = await getCursor(t.db, persona.id, query);
       expect(cursor?.untilId ?? null).toBeNull();
     }
-    expect(result.summary).toMatch(/^search: growth-saas-en: \d+ posts \(\d+ new\), \d+ new prospects, \d+ pages, ~\$\d+\.\d\d in \d+\.\d\d s$/);
+    expect(result.summary).toMatch(/^growth-saas-en: \d+ posts \(\d+ new\), \d+ new prospects, \d+ pages, ~\$\d+\.\d\d$/);
+  });
+
+  it('a run goes through the frame: one outcome line, human text and structured fields, timed by the frame', async () => {
+    const persona = growth();
+    const captured = captureLog('debug');
+    const outcome = await runFramed(JOBS.search, ctx([persona], { persona: persona.id, log: captured.log }));
+    expect(outcome).toMatchObject({ status: 'ok', counts: expect.objectContaining({ personas: 1 }) });
+    expect(outcome.summary).toMatch(/^search growth-saas-en: \d+ posts \(\d+ new\), \d+ new prospects, \d+ pages, ~\$\d+\.\d\d, \d+\.\d\d s$/);
+    const lines = captured.lines.filter((l) => l.job === 'search');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ msg: outcome.summary, job: 'search', persona: persona.id, status: 'ok', posts: outcome.counts.posts, new_prospects: outcome.counts.new_prospects, seconds: outcome.seconds });
+    // score and queue say the same way what they did.
+    expect((await runFramed(JOBS.score, ctx([persona], { persona: persona.id }))).summary).toMatch(/^score growth-saas-en: \d+ scored, mean \d+, \d+\.\d\d s$/);
+    expect((await runFramed(JOBS.queue, ctx([persona], { persona: persona.id }))).summary).toMatch(/^queue growth-saas-en: \d+ new leads \(day \d{4}-\d\d-\d\d\), \d+\.\d\d s$/);
   });
 
   it('never reads a post twice across runs: the next run asks X only for newer posts', async () => {
@@ -178,13 +194,15 @@ describeEachDatabase('jobs', (t) => {
       const context = ctx([persona], { x: cappedDoor, now: () => new Date(capped.clock.now()) });
       // The first page passes the cap (nothing read yet this month); the next request is refused.
       await expect(async () => {
-        for (let i = 0; i < 5; i++) await search(context);
+        for (let i = 0; i < 5; i++) await runFramed(JOBS.search, context);
       }).rejects.toThrow(/monthly usage cap/);
       const stops = await activeStops(t.db, new Date(capped.clock.now()));
       expect(stops.map((s) => s.kind)).toEqual(['usage_capped']);
       expect(stops[0]?.until?.toISOString()).toBe('2026-12-01T00:00:00.000Z');
-      expect((await search(context)).summary).toMatch(/^search: stopped — .*monthly usage cap/);
-      expect((await engage(context)).summary).toMatch(/^engage: stopped — .*monthly usage cap/);
+      expect(await runFramed(JOBS.search, context)).toMatchObject({ status: 'stopped', summary: expect.stringMatching(/^search: stopped — .*monthly usage cap/) });
+      expect(await runFramed(JOBS.engage, context)).toMatchObject({ status: 'stopped', summary: expect.stringMatching(/^engage: stopped — .*monthly usage cap/) });
+      // Jobs that do not call X go on.
+      expect(await runFramed(JOBS.score, context)).toMatchObject({ status: 'ok' });
     } finally {
       cappedDoor.close();
       await capped.close();

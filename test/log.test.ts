@@ -179,7 +179,7 @@ describe('secrets in the logs of real operations', () => {
       log.debug({ env: process.env }, 'environment');
 
       const text = out.text();
-      expect(text).toMatch(/search: growth-saas-en: \d+ posts/);
+      expect(text).toMatch(/search growth-saas-en: \d+ posts/);
       expect(text).toMatch(/"sql":"/);
       expect(text).toContain('[redacted]');
       for (const secret of secrets) expect(text.includes(secret), `a secret of ${secret.length} characters is in the logs`).toBe(false);

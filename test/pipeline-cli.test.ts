@@ -47,9 +47,9 @@ async function prospector(...args: string[]): Promise<{ out: string; said: strin
 describe('prospector run / queue / lead', () => {
   it('runs the pipeline, shows the queue as a table, CSV and JSON, and records decisions', async () => {
     const searched = await prospector('run', 'search', '--persona', 'growth-saas-en');
-    expect(searched.out).toMatch(/^search: growth-saas-en: \d+ posts/);
+    expect(searched.out).toMatch(/^search growth-saas-en: \d+ posts/);
     expect((await prospector('run', 'score')).out).toMatch(/^score: /);
-    expect((await prospector('run', 'queue')).out).toMatch(/^queue \d{4}-\d{2}-\d{2}: /);
+    expect((await prospector('run', 'queue')).out).toMatch(/^queue: .* \(day \d{4}-\d{2}-\d{2}\), \d+\.\d\d s$/m);
 
     const shown = await prospector('queue', '--all');
     expect(shown.out).toMatch(/^lead\s+score\s+prospect\s+name\s+persona\s+owner\s+state\s+why/);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { and, eq, sql } from 'drizzle-orm';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { activeStops } from '../db/accounts.ts';
 import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { getSignalCursor } from '../db/graph.ts';
@@ -16,6 +17,7 @@ import score from '../jobs/score.ts';
 import signals from '../jobs/signals.ts';
 import { printLead, registerPipelineCommands } from '../src/commands/pipeline.ts';
 import { loadConfig, type LoadedConfig } from '../src/config/load.ts';
+import { openRuntime, runJob, type Runtime } from '../src/runtime.ts';
 import type { Persona } from '../src/config/persona.ts';
 import type { SandboxUser } from '../src/sandbox/types.ts';
 import { XCallError } from '../src/x/errors.ts';
@@ -23,6 +25,7 @@ import { XDoor } from '../src/x/door.ts';
 import { describeEachDatabase } from './support/db.ts';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
 import { jobContext } from './support/context.ts';
+import { createWorkerStore, describeEachStore, removePgliteTemplate, setEnv } from './support/worker.ts';
 
 /**
  * The signals job against the sandbox over HTTP, on a frozen clock, on PGlite and PostgreSQL:
@@ -203,7 +206,7 @@ describeEachDatabase('signals job', (t) => {
     expect(replied).toBeGreaterThan(0);
     expect(mentioned).toBeGreaterThan(0);
     expect(first.counts.mentions).toBe(replied + mentioned + opt_outs);
-    expect(first.summary).toMatch(/^signals: @maya_sells \d+ mentions?( \(\d+ opt-outs?\))?, \d+ follow-backs?; @lucas_ventes .*; @sofia_ventas .*; \d+ leads? warm in \d+\.\d\d s$/);
+    expect(first.summary).toMatch(/^@maya_sells \d+ mentions?( \(\d+ opt-outs?\))?, \d+ follow-backs?; @lucas_ventes .*; @sofia_ventas .*; \d+ leads? warm$/);
     const cursor = await getSignalCursor(t.db, maya, 'mentions');
     expect(cursor).toMatch(/^\d+$/);
 
@@ -315,6 +318,26 @@ describeEachDatabase('signals job', (t) => {
     expect((await t.db.select().from(signalsTable).where(eq(signalsTable.kind, 'follow_accepted'))).length).toBe(accepting.length);
   });
 
+  it('a match rescored by signals gets the score the score job gives it: every signal counts, an accepted follow request too', async () => {
+    const { found, engaged } = await engageUntil('maya_sells', ['accept_follow'], { via: 'follow', protectedOnly: true });
+    const who = found.get('accept_follow')!;
+    await store('maya_sells', engaged);
+    await score(ctx());
+    await untilReacted(engaged);
+    await signals(ctx());
+    expect(await signalsOf(who.user.id)).toEqual(['follow_accepted']);
+    const scoreOf = async () => {
+      const [m] = await t.db.select({ score: matches.score, explanation: matches.explanation }).from(matches).where(and(eq(matches.prospectId, who.user.id), eq(matches.persona, 'growth-saas-en')));
+      return m;
+    };
+    const bySignals = await scoreOf();
+    expect(bySignals?.explanation).toContain('accepted our follow request');
+    // The score job, made to score the same match again at the same instant, agrees.
+    await t.db.update(matches).set({ scoredAt: null }).where(eq(matches.prospectId, who.user.id));
+    expect((await score(ctx())).counts.scored).toBe(1);
+    expect(await scoreOf()).toEqual(bySignals);
+  });
+
   it('dry run reads and reports, and writes nothing', async () => {
     await signals(ctx());
     const { engaged } = await engageUntil('maya_sells', ['follow_back', 'opt_out'], { via: 'follow' });
@@ -332,7 +355,7 @@ describeEachDatabase('signals job', (t) => {
     const before = await snapshot();
 
     const dry = await signals(ctx({ dryRun: true }));
-    expect(dry.summary).toMatch(/^signals \(dry run\): @maya_sells /);
+    expect(dry.summary).toMatch(/^@maya_sells .*; \d+ leads? warm \(would be\)$/);
     expect(dry.counts.followed_back).toBeGreaterThanOrEqual(1);
     expect(dry.counts.opt_outs).toBeGreaterThanOrEqual(1);
     expect(await snapshot()).toEqual(before);
@@ -368,6 +391,36 @@ describeEachDatabase('signals job', (t) => {
     expect((error as XCallError).kind).toBe('usage_capped');
     // Stopped at the first account's first read.
     expect((await requestsSince(seq, '/2/users/*')).filter((r) => r.path.endsWith('/mentions'))).toHaveLength(1);
+  });
+});
+
+describeEachStore('signals run by the runner', (kind) => {
+  afterAll(removePgliteTemplate);
+
+  it("stops on X's stop like the other jobs: records the stop it meets, then does not start while it holds", async () => {
+    const capped = await startTestSandbox({ users: 300, monthlyPostReads: 0 });
+    const store = await createWorkerStore(kind);
+    const restore = setEnv(store.env);
+    let runtime: Runtime | undefined;
+    try {
+      runtime = await openRuntime({ ...store.runtime, sandboxUrl: capped.url, configFile: 'config/prospector.yaml', say: () => {} });
+      const sent = async () => (await capped.admin<{ requests: Array<{ path: string }> }>('/__sandbox/requests')).requests.filter((r) => r.path.startsWith('/2/')).length;
+      // The first read of mentions meets X's monthly cap.
+      await expect(runJob(runtime, 'signals')).rejects.toThrow(/monthly usage cap/);
+      const stops = await activeStops(runtime.database.db, new Date(capped.clock.now()));
+      expect(stops.map((s) => s.kind)).toEqual(['usage_capped']);
+      expect(stops[0]?.until?.toISOString()).toBe('2026-12-01T00:00:00.000Z');
+      // While it holds, signals asks X nothing and says why.
+      const before = await sent();
+      const again = await runJob(runtime, 'signals');
+      expect(again).toMatchObject({ status: 'stopped', summary: expect.stringMatching(/^signals: stopped — .*monthly usage cap.*, \d+\.\d\d s$/) });
+      expect(await sent()).toBe(before);
+    } finally {
+      await runtime?.close();
+      restore();
+      await store.drop();
+      await capped.close();
+    }
   });
 });
 

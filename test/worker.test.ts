@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { Cron } from 'croner';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { recordStop } from '../db/accounts.ts';
 import { claimAction, planActions } from '../db/actions.ts';
 import type { Database } from '../db/client.ts';
 import { rows } from '../db/rows.ts';
@@ -197,6 +198,34 @@ describeEachStore('worker', (kind) => {
     expect(runs[1]!.counts!.performed).toBeGreaterThan(0);
     expect(tap.requests.slice(before).filter(isWrite).every((r) => r.status === 200)).toBe(true);
     expect(tap.requests.slice(before).filter(isWrite).length).toBe(runs[1]!.counts!.performed);
+  });
+
+  it("each share logs one outcome line, from the same frame as a run by hand; signals does not start while X's stop holds", async () => {
+    const { worker, captured, db } = await startWorker(kind, { schedules: {} });
+    await worker.tick('search', tickAt(21));
+    const lineOf = (job: string) => captured.lines.filter((l) => l.job === job && l.level >= 30);
+    // One line per share, human text and fields; the run is not logged a second time.
+    const [search] = lineOf('search');
+    expect(lineOf('search')).toHaveLength(1);
+    expect(search).toMatchObject({ persona: 'growth-saas-en', status: 'ok', seconds: expect.any(Number), posts: expect.any(Number) });
+    expect(search!.msg).toMatch(/^search growth-saas-en: \d+ posts \(\d+ new\), \d+ new prospects, \d+ pages, ~\$\d+\.\d\d, \d+\.\d\d s$/);
+    expect(lineOf('score')).toHaveLength(1);
+    expect(lineOf('score')[0]!.msg).toMatch(/^score growth-saas-en: \d+ scored/);
+    const [run] = await runsOf(db, 'search');
+    expect((await sharesOf(db, run!.id)).map((w) => w.summary)).toEqual([search!.msg]);
+
+    // Out of credit: every signals share stops before asking X anything, and says so.
+    await recordStop(db, { kind: 'credits_depleted', detail: 'X: no credit left (402)', at: new Date() });
+    const seen = tap.requests.length;
+    await worker.tick('signals', tickAt(22));
+    expect(tap.requests.slice(seen).filter((r) => r.path.startsWith('/2/'))).toEqual([]);
+    const [signals] = await runsOf(db, 'signals');
+    expect(signals).toMatchObject({ status: 'ok' });
+    const shares = await sharesOf(db, signals!.id);
+    expect(shares.map((w) => [w.status, w.summary?.replace(/\d+\.\d\d s$/, 'N s')])).toEqual(
+      sb.accounts.accounts.map((a) => ['done', `signals @${a.username}: stopped — X: no credit left (402), N s`]),
+    );
+    expect(lineOf('signals').map((l) => [l.status, l.stops])).toEqual(sb.accounts.accounts.map(() => ['stopped', ['credits_depleted']]));
   });
 
   it('SIGTERM while a like is in flight: the like is completed and recorded, the exit code is 0, the signal listeners are gone', async () => {

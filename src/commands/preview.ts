@@ -1,3 +1,4 @@
+import { matchPosts } from '../../db/matches.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { Persona } from '../config/persona.ts';
 import { table } from '../format.ts';
@@ -8,7 +9,10 @@ import { readCostUsd, type XPost, type XUser } from '../x/reads.ts';
 /**
  * `prospector personas preview <id>`: runs the persona's searches against the configured X, scores
  * what they find in memory, and prints the best matches with their reasons and what the reads
- * would cost. Nothing is written and nothing is engaged; cursors do not move.
+ * would cost. Each author is matched through the post the pipeline would keep (`matchPosts`: the
+ * first read), and the team's own accounts are left out as search leaves them out, so a preview
+ * shows the matches the worker would make. Nothing is written and nothing is engaged; cursors do
+ * not move.
  */
 
 export interface PreviewOptions {
@@ -28,8 +32,9 @@ export async function previewPersona(persona: Persona, config: LoadedConfig, opt
     const scorer = new PersonaScorer(persona);
     const now = (options.now ?? (() => new Date()))();
     const users = new Map<string, XUser>();
-    /** Each author's post with the most intent, as the match's post. */
-    const best = new Map<string, { post: XPost; score: ReturnType<PersonaScorer['score']> }>();
+    const ours = new Set(config.worker.accounts.map((a) => a.handle.toLowerCase()));
+    /** Every post read whose author came with it, in the order read. */
+    const read: XPost[] = [];
     let posts = 0;
     let requests = 0;
     const perQuery = options.perQuery ?? 200;
@@ -38,17 +43,15 @@ export async function previewPersona(persona: Persona, config: LoadedConfig, opt
         requests++;
         posts += page.posts.length;
         for (const u of page.users) users.set(u.id, u);
-        for (const post of page.posts) {
-          const author = users.get(post.author_id);
-          if (!author) continue;
-          const score = scorer.score(
-            { profile: author, post: { text: post.text, createdAt: new Date(post.created_at ?? now) }, signals: [] },
-            now.getTime(),
-          );
-          const kept = best.get(author.id);
-          if (!kept || score.score > kept.score.score) best.set(author.id, { post, score });
-        }
+        for (const post of page.posts) if (users.has(post.author_id)) read.push(post);
       }
+    }
+    const best = new Map<string, { post: XPost; score: ReturnType<PersonaScorer['score']> }>();
+    for (const [id, post] of matchPosts(read)) {
+      const author = users.get(id)!;
+      if (ours.has(author.username.toLowerCase())) continue;
+      const score = scorer.score({ profile: author, post: { text: post.text, createdAt: new Date(post.created_at ?? now) }, signals: [] }, now.getTime());
+      best.set(id, { post, score });
     }
     const ranked = [...best.entries()].sort((a, b) => b[1].score.score - a[1].score.score);
     const above = ranked.filter(([, m]) => m.score.score >= persona.queue.min_score).length;

@@ -1,32 +1,41 @@
-import { listAccounts } from '../../db/accounts.ts';
 import { listActions, planActions, type Action } from '../../db/actions.ts';
 import type { LeadDetail } from '../../db/leads.ts';
-import { bestRecentPost } from '../../db/engage.ts';
+import { actingAccountOf, bestRecentPost } from '../../db/engage.ts';
 import type { ActionKind } from '../../db/schema.ts';
+import { accountChooser, actingAccounts, personaAccounts } from './accounts.ts';
 import { performAction, type EngageDeps, type PerformOutcome } from './perform.ts';
 
 /**
  * A salesperson's click: perform the like or the follow planned for a lead, now. When engage has
  * not planned one yet (a lead queued before, or a persona in mode off), it is planned on the spot
- * the way engage would: the lead owner's account, the person's best recent post for a like. Then
- * the same path as the engage job: budgets, one request, the outcome recorded.
+ * the way engage would: the account `accountChooser` picks (the one already acting on the person,
+ * else the lead owner's, else a stable pick; never a paused one), the person's best recent post for
+ * a like. Then the same path as the engage job: budgets, one request, the outcome recorded.
  */
 
 export type ActOutcome = PerformOutcome | { status: 'nothing'; reason: string };
 
 async function planNow(deps: EngageDeps, lead: LeadDetail, kind: ActionKind): Promise<Action | string> {
-  // Opening an account learns its user id once (kept in the database).
-  for (const handle of deps.door.handles) await deps.door.account(handle);
-  const accounts = (await listAccounts(deps.db)).filter((a) => a.xUserId && deps.door.handles.some((h) => h.toLowerCase() === a.handle));
-  const account = accounts.find((a) => a.owner === lead.owner) ?? accounts[0];
-  if (!account) return 'no X account is configured to act';
+  const accounts = await actingAccounts(deps.db, deps.door, deps.signal);
+  if (accounts.length === 0) return 'no X account is configured to act';
+  // A persona no longer configured: any of the team's accounts.
+  const persona = deps.personas.find((p) => p.id === lead.persona) ?? { queue: { owners: [] } };
+  const acting = await actingAccountOf(deps.db, lead.prospectId);
+  const account = accountChooser(accounts, persona)({ prospectId: lead.prospectId, owner: lead.owner, account: acting });
+  if (!account) {
+    const already = acting ? accounts.find((a) => a.userId === acting) : undefined;
+    if (already?.pausedAt) return `@${already.handle} already acts on @${lead.username} and is paused: ${already.pausedReason ?? 'no reason given'} (resume with: prospector accounts resume ${already.handle})`;
+    if (acting) return `another account (${already ? `@${already.handle}` : `X user ${acting}`}) already acts on @${lead.username}, outside persona ${lead.persona}`;
+    const paused = personaAccounts(accounts, persona).filter((a) => a.pausedAt);
+    return `no active account for persona ${lead.persona}${paused.length ? ` (paused: ${paused.map((a) => `@${a.handle}`).join(', ')})` : ''}`;
+  }
   let target = lead.prospectId;
   if (kind === 'like') {
     const post = await bestRecentPost(deps.db, { prospectId: lead.prospectId, persona: lead.persona, at: deps.now() });
     if (!post) return `@${lead.username} has no post from the last 7 days stored to like`;
     target = post;
   }
-  const [planned] = await planActions(deps.db, [{ account: account.xUserId!, kind, target, prospectId: lead.prospectId, persona: lead.persona }], deps.now());
+  const [planned] = await planActions(deps.db, [{ account: account.userId, kind, target, prospectId: lead.prospectId, persona: lead.persona }], deps.now());
   if (planned) return planned;
   const [existing] = await listActions(deps.db, { prospectId: lead.prospectId, kind, limit: 1 });
   return existing ?? `the ${kind} could not be planned (@${lead.username} may be on the do-not-contact list)`;

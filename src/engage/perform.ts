@@ -1,9 +1,9 @@
-import { accountByUserId, activeStops, listAccounts, pauseAccount, recordStop, type AccountRow } from '../../db/accounts.ts';
+import { activeStops, getAccount, pauseAccount, recordStop, type AccountRow } from '../../db/accounts.ts';
 import { abandonAction, beginReconcile, claimAction, failAction, finishAction, getAction, orphanedActions, releaseAction, type Action } from '../../db/actions.ts';
 import { exhaustWindow, observeLimits, type BudgetCheck, type Exhausted } from '../../db/budgets.ts';
 import { followsDone, halveCaps, throttleFactor } from '../../db/engage.ts';
 import type { Database } from '../../db/client.ts';
-import type { ActionKind } from '../../db/schema.ts';
+import type { ActionKind, StopKind } from '../../db/schema.ts';
 import { currentPause } from '../../db/work.ts';
 import type { Persona } from '../config/persona.ts';
 import type { EngagementConfig } from '../config/worker.ts';
@@ -11,6 +11,7 @@ import type { Logger } from '../log.ts';
 import type { XAccount, WriteResult } from '../x/account.ts';
 import type { XDoor } from '../x/door.ts';
 import { XCallError } from '../x/errors.ts';
+import { actingAccounts } from './accounts.ts';
 import { ACTION_ENDPOINT, budgetChecks, dailyCap, personaScope, warmupFactor } from './rules.ts';
 import { tierLimits } from '../x/tiers.ts';
 
@@ -33,19 +34,41 @@ export interface EngageDeps {
   signal?: AbortSignal;
 }
 
+/**
+ * Why an action waits: X answered 429 (`rate_limited`); X's 15-minute or 24-hour limit is used up
+ * as our budget knows it (`x_limit`); the persona's daily cap is reached (`persona_cap`).
+ */
+export type DeferralKind = 'rate_limited' | 'x_limit' | 'persona_cap';
+
+/**
+ * Why an action will not happen as planned: it is not planned (no such action, done, cancelled,
+ * taken by another worker); every worker is paused (`prospector pause`); its account is not one
+ * of the door's; its account is paused (by a person, or just now because X refused its token or
+ * its actions); the person is on the do-not-contact list; X refused the request itself (a target
+ * gone, a bad request).
+ */
+export type RefusalKind = 'not_planned' | 'workers_paused' | 'account_unknown' | 'account_paused' | 'do_not_contact' | 'invalid';
+
+/**
+ * What performing an action came to. Each outcome that is not `done` carries a `kind` to branch
+ * on and a `reason` that says it for a person.
+ */
 export type PerformOutcome =
   | { status: 'done'; action: Action; data: Record<string, unknown>; message: string }
-  /** Not now: a budget is used up or X rate-limited the account; `until` is when to try again. */
-  | { status: 'deferred'; action: Action; reason: string; until?: Date }
-  /** Will not happen: done already, cancelled, do not contact, account paused, target gone. */
-  | { status: 'refused'; reason: string }
+  /** Not now; `until` is when to try again. */
+  | { status: 'deferred'; kind: DeferralKind; action: Action; reason: string; until?: Date }
+  /** Will not happen. */
+  | { status: 'refused'; kind: RefusalKind; reason: string }
   /** Sent, but what X did is unknown: left for reconciliation. */
   | { status: 'unknown'; action: Action; reason: string }
-  /** X stopped every call (monthly cap, out of credit): the job must stop. */
-  | { status: 'stopped'; reason: string };
+  /** X stopped every call: its monthly cap (`usage_capped`) or no credit left (`credits_depleted`); the job must stop. */
+  | { status: 'stopped'; kind: StopKind; reason: string };
+
+type Refused = Extract<PerformOutcome, { status: 'refused' }>;
+const refused = (kind: RefusalKind, reason: string): Refused => ({ status: 'refused', kind, reason });
 
 /** A persona's cap today for one account and kind: its per_day × warm-up × throttle. */
-export async function capFor(deps: Pick<EngageDeps, 'db' | 'engagement'>, persona: Persona, account: AccountRow, kind: ActionKind, at: Date): Promise<{ cap: number; warmup: number; throttle: number }> {
+export async function capFor(deps: Pick<EngageDeps, 'db' | 'engagement'>, persona: Persona, account: Pick<AccountRow, 'engagingSince'>, kind: ActionKind, at: Date): Promise<{ cap: number; warmup: number; throttle: number }> {
   const warmup = warmupFactor(deps.engagement.warmup, account.engagingSince, at);
   const throttle = await throttleFactor(deps.db, persona.id);
   return { cap: dailyCap(persona, kind, { warmup, throttle }), warmup, throttle };
@@ -56,11 +79,13 @@ function describeExhausted(e: Exhausted, handle: string, kind: ActionKind): stri
   return `@${handle} has used ${what} (${e.used}/${e.limit}); it resets ${e.resetAt.toISOString()}`;
 }
 
-async function accountOf(deps: EngageDeps, action: Action): Promise<{ row: AccountRow; x: XAccount } | { refused: string }> {
-  const row = await accountByUserId(deps.db, action.account);
-  if (!row || !deps.door.handles.some((h) => h.toLowerCase() === row.handle)) return { refused: `action ${action.id} belongs to account ${action.account}, which is not configured here` };
-  if (row.pausedAt) return { refused: `@${row.handle} is paused: ${row.pausedReason ?? 'no reason given'} (resume with: prospector accounts resume ${row.handle})` };
-  return { row, x: await deps.door.account(row.handle) };
+/** The acting account of an action, from the door (by its user id), with its row (paused or not, warm-up). */
+async function accountOf(deps: EngageDeps, action: Action): Promise<{ row: AccountRow; x: XAccount } | Refused> {
+  const x = await deps.door.accountById(action.account, deps.signal);
+  const row = x ? await getAccount(deps.db, x.handle) : undefined;
+  if (!x || !row) return refused('account_unknown', `action ${action.id} belongs to account ${action.account}, which is not configured here`);
+  if (row.pausedAt) return refused('account_paused', `@${row.handle} is paused: ${row.pausedReason ?? 'no reason given'} (resume with: prospector accounts resume ${row.handle})`);
+  return { row, x };
 }
 
 async function send(x: XAccount, action: Action, signal?: AbortSignal): Promise<WriteResult> {
@@ -78,7 +103,7 @@ function doneMessage(handle: string, action: Action, data: Record<string, unknow
  * Handles what X refused. Every branch ends the action's pending state or leaves it for
  * reconciliation; none sends again.
  */
-async function onRefusal(deps: EngageDeps, error: unknown, action: Action, row: AccountRow, persona: Persona | undefined, reconciling: boolean): Promise<PerformOutcome> {
+async function onRefusal(deps: EngageDeps, error: unknown, action: Action, row: { handle: string }, persona: Persona | undefined, reconciling: boolean): Promise<PerformOutcome> {
   const at = deps.now();
   const refundScopes = persona && !reconciling ? [personaScope(persona.id)] : [];
   const release = (reason: string) =>
@@ -97,14 +122,14 @@ async function onRefusal(deps: EngageDeps, error: unknown, action: Action, row: 
       await exhaustWindow(deps.db, action.account, action.kind, window, resetAt, at, window === 'day' ? limits.userDay ?? limits.user : limits.user);
       await release(error.message);
       log.warn({ resetAt: resetAt.toISOString(), window }, `429 from X for @${row.handle}'s ${action.kind}s: waiting for the ${window === 'day' ? '24-hour' : '15-minute'} reset at ${resetAt.toISOString()} (our budget thought there was room: the headers now correct it)`);
-      return { status: 'deferred', action, reason: error.message, until: resetAt };
+      return { status: 'deferred', kind: 'rate_limited', action, reason: error.message, until: resetAt };
     }
     case 'usage_capped':
     case 'credits_depleted': {
       await recordStop(deps.db, { kind: error.kind, detail: error.message, at });
       await release(error.message);
       log.error({ kind: error.kind }, error.message);
-      return { status: 'stopped', reason: error.message };
+      return { status: 'stopped', kind: error.kind, reason: error.message };
     }
     case 'unauthorized':
     case 'forbidden':
@@ -117,13 +142,13 @@ async function onRefusal(deps: EngageDeps, error: unknown, action: Action, row: 
         const factor = await halveCaps(deps.db, { persona: persona.id, reason: `X refused @${row.handle}'s ${action.kind} as spam`, followsDone: await followsDone(deps.db, persona.id), at });
         log.warn({ persona: persona.id, factor }, `persona ${persona.id}: caps halved (now ×${factor}) because X refused an action as spam`);
       }
-      return { status: 'refused', reason: `@${row.handle} paused: ${reason}` };
+      return refused('account_paused', `@${row.handle} paused: ${reason}`);
     }
     case 'invalid': {
       if (reconciling) await finishAction(deps.db, { id: action.id, status: 'failed', error: error.message, at });
       else await failAction(deps.db, { id: action.id, error: error.message, refundScopes, at });
       log.warn({}, error.message);
-      return { status: 'refused', reason: error.message };
+      return refused('invalid', error.message);
     }
     case 'server':
     case 'network': {
@@ -141,23 +166,27 @@ async function onRefusal(deps: EngageDeps, error: unknown, action: Action, row: 
 export async function performAction(deps: EngageDeps, actionId: number, actor: string): Promise<PerformOutcome> {
   const at = deps.now();
   const action = await getAction(deps.db, actionId);
-  if (!action) return { status: 'refused', reason: `no action ${actionId}` };
-  if (action.status !== 'planned') return { status: 'refused', reason: `action ${actionId} is ${action.status}, not planned` };
+  if (!action) return refused('not_planned', `no action ${actionId}`);
+  if (action.status !== 'planned') return refused('not_planned', `action ${actionId} is ${action.status}, not planned`);
   const stops = await activeStops(deps.db, at);
-  if (stops.length > 0) return { status: 'stopped', reason: stops.map((s) => s.detail).join('; ') };
+  if (stops.length > 0) return { status: 'stopped', kind: stops[0]!.kind, reason: stops.map((s) => s.detail).join('; ') };
   // The global pause stops every worker before its next action (`prospector pause`).
   const pause = await currentPause(deps.db);
-  if (pause) return { status: 'refused', reason: `all workers are paused${pause.reason ? ` (${pause.reason})` : ''} by ${pause.pausedBy}: prospector resume` };
+  if (pause) return refused('workers_paused', `all workers are paused${pause.reason ? ` (${pause.reason})` : ''} by ${pause.pausedBy}: prospector resume`);
   const found = await accountOf(deps, action);
-  if ('refused' in found) return { status: 'refused', reason: found.refused };
+  if ('status' in found) return found;
   const { row, x } = found;
   const persona = deps.personas.find((p) => p.id === action.persona);
   const cap = persona ? (await capFor(deps, persona, row, action.kind, at)).cap : undefined;
   const checks = budgetChecks({ tier: deps.tier, kind: action.kind, persona, ...(cap === undefined ? {} : { cap }), at });
   const claim = await claimAction(deps.db, { id: action.id, workerId: deps.workerId, actor, checks, at });
   if (!claim.claimed) {
-    if (claim.reason === 'exhausted') return { status: 'deferred', action, reason: describeExhausted(claim.exhausted, row.handle, action.kind), until: claim.exhausted.resetAt };
-    return { status: 'refused', reason: claim.status === 'do_not_contact' ? `the person is on the do-not-contact list: action ${action.id} cancelled` : `action ${action.id} is ${claim.status}` };
+    if (claim.reason === 'exhausted') {
+      const kind = claim.exhausted.scope === 'x' ? 'x_limit' : 'persona_cap';
+      return { status: 'deferred', kind, action, reason: describeExhausted(claim.exhausted, row.handle, action.kind), until: claim.exhausted.resetAt };
+    }
+    if (claim.status === 'do_not_contact') return refused('do_not_contact', `the person is on the do-not-contact list: action ${action.id} cancelled`);
+    return refused('not_planned', `action ${action.id} is ${claim.status}`);
   }
   let result: WriteResult;
   try {
@@ -183,13 +212,12 @@ export interface ReconcileReport {
  */
 export async function reconcilePending(deps: EngageDeps): Promise<ReconcileReport> {
   const report: ReconcileReport = { reconciled: 0, gaveUp: 0, deferred: 0 };
-  const rows = await listAccounts(deps.db);
-  const mine = rows.filter((r) => r.xUserId && deps.door.handles.some((h) => h.toLowerCase() === r.handle));
+  const mine = await actingAccounts(deps.db, deps.door, deps.signal);
   if (mine.length === 0) return report;
-  const orphans = await orphanedActions(deps.db, { workerId: deps.workerId, accounts: mine.map((r) => r.xUserId!) });
+  const orphans = await orphanedActions(deps.db, { workerId: deps.workerId, accounts: mine.map((r) => r.userId) });
   for (const orphan of orphans) {
     deps.signal?.throwIfAborted();
-    const row = mine.find((r) => r.xUserId === orphan.account)!;
+    const row = mine.find((r) => r.userId === orphan.account)!;
     if (row.pausedAt) continue;
     const at = deps.now();
     const checks: BudgetCheck[] = budgetChecks({ tier: deps.tier, kind: orphan.kind, at });
@@ -210,7 +238,7 @@ export async function reconcilePending(deps: EngageDeps): Promise<ReconcileRepor
       report.reconciled++;
     } catch (error) {
       const outcome = await onRefusal(deps, error, start.action, row, persona, true);
-      if (outcome.status === 'stopped') throw new XCallError('usage_capped', outcome.reason);
+      if (outcome.status === 'stopped') throw new XCallError(outcome.kind, outcome.reason);
       report.deferred++;
     }
   }

@@ -4,6 +4,7 @@ import { Cron } from 'croner';
 import { listQueue } from '../../db/leads.ts';
 import { claimTick, claimWork, currentPause, finishRunIfDone, finishWork, heartbeat, missingAfterTicks, releaseWork, runsWithWork, type WorkShare } from '../../db/work.ts';
 import { utcDay } from '../../jobs/context.ts';
+import { runFramed, runLabel } from '../../jobs/frame.ts';
 import { jobNamed } from '../../jobs/index.ts';
 import { formatIssue, readConfig } from '../config/load.ts';
 import { JOB_NAMES, type JobName } from '../config/worker.ts';
@@ -222,26 +223,26 @@ export class Worker implements StatusSource {
     let resolve!: () => void;
     const entry: Running = { job: job.name, persona: item.persona, account: item.account, since: new Date(), done: new Promise<void>((r) => (resolve = r)) };
     this.running.add(entry);
-    const began = performance.now();
+    const scope = { persona: item.persona ?? undefined, ...(item.account ? { accounts: [item.account] } : {}) };
+    const label = runLabel(job.name, { ...scope, dryRun: false });
     try {
-      const ctx = await jobContext(this.runtime, job.name, {
-        persona: item.persona ?? undefined,
-        ...(item.account ? { accounts: [item.account] } : {}),
-        signal,
+      const ctx = await jobContext(this.runtime, job.name, { ...scope, signal }).catch((error: unknown) => {
+        // The frame logs what happens once the job runs; this is before it could.
+        if (!signal.aborted) this.log.error({ job: job.name, persona: item.persona, account: item.account, err: (error as Error)?.message }, `${label}: could not start — ${(error as Error)?.message ?? String(error)}`);
+        throw error;
       });
-      const result = await job.handler(ctx);
-      await finishWork(db, { id: item.id, workerId, status: 'done', counts: result.counts, summary: result.summary, at: new Date() });
+      // The frame checks X's stops, times the share and logs its one line.
+      const outcome = await runFramed(job, ctx);
+      await finishWork(db, { id: item.id, workerId, status: 'done', counts: outcome.counts, summary: outcome.summary, at: new Date() });
     } catch (error) {
       if (lost.signal.aborted) {
         // Another worker holds it now; nothing to record.
       } else if (this.abort.signal.aborted) {
         // Stopping: the share goes back untouched, for another worker (or the next start).
         await releaseWork(db, { id: item.id, workerId });
-        this.log.info({ job: job.name, persona: item.persona, account: item.account }, `${job.name}: stopped part-way, share handed back`);
+        this.log.info({ job: job.name, persona: item.persona, account: item.account }, `${label}: stopped part-way, share handed back`);
       } else {
-        const message = (error as Error)?.message ?? String(error);
-        await finishWork(db, { id: item.id, workerId, status: 'failed', error: message, at: new Date() });
-        this.log.error({ job: job.name, persona: item.persona, account: item.account, err: message, seconds: Number(((performance.now() - began) / 1000).toFixed(2)) }, `${job.name}${item.persona ? ` ${item.persona}` : ''}${item.account ? ` @${item.account}` : ''}: failed: ${message}`);
+        await finishWork(db, { id: item.id, workerId, status: 'failed', error: (error as Error)?.message ?? String(error), at: new Date() });
       }
     } finally {
       clearInterval(beat);
@@ -250,16 +251,13 @@ export class Worker implements StatusSource {
     }
   }
 
-  /** A run finished (by this worker's last share): log it, and start the jobs scheduled after it. */
+  /**
+   * A run finished (by this worker's last share): tell the listeners (metrics), and start the jobs
+   * scheduled after it. Each share already logged its outcome line; the run is not logged again.
+   */
   private async onFinished(run: { id: number; job: string; tick: Date | null; status: string; startedAt: Date; finishedAt: Date | null; counts: Record<string, number> | null; error: string | null }): Promise<void> {
     const seconds = ((run.finishedAt ?? new Date()).getTime() - run.startedAt.getTime()) / 1000;
-    const counts = Object.entries(run.counts ?? {})
-      .filter(([, v]) => v !== 0)
-      .map(([k, v]) => `${v} ${k.replaceAll('_', ' ')}`)
-      .join(', ');
-    const line = `${run.job} run of ${run.tick?.toISOString() ?? 'now'}: ${run.status}${counts ? `, ${counts}` : ''}${run.error ? ` — ${run.error}` : ''}, ${seconds.toFixed(2)} s`;
-    if (run.status === 'ok') this.log.info({ job: run.job, tick: run.tick?.toISOString(), status: run.status, ...run.counts, seconds }, line);
-    else this.log.error({ job: run.job, tick: run.tick?.toISOString(), status: run.status, error: run.error, seconds }, line);
+    this.log.debug({ job: run.job, tick: run.tick?.toISOString(), status: run.status, seconds }, `${run.job} run of ${run.tick?.toISOString() ?? 'now'} finished: ${run.status}`);
     for (const listener of this.onRun) listener(run.job, run.status === 'ok' ? 'ok' : 'failed', seconds);
     if (!run.tick) return;
     const schedules = this.runtime.config.worker.schedules;

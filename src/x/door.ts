@@ -30,6 +30,13 @@ export interface DoorOptions {
   now?: () => Date;
 }
 
+/** An account the door acts as: its handle, its owner (a salesperson) and its X user id. */
+export interface DoorAccount {
+  handle: string;
+  owner: string;
+  userId: string;
+}
+
 interface AccountSource {
   handle: string;
   owner: string;
@@ -195,6 +202,34 @@ export class XDoor {
   /** The owner (salesperson) of an account. */
   ownerOf(handle: string): string | undefined {
     return this.sources.get(handle.toLowerCase())?.owner;
+  }
+
+  /**
+   * The accounts this door acts as, in config order, with their owner and X user id. Each is opened
+   * once; its user id comes from the sandbox, the database or one `users/me`, and is kept.
+   */
+  async accounts(signal?: AbortSignal): Promise<DoorAccount[]> {
+    const found: DoorAccount[] = [];
+    for (const handle of this.handles) {
+      const account = await this.account(handle);
+      found.push({ handle: account.handle, owner: account.owner, userId: await account.userId(signal) });
+    }
+    return found;
+  }
+
+  /**
+   * The account acting under an X user id, if it is one of this door's. Ids known without a request
+   * (the sandbox's, accounts already opened) are looked at first; the others are opened only then.
+   */
+  async accountById(userId: string, signal?: AbortSignal): Promise<XAccount | undefined> {
+    const known = [...this.sources.values()].find((s) => s.userId === userId);
+    if (known) return this.account(known.handle);
+    for (const opened of await Promise.allSettled(this.opened.values())) if (opened.status === 'fulfilled' && opened.value.cachedUserId === userId) return opened.value;
+    for (const handle of this.handles) {
+      const account = await this.account(handle);
+      if ((await account.userId(signal)) === userId) return account;
+    }
+    return undefined;
   }
 
   /** An account, in user context. Opened once; later calls get the same one. */
