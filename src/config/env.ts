@@ -94,3 +94,11 @@ export function readEnvironment(env: Env = process.env): { value: Environment; i
   }
   return { value, issues };
 }
+
+/**
+ * The environment as it is now, for a worker to read its config again with the same one on reload
+ * (a process's environment does not change from outside; a test's does, between start and reload).
+ */
+export function snapshotEnvironment(env: Env = process.env): Record<string, string | undefined> {
+  return { ...env };
+}

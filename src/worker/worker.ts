@@ -5,6 +5,7 @@ import { listQueue } from '../../db/leads.ts';
 import { claimTick, claimWork, currentPause, finishRunIfDone, finishWork, heartbeat, missingAfterTicks, releaseWork, runsWithWork, type WorkShare } from '../../db/work.ts';
 import { utcDay } from '../../jobs/context.ts';
 import { jobNamed } from '../../jobs/index.ts';
+import { snapshotEnvironment } from '../config/env.ts';
 import { formatIssue, isPersonaFile, readConfig, type LoadedConfig } from '../config/load.ts';
 import type { Persona } from '../config/persona.ts';
 import { JOB_NAMES, type JobName } from '../config/worker.ts';
@@ -62,6 +63,8 @@ export class Worker implements StatusSource {
   private reloadTimer: NodeJS.Timeout | undefined;
   private configErrors: string[] = [];
   private personasLeftOut: NonNullable<WorkerStatus['personasLeftOut']> = [];
+  /** The environment at start: a reload reads the files again, with the same overrides. */
+  private readonly env = snapshotEnvironment();
   private configLoadedAt = new Date();
   private stopping: Promise<void> | undefined;
   readonly startedAt = new Date();
@@ -357,7 +360,7 @@ export class Worker implements StatusSource {
   async reload(why: string): Promise<string[]> {
     if (this.stopping) return [];
     const file = this.runtime.config.worker.file;
-    const { value, issues } = await readConfig(file ? { file } : {});
+    const { value, issues } = await readConfig({ ...(file ? { file } : {}), env: this.env });
     if (!value) {
       this.configErrors = issues.map(formatIssue);
       for (const line of this.configErrors) this.log.error({ reload: why }, `config not reloaded: ${line}`);
