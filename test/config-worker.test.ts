@@ -142,7 +142,7 @@ describeEachStore('a running worker meets bad persona files', (kind: StoreKind) 
     process.emit('SIGTERM', 'SIGTERM');
     await eventually('the worker to stop', () => said.includes('stopped'), { timeoutMs: 20_000 });
     expect(exits).toEqual([0]);
-  });
+  }, 90_000);
 });
 
 describeEachStore('a broken worker config', (kind: StoreKind) => {
