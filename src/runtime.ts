@@ -11,7 +11,8 @@ import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { jobNamed } from '../jobs/index.ts';
 import type { JobContext } from '../jobs/context.ts';
 import { runFramed, type JobOutcome } from '../jobs/frame.ts';
-import { loadConfig, type LoadedConfig } from './config/load.ts';
+import { readEnvironment } from './config/env.ts';
+import { ConfigError, fallbackConfig, formatIssue, readConfig, type ConfigIssue, type LoadedConfig } from './config/load.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { startSandbox, type Sandbox } from './sandbox/index.ts';
 import { XDoor, sandboxClock, type AccountStore, type DoorOptions } from './x/door.ts';
@@ -24,6 +25,11 @@ import { XDoor, sandboxClock, type AccountStore, type DoorOptions } from './x/do
 export interface Runtime {
   /** Replaced as a whole when the worker reloads a valid config. */
   config: LoadedConfig;
+  /**
+   * Problems of the config files as read at start: persona files left out, or (with
+   * `configFallback`) a broken worker config that the runtime runs without.
+   */
+  configIssues: readonly ConfigIssue[];
   /** This process, as workers know each other: host, pid and a random tag (pids are reused). */
   workerId: string;
   database: DatabaseHandle;
@@ -50,7 +56,17 @@ export interface Runtime {
 }
 
 export interface RuntimeOptions {
+  /** The worker config file; default PROSPECTOR_CONFIG, else `config/prospector.yaml`. */
   configFile?: string;
+  /** A config already loaded (the worker command reads it first, for its log's secrets): not read again. */
+  config?: LoadedConfig;
+  /**
+   * For commands that only read or pause (`status`, `pause`, `resume`, `queue`, `lead`): a broken
+   * worker config does not stop them. They run on the defaults with the database the environment,
+   * or the broken file if it can still be parsed, names, say that the config is broken with each
+   * problem's file and line, and find the problems in `configIssues`.
+   */
+  configFallback?: boolean;
   log?: Logger;
   say?: (line: string) => void;
   /** Open this database instead of the config's (tests, demo). */
@@ -73,15 +89,10 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     for (const release of releasers.splice(0).reverse()) await release();
   };
   try {
-    // PROSPECTOR_CONFIG names another worker config file (its personas_dir is relative to the working directory).
-    const configFile = options.configFile ?? (process.env.PROSPECTOR_CONFIG || undefined);
-    const config = await loadConfig(configFile === undefined ? {} : { file: configFile });
-    const database = await openDatabase({
-      ...(options.databaseUrl ?? config.worker.database.url ? { url: options.databaseUrl ?? config.worker.database.url?.reveal() } : {}),
-      // The environment wins over the file, as for DATABASE_URL.
-      dataDir: options.dataDir ?? (process.env.PROSPECTOR_DATA_DIR || config.worker.database.data_dir),
-      log,
-    });
+    const { config, issues: configIssues } = options.config ? { config: options.config, issues: options.config.skipped?.flatMap((s) => s.issues) ?? [] } : await loadRuntimeConfig(options, say);
+    // The config carries the environment's overrides (DATABASE_URL, PROSPECTOR_DATA_DIR: see config/env.ts).
+    const url = options.databaseUrl ?? config.worker.database.url?.reveal();
+    const database = await openDatabase({ ...(url ? { url } : {}), dataDir: options.dataDir ?? config.worker.database.data_dir, log });
     releasers.push(() => database.close());
     await migrate(database);
     const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -101,6 +112,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     let offsetMs = 0;
     const runtime: Runtime = {
       config,
+      configIssues,
       workerId,
       now: () => new Date(Date.now() + offsetMs),
       async syncClock() {
@@ -116,9 +128,9 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       },
       async worldNow() {
         if (door) return (await door.worldTime()) ?? new Date();
-        const url = options.sandboxUrl ?? (config.worker.network === 'sandbox' ? process.env.PROSPECTOR_SANDBOX_URL : undefined);
-        if (!url) return new Date();
-        return (await sandboxClock(url)) ?? new Date();
+        const sandboxUrl = options.sandboxUrl ?? (config.worker.network === 'sandbox' ? config.worker.sandbox.url : undefined);
+        if (!sandboxUrl) return new Date();
+        return (await sandboxClock(sandboxUrl)) ?? new Date();
       },
       async x() {
         if (door) return door;
@@ -154,14 +166,40 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
 }
 
 /**
+ * The config for a runtime: loaded once, with the environment's overrides. Persona files with
+ * problems are left out, each problem said; a broken worker config is an error, unless
+ * `configFallback` lets the command run on the database it can still find.
+ */
+async function loadRuntimeConfig(options: RuntimeOptions, say: (line: string) => void): Promise<{ config: LoadedConfig; issues: readonly ConfigIssue[] }> {
+  // PROSPECTOR_CONFIG names another worker config file (its personas_dir is relative to the working directory).
+  const file = options.configFile ?? readEnvironment().value.configFile;
+  const { value, issues } = await readConfig(file === undefined ? {} : { file });
+  if (value) {
+    for (const skipped of value.skipped ?? []) {
+      say(`${skipped.file}: persona left out until fixed:`);
+      for (const issue of skipped.issues) say(`  ${formatIssue(issue)}`);
+    }
+    return { config: value, issues };
+  }
+  if (!options.configFallback) throw new ConfigError(issues);
+  const fallback = await fallbackConfig(file);
+  if (!fallback.value) throw new ConfigError([...issues.filter((i) => i.file === 'environment'), ...fallback.issues.filter((i) => i.file !== 'environment')]);
+  const where = fallback.value.database.url ? 'DATABASE_URL' : fallback.value.database.data_dir;
+  say(`the config is broken (${issues.length} problem${issues.length === 1 ? '' : 's'}); going on without it, with the database at ${where}:`);
+  for (const issue of issues) say(`  ${formatIssue(issue)}`);
+  return { config: Object.freeze({ worker: fallback.value, personas: [] }), issues };
+}
+
+/**
  * Opens the door to X the config asks for: the real API (`network: x`), a running sandbox
- * (`sandboxUrl` or `PROSPECTOR_SANDBOX_URL`), or a sandbox started in this process.
+ * (`sandboxUrl`, else the config's `sandbox.url` or PROSPECTOR_SANDBOX_URL), or a sandbox started
+ * in this process.
  */
 export async function openDoor(
   config: LoadedConfig,
   options: { sandboxUrl?: string; say: (line: string) => void; door?: DoorOptions },
 ): Promise<{ door: XDoor; sandbox: Sandbox | undefined; release: () => Promise<void> }> {
-  const url = options.sandboxUrl ?? process.env.PROSPECTOR_SANDBOX_URL;
+  const url = options.sandboxUrl ?? config.worker.sandbox.url;
   const doorOptions: DoorOptions = { accounts: config.worker.accounts, ...options.door };
   if (config.worker.network === 'x' && !options.sandboxUrl) {
     const door = XDoor.real(config.worker, doorOptions);

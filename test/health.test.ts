@@ -104,6 +104,28 @@ describeEachDatabase('health', (t) => {
     expect(h.problems[0]).toMatch(/^config: the config file has 1 error; running the last good config/);
   });
 
+  it('persona files left out are degraded, not down: the other personas run; a broken worker config as well is unhealthy', async () => {
+    const bomb = 'config/personas/bomb.yaml:3 the aliases (*name) here and after expand to more than 1,000 values';
+    const typo = 'config/personas/growth.yaml:27 engagement.like.per_day: expected a whole number from 0 to 1000, got "ten"';
+    const personasLeftOut = [
+      { file: 'config/personas/bomb.yaml', id: null, lastGood: false, errors: [bomb] },
+      { file: 'config/personas/growth.yaml', id: 'growth', lastGood: true, errors: [typo] },
+    ];
+    let h = await health({ source: statusSource({ configErrors: [bomb, typo], personasLeftOut }) });
+    expect(h.healthy).toBe(true);
+    expect(h.status).toBe('degraded');
+    expect(h.checks.config).toMatchObject({ state: 'warn', errors: [bomb, typo], personasLeftOut });
+    expect(h.warnings[0]).toBe(`config: 2 persona files left out for errors, the other personas run: config/personas/bomb.yaml (not running): ${bomb} | config/personas/growth.yaml (its last good version runs): ${typo}`);
+    const cron = 'config/prospector.yaml:12 schedules.search.cron: expected a cron expression';
+    h = await health({ source: statusSource({ configErrors: [cron, bomb, typo], personasLeftOut }) });
+    expect(h.healthy).toBe(false);
+    expect(h.checks.config.state).toBe('fail');
+    // Without a worker (prospector status): the problems the command met reading the config.
+    h = await health({ configErrors: [cron] });
+    expect(h.checks.config).toMatchObject({ state: 'fail', errors: [cron] });
+    expect(h.problems[0]).toMatch(/^config: the config file has 1 error; running without it, on the defaults and the database the environment names: /);
+  });
+
   it('a pause, used-up budgets and paused accounts show, and health stays 200-healthy (degraded)', async () => {
     await pauseAll(t.db, { reason: 'deploying 1.4', by: 'ops', at: minutesAfter(-5) });
     await ensureAccounts(t.db, [{ handle: 'maya_sells', owner: 'maya' }, { handle: 'lucas_ventes', owner: 'lucas' }], AT);

@@ -79,7 +79,7 @@ describe('persona rules and messages', () => {
 
   it('wrong type: file:line, field, what it expected and what it got', () => {
     const text = VALID.replace('per_day: 20', 'per_day: ten');
-    expect(messages(text)).toEqual([`config/personas/saas-fr.yaml:${lineOf(text, 'per_day: ten')} engagement.like.per_day: expected a whole number ≥ 0, got "ten"`]);
+    expect(messages(text)).toEqual([`config/personas/saas-fr.yaml:${lineOf(text, 'per_day: ten')} engagement.like.per_day: expected a whole number from 0 to 1000, got "ten"`]);
   });
 
   it('unknown key, with a did-you-mean or the keys it knows', () => {
@@ -98,7 +98,7 @@ describe('persona rules and messages', () => {
     const text = VALID.replace('  mode: assist', '  mode: assist\n  threshold: 120');
     expect(messages(text)).toEqual([`config/personas/saas-fr.yaml:${lineOf(text, 'threshold')} engagement.threshold: expected a number from 0 to 100, got 120`]);
     const negative = VALID.replace('per_day: 20', 'per_day: -1');
-    expect(messages(negative)[0]).toMatch(/engagement\.like\.per_day: expected a whole number ≥ 0, got -1$/);
+    expect(messages(negative)[0]).toMatch(/engagement\.like\.per_day: expected a whole number from 0 to 1000, got -1$/);
     const fraction = VALID.replace('per_day: 20', 'per_day: 2.5');
     expect(messages(fraction)[0]).toMatch(/got 2\.5$/);
   });
@@ -175,7 +175,7 @@ describe('persona rules and messages', () => {
     const text = VALID.replace('  industries: [saas]', '  industries: [saas');
     const lines = messages(text);
     expect(lines[0]).toMatch(new RegExp(`^config/personas/saas-fr\\.yaml:${lineOf(text, 'industries') + 1} YAML syntax error: `));
-    expect(messages('id: a\nid: b\n', 'config/personas/a.yaml')).toEqual(['config/personas/a.yaml:2 YAML syntax error: Map keys must be unique']);
+    expect(messages('id: a\nid: b\n', 'config/personas/a.yaml')).toEqual(['config/personas/a.yaml:2 duplicate key "id": a key may appear once in a mapping; keep one of them']);
     expect(messages('id: a\n\tname: x\n', 'config/personas/a.yaml')[0]).toMatch(/^config\/personas\/a\.yaml:2 YAML syntax error: /);
   });
 });
@@ -189,14 +189,15 @@ describe('readPersonas over a directory', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('collects every error of every file, and duplicate ids', async () => {
+  it('collects every error of every file, and duplicate ids; each file with problems is left out', async () => {
     await writeFile(join(dir, 'saas-fr.yaml'), VALID.replace('per_day: 20', 'per_day: ten'));
     await writeFile(join(dir, 'saas-fr.yml'), VALID);
     await writeFile(join(dir, 'zeta.yaml'), VALID.replace('id: saas-fr', 'id: zeta').replace('  titles:', '  titels:'));
-    const { value, issues } = await readPersonas(dir, { cwd: dir, owners: ['maya'] });
-    expect(value).toBeUndefined();
+    const { value, issues, skipped } = await readPersonas(dir, { cwd: dir, owners: ['maya'] });
+    expect(value).toEqual([]);
+    expect(skipped.map((s) => [s.file, s.id])).toEqual([['saas-fr.yaml', 'saas-fr'], ['saas-fr.yml', 'saas-fr'], ['zeta.yaml', 'zeta']]);
     expect(issues.map(formatIssue)).toEqual([
-      `saas-fr.yaml:${lineOf(VALID, 'per_day')} engagement.like.per_day: expected a whole number ≥ 0, got "ten"`,
+      `saas-fr.yaml:${lineOf(VALID, 'per_day')} engagement.like.per_day: expected a whole number from 0 to 1000, got "ten"`,
       'saas-fr.yml:2 id: "saas-fr" is already the id of saas-fr.yaml',
       'zeta.yaml:4 who.titles: missing; expected a list of job titles',
       `zeta.yaml:${lineOf(VALID, 'titles')} who.titels: unknown key; did you mean "titles"?`,
@@ -420,7 +421,7 @@ describe('prospector personas check', () => {
     expect(out).toEqual([]);
     expect(err).toEqual([
       `config/personas/saas-fr.yaml:${lineOf(bad1, 'automatic')} engagement.mode: expected one of assist, auto, off, got "automatic"; did you mean "auto"?`,
-      `config/personas/saas-fr.yaml:${lineOf(bad1, 'per_day')} engagement.like.per_day: expected a whole number ≥ 0, got "ten"`,
+      `config/personas/saas-fr.yaml:${lineOf(bad1, 'per_day')} engagement.like.per_day: expected a whole number from 0 to 1000, got "ten"`,
       'config/personas/team-b.yaml:2 id: "growth" must equal the file name "team-b" (rename the file or change the id)',
       `config/personas/team-b.yaml:${lineOf(bad2, 'owners')} queue.owners[0]: no account is owned by "maia"; did you mean "maya"? (accounts' owners are maya)`,
       '4 problems in 2 files',

@@ -363,7 +363,7 @@ describe('worker [PGlite]: config reload and signals', () => {
     }
   });
 
-  it('SIGHUP reloads the config: a bad edit is refused with file and line, the fixed one applied; SIGTERM then exits 0 and leaves no listener', async () => {
+  it('SIGHUP reloads the config: a persona with an error is left out with file and line (its last good version runs), the fixed one applied; SIGTERM then exits 0 and leaves no listener', async () => {
     const before = signalListeners();
     const cmd = await startCommand('pglite', { schedules: {} });
     expect(signalListeners()).toEqual({ SIGINT: before.SIGINT + 1, SIGTERM: before.SIGTERM + 1, SIGHUP: before.SIGHUP + 1 });
@@ -371,12 +371,15 @@ describe('worker [PGlite]: config reload and signals', () => {
 
     cmd.config.editPersona((text) => text.replace(/like:\n {4}per_day: 1/, 'like:\n    per_day: ten'));
     process.emit('SIGHUP', 'SIGHUP');
-    await eventually('the SIGHUP reload to refuse the edit', () => cmd.captured.messages().includes('config reload (SIGHUP) refused: running the last good config'));
-    expect(cmd.captured.messages()).toContainEqual(expect.stringMatching(/^config not reloaded: .*growth-saas-en\.yaml:27 engagement\.like\.per_day: expected .*"ten"$/));
+    // A persona with an error is left out; its last good version keeps running.
+    await eventually('the SIGHUP reload to leave the persona out', () => cmd.captured.messages().some((m) => /growth-saas-en\.yaml left out \(SIGHUP\): 1 problem; its last good version runs/.test(m)));
+    expect(cmd.captured.messages()).toContainEqual(expect.stringMatching(/^persona not loaded: .*growth-saas-en\.yaml:27 engagement\.like\.per_day: expected .*"ten"$/));
+    const reloads = () => cmd.captured.messages().filter((m) => m === 'config reloaded (SIGHUP): 1 personas').length;
+    const before_ = reloads();
 
     cmd.config.editPersona((text) => text.replace('per_day: ten', 'per_day: 2'));
     process.emit('SIGHUP', 'SIGHUP');
-    await eventually('the SIGHUP reload to apply the fix', () => cmd.captured.messages().includes('config reloaded (SIGHUP): 1 personas'));
+    await eventually('the SIGHUP reload to apply the fix', () => reloads() > before_);
 
     process.emit('SIGTERM', 'SIGTERM');
     expect(await cmd.nextExit()).toBe(0);

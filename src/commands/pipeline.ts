@@ -196,7 +196,7 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
     .option('--owner <name>', 'only this salesperson')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
     .action(async (opts: { date?: string; all?: boolean; persona?: string; owner?: string; format: 'table' | 'csv' | 'json' }) => {
-      await withRuntime({ ...deps, say }, async (rt) => {
+      await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: true } }, async (rt) => {
         const entries = await listQueue(rt.database.db, {
           ...(opts.all ? {} : { day: opts.date ?? utcDay(await rt.worldNow()) }),
           ...(opts.persona ? { persona: opts.persona } : {}),
@@ -221,7 +221,8 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
         process.exitCode = 2;
         return;
       }
-      await withRuntime({ ...deps, say }, async (rt) => {
+      // Reading a lead needs no config: it works while the worker config is broken.
+      await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: to === undefined } }, async (rt) => {
         const lead = await leadOrSay(rt, key, say);
         if (!lead) return;
         if (to === undefined) {

@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { currentPause, pauseAll, resumeAll } from '../../db/work.ts';
 import { clean, table } from '../format.ts';
+import { formatIssue } from '../config/load.ts';
 import { collectHealth, type Health } from '../observe/health.ts';
 import type { Runtime } from '../runtime.ts';
 import { withRuntime, type PipelineDeps } from './pipeline.ts';
@@ -77,7 +78,7 @@ export function printHealth(health: Health): string {
     for (const a of checks.accounts.paused) lines.push(`  @${clean(a.handle)} since ${minute(a.since)} UTC${a.reason ? `: ${clean(a.reason)}` : ''}`);
   }
   if (checks.config.errors.length > 0) {
-    lines.push('', 'Config errors (running the last good config):');
+    lines.push('', checks.config.state === 'warn' ? 'Persona files left out (the other personas run):' : 'Config errors:');
     for (const e of checks.config.errors) lines.push(`  ${clean(e)}`);
   }
   return `${lines.join('\n')}\n`;
@@ -92,8 +93,8 @@ export function registerStatusCommands(program: Command, deps: PipelineDeps = {}
     .description("is Prospector healthy: jobs' last and next runs, pause, used-up budgets, X stops, paused accounts (exit code 1 when not)")
     .option('--json', 'the same JSON as /healthz')
     .action(async (opts: { json?: boolean }) => {
-      await withRuntime({ ...deps, say }, async (rt) => {
-        const health = await collectHealth(rt.database.db, { config: rt.config.worker, now: await nowOf(rt) });
+      await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: true } }, async (rt) => {
+        const health = await collectHealth(rt.database.db, { config: rt.config.worker, configErrors: rt.configIssues.map(formatIssue), now: await nowOf(rt) });
         out(opts.json ? `${JSON.stringify(health, null, 2)}\n` : printHealth(health));
         if (!health.healthy) process.exitCode = 1;
       });
@@ -105,7 +106,7 @@ export function registerStatusCommands(program: Command, deps: PipelineDeps = {}
     .option('--reason <text>', 'why, for the others (shown by status and /healthz)')
     .option('--as <name>', 'who pauses (default: your user name)')
     .action(async (opts: { reason?: string; as?: string }) => {
-      await withRuntime({ ...deps, say }, async (rt) => {
+      await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: true } }, async (rt) => {
         const by = opts.as ?? userInfo().username;
         const at = new Date();
         const pause = await pauseAll(rt.database.db, { reason: opts.reason ?? null, by, at });
@@ -122,7 +123,7 @@ export function registerStatusCommands(program: Command, deps: PipelineDeps = {}
     .command('resume')
     .description('lift the pause: workers act again from their next tick')
     .action(async () => {
-      await withRuntime({ ...deps, say }, async (rt) => {
+      await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: true } }, async (rt) => {
         const pause = await currentPause(rt.database.db);
         // Resuming when nothing is paused is not an error: deploy scripts may run it unconditionally.
         if (await resumeAll(rt.database.db)) {

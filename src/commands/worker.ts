@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readEnvironment } from '../config/env.ts';
 import { ConfigError, formatIssue, readConfig } from '../config/load.ts';
 import { secretValues } from '../config/worker.ts';
 import { createLogger, type Logger } from '../log.ts';
@@ -29,10 +30,8 @@ export function serveWeb(log: Logger): NonNullable<WorkerOptions['web']> {
     const door = await rt.x();
     const metrics = createMetrics({ db: rt.database.db, source: worker, xStats: () => door.stats, now: () => rt.now(), processMetrics: true });
     worker.onRun.push((job, status, seconds) => metrics.observeJobRun(job, status, seconds));
-    const { host } = rt.config.worker.web;
-    // PROSPECTOR_WEB_PORT overrides the file (several workers on one host, tests: 0 picks a free one).
-    const fromEnv = process.env.PROSPECTOR_WEB_PORT;
-    const port = fromEnv !== undefined && /^\d+$/.test(fromEnv) && Number(fromEnv) <= 65535 ? Number(fromEnv) : rt.config.worker.web.port;
+    // The port is the file's or PROSPECTOR_WEB_PORT's (several workers on one host; 0 picks a free one).
+    const { host, port } = rt.config.worker.web;
     return startWebServer({ host, port, db: rt.database.db, statusSource: worker, config: rt.config.worker, door, log, metrics, now: () => rt.now() });
   };
 }
@@ -48,11 +47,12 @@ export function registerWorkerCommand(program: Command, deps: WorkerCommandDeps 
       let worker: Worker;
       try {
         // The config first: its resolved secrets are masked in every log line.
-        const file = process.env.PROSPECTOR_CONFIG || undefined;
+        const file = readEnvironment().value.configFile;
         const checked = await readConfig(file ? { file } : {});
         if (!checked.value) throw new ConfigError(checked.issues);
         const log = deps.log ?? createLogger({ secrets: secretValues(checked.value.worker) });
-        worker = await Worker.start({ log, say, web: deps.web ?? serveWeb(log), ...(deps.onRun ? { onRun: deps.onRun } : {}) });
+        // Read once: the worker runs on this config (persona files with problems left out, and said).
+        worker = await Worker.start({ log, say, runtime: { config: checked.value }, web: deps.web ?? serveWeb(log), ...(deps.onRun ? { onRun: deps.onRun } : {}) });
       } catch (error) {
         if (error instanceof ConfigError) {
           for (const issue of error.issues) say(formatIssue(issue));

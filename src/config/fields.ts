@@ -120,3 +120,32 @@ export function isoDate() {
     if (!ok) ctx.addIssue({ code: 'invalid_value', values: [], input: value, message: 'expected a date YYYY-MM-DD, e.g. 2026-01-05' });
   });
 }
+
+/** A value as a message may show it: quoted and cut. */
+const quoted = (value: string) => JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}…` : value);
+
+/** A URL with one of `protocols`, or the reason it is not one (without repeating a secret). */
+export function checkUrl(value: string, protocols: readonly string[], example: string, secret = false): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `expected a URL such as ${example}, got ${secret ? 'something that is not a URL' : quoted(value)}`;
+  }
+  if (!protocols.includes(url.protocol)) return `expected a URL such as ${example} (${protocols.join(' or ')}), got one that starts with ${url.protocol}`;
+  if (url.hostname === '' && url.protocol.startsWith('http')) return `expected a URL with a host, such as ${example}, got ${secret ? 'one without' : quoted(value)}`;
+  return undefined;
+}
+
+export const SANDBOX_URL_PROTOCOLS = ['http:', 'https:'] as const;
+export const SANDBOX_URL_EXAMPLE = 'http://127.0.0.1:4010';
+export const DATABASE_URL_PROTOCOLS = ['postgres:', 'postgresql:'] as const;
+export const DATABASE_URL_EXAMPLE = 'postgres://user:password@localhost:5432/prospector';
+
+/** A URL of a sandbox running elsewhere (`prospector sandbox`). */
+export function sandboxUrl() {
+  return z.string(expect(`a URL such as ${SANDBOX_URL_EXAMPLE}`)).superRefine((value, ctx) => {
+    const wrong = checkUrl(value, SANDBOX_URL_PROTOCOLS, SANDBOX_URL_EXAMPLE);
+    if (wrong) ctx.addIssue({ code: 'custom', input: value, message: wrong });
+  });
+}

@@ -9,14 +9,15 @@
  * AggregateError, one error per issue) when there is any. Nothing falls back silently: a bad value
  * is an error, never replaced by its default.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, stringify, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
+import { readEnvironment } from './env.ts';
 import { SECRET_SCHEMAS, SHOWS_INPUT, envReference, isTimeZone, timeZoneNames } from './fields.ts';
 import { normaliseWeights, PersonaSchema, SENIORITY_LEVELS, type Persona } from './persona.ts';
-import { SANDBOX_ACCOUNTS, Secret, WorkerSchema, type AccountConfig, type WorkerConfig, type WorkerSpec } from './worker.ts';
+import { DEFAULT_PERSONAS_DIR, SANDBOX_ACCOUNTS, Secret, WorkerSchema, type AccountConfig, type WorkerConfig, type WorkerSpec } from './worker.ts';
 
 export const DEFAULT_CONFIG_FILE = 'config/prospector.yaml';
 
@@ -74,9 +75,87 @@ interface ParsedYaml {
   issues: ConfigIssue[];
 }
 
-function parseYaml(text: string, file: string): ParsedYaml {
+/**
+ * Limits on what a config file may ask of the parser. A persona is a page of YAML and the worker
+ * config a little more; anything far beyond is a mistake (a log pasted in) or an attack, and would
+ * cost seconds and hundreds of megabytes to parse. Each limit refused gives file:line.
+ */
+export const YAML_LIMITS = {
+  /** Bytes of one persona file. */
+  personaBytes: 256 * 1024,
+  /** Bytes of the worker config. */
+  workerBytes: 1024 * 1024,
+  /** Nesting of mappings and lists; a persona needs 4, the worker config 5. */
+  depth: 32,
+  /** Nodes that aliases (`*name`) may expand to, all together: a few anchors reused, not an alias bomb. */
+  aliasNodes: 1000,
+} as const;
+
+const kB = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en')} kB`;
+
+/** The size limit refused: at the line where the file crosses it. */
+function sizeIssue(file: string, size: number, limit: number, head: string): ConfigIssue {
+  const line = head.slice(0, limit).split('\n').length;
+  return { file, line, path: '', message: `the file is ${kB(size)}, more than the ${kB(limit)} a config file may have (it crosses the limit on this line); is it the right file?` };
+}
+
+/**
+ * The deepest nesting of flow collections (`[`, `{`), scanned before parsing: the parser recurses
+ * on them and runs out of stack long before it gives up on its own. Quoted text and comments are
+ * skipped. Returns the line where `limit` is first crossed.
+ */
+function flowTooDeep(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const end = text.indexOf('\n', i);
+      if (end < 0) break;
+      i = end - 1;
+    } else if ((c === '"' || c === "'") && (i === 0 || /[\s,[{:]/.test(text[i - 1]!))) {
+      // A quoted scalar (a quote inside plain text, as in don't, is only a character).
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        if (text[j] === '\n') line++;
+        else if (c === '"' && text[j] === '\\') j++;
+        else if (text[j] === c && !(c === "'" && text[j + 1] === "'")) break;
+        else if (text[j] === c) j++;
+      }
+      i = j;
+    } else if (c === '[' || c === '{') {
+      if (++depth > limit) return line;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+/** The line of the first node nested deeper than `limit`, walked without recursion. */
+function blockTooDeep(doc: Document, lineCounter: LineCounter, limit: number): number | undefined {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth >= limit) return (node as YamlNode).range ? lineCounter.linePos((node as YamlNode).range![0]).line : 1;
+    for (const item of node.items) {
+      if (isPair(item)) {
+        stack.push({ node: item.key, depth: depth + 1 }, { node: item.value, depth: depth + 1 });
+      } else stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+function parseYaml(text: string, file: string, maxBytes: number): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const none = (issue: ConfigIssue): ParsedYaml => ({ data: undefined, lineOf: () => 1, issues: [issue] });
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > maxBytes) return none(sizeIssue(file, bytes, maxBytes, text));
+  const deepFlow = flowTooDeep(text, YAML_LIMITS.depth);
+  if (deepFlow !== undefined) return none({ file, line: deepFlow, path: '', message: `nested more than ${YAML_LIMITS.depth} levels deep; a config file needs a handful` });
+  // merge: `<<: *defaults` copies a mapping's keys (YAML 1.1 merge keys, which people expect).
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const issues: ConfigIssue[] = [];
   const seenLines = new Set<number>();
   for (const error of [...doc.errors, ...doc.warnings]) {
@@ -84,12 +163,36 @@ function parseYaml(text: string, file: string): ParsedYaml {
     // One error tends to cause more on the same line; the first says what to fix.
     if (seenLines.has(line) || seenLines.size >= 5) continue;
     seenLines.add(line);
+    if (error.code === 'DUPLICATE_KEY') {
+      // The error points at the key's first character: the key runs to its colon.
+      const eol = text.indexOf('\n', error.pos[0]);
+      const rest = text.slice(error.pos[0], eol < 0 ? undefined : eol);
+      const key = (/^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:#\n]*?)\s*:(?:\s|$)/.exec(rest)?.[1] ?? rest).trim().replace(/^(["'])(.*)\1$/, '$2');
+      issues.push({ file, line, path: '', message: `duplicate key ${JSON.stringify(key)}: a key may appear once in a mapping; keep one of them` });
+      continue;
+    }
     const lineText = text.split('\n')[line - 1] ?? '';
     const hint = lineText.includes('${') && /flow|Unexpected/.test(error.message) ? ' (inside { } write "${VAR}" in quotes, or use one key per line)' : '';
     issues.push({ file, line, path: '', message: `YAML syntax error: ${error.message.split('\n')[0]}${hint}` });
   }
   const lineOf = (path: readonly PropertyKey[], at: 'key' | 'value'): number => yamlLine(doc, lineCounter, path, at);
-  return { data: issues.length > 0 ? undefined : doc.toJS({ maxAliasCount: 1000 }), lineOf, issues };
+  if (issues.length > 0) return { data: undefined, lineOf, issues };
+  const deepBlock = blockTooDeep(doc, lineCounter, YAML_LIMITS.depth);
+  if (deepBlock !== undefined) return none({ file, line: deepBlock, path: '', message: `nested more than ${YAML_LIMITS.depth} levels deep; a config file needs a handful` });
+  try {
+    return { data: doc.toJS({ maxAliasCount: YAML_LIMITS.aliasNodes }), lineOf, issues };
+  } catch (error) {
+    // yaml refuses aliases that expand beyond maxAliasCount ("Excessive alias count…"): an alias bomb.
+    if (!(error instanceof ReferenceError)) throw error;
+    let line = 1;
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range) line = lineCounter.linePos(node.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    return none({ file, line, path: '', message: `the aliases (*name) here and after expand to more than ${YAML_LIMITS.aliasNodes.toLocaleString('en')} values; write the values out, or reuse an anchor less` });
+  }
 }
 
 function yamlLine(doc: Document, lineCounter: LineCounter, path: readonly PropertyKey[], at: 'key' | 'value'): number {
@@ -269,6 +372,29 @@ function zodIssues(root: z.ZodType, error: z.ZodError, file: string, yaml: Parse
   return out;
 }
 
+/**
+ * A config file's text, or the issue that stops it being read: missing, unreadable, or over
+ * `limit` bytes (then only the start is read, to say on which line it crosses the limit).
+ */
+async function readText(path: string, shown: string, limit: number): Promise<{ text: string } | { issue: ConfigIssue; code: string | undefined }> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'r');
+    const { size } = await handle.stat();
+    if (size > limit) {
+      const head = Buffer.alloc(limit);
+      const { bytesRead } = await handle.read(head, 0, limit, 0);
+      return { issue: sizeIssue(shown, size, limit, head.subarray(0, bytesRead).toString('utf8')), code: undefined };
+    }
+    return { text: await handle.readFile('utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { issue: { file: shown, path: '', message: code === 'ENOENT' ? 'file not found' : `cannot read: ${(error as Error).message}` }, code };
+  } finally {
+    await handle?.close();
+  }
+}
+
 function displayPath(path: string, cwd: string): string {
   const rel = relative(cwd, path);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
@@ -293,10 +419,34 @@ export interface WorkerLoadOptions extends LoadOptions {
   resolveSecrets?: boolean;
 }
 
-/** Parses and checks `config/prospector.yaml` text; `file` is used in messages. */
+/**
+ * Parses and checks `config/prospector.yaml` text (`file` is used in messages), then applies the
+ * environment's overrides (`env.ts`); a bad environment variable is an issue naming it.
+ */
 export function parseWorkerConfig(text: string, file: string, options: WorkerLoadOptions = {}): ReadResult<WorkerConfig> {
+  const environment = readEnvironment(options.env ?? process.env);
+  const parsed = parseWorkerFile(text, file, options);
+  const issues = [...environment.issues, ...parsed.issues];
+  if (!parsed.value || issues.length > 0) return { value: undefined, issues };
+  const config = parsed.value;
+  const env = environment.value;
+  return {
+    value: deepFreeze({
+      ...config,
+      sandbox: { ...config.sandbox, ...(env.sandboxUrl ? { url: env.sandboxUrl } : {}) },
+      web: { ...config.web, ...(env.webPort !== undefined ? { port: env.webPort } : {}) },
+      database: {
+        data_dir: env.dataDir ?? config.database.data_dir,
+        ...(env.databaseUrl ? { url: env.databaseUrl } : config.database.url ? { url: config.database.url } : {}),
+      },
+    }),
+    issues: [],
+  };
+}
+
+function parseWorkerFile(text: string, file: string, options: WorkerLoadOptions): ReadResult<WorkerConfig> {
   const cwd = options.cwd ?? process.cwd();
-  const yaml = parseYaml(text, file);
+  const yaml = parseYaml(text, file, YAML_LIMITS.workerBytes);
   if (yaml.issues.length > 0) return { value: undefined, issues: yaml.issues };
   const data = yaml.data ?? {};
   const parsed = WorkerSchema.safeParse(data, { reportInput: true });
@@ -411,18 +561,15 @@ export async function readWorkerConfig(file: string = DEFAULT_CONFIG_FILE, optio
   const cwd = options.cwd ?? process.cwd();
   const path = resolve(cwd, file);
   const shown = displayPath(path, cwd);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && file === DEFAULT_CONFIG_FILE) {
+  const read = await readText(path, shown, YAML_LIMITS.workerBytes);
+  if ('issue' in read) {
+    if (read.code === 'ENOENT' && file === DEFAULT_CONFIG_FILE) {
       const result = parseWorkerConfig('', shown, options);
       return { value: result.value ? deepFreeze({ ...result.value, file: undefined }) : undefined, issues: result.issues };
     }
-    return { value: undefined, issues: [{ file: shown, path: '', message: code === 'ENOENT' ? 'file not found' : `cannot read: ${(error as Error).message}` }] };
+    return { value: undefined, issues: [read.issue] };
   }
-  return parseWorkerConfig(text, shown, options);
+  return parseWorkerConfig(read.text, shown, options);
 }
 
 export async function loadWorkerConfig(file: string = DEFAULT_CONFIG_FILE, options: WorkerLoadOptions = {}): Promise<WorkerConfig> {
@@ -441,7 +588,7 @@ export interface PersonaLoadOptions extends LoadOptions {
 
 /** Parses and checks one persona's text. `file` is its path as shown in messages; its base name must be the id. */
 export function parsePersona(text: string, file: string, options: PersonaLoadOptions = {}): ReadResult<Persona> {
-  const yaml = parseYaml(text, file);
+  const yaml = parseYaml(text, file, YAML_LIMITS.personaBytes);
   if (yaml.issues.length > 0) return { value: undefined, issues: yaml.issues };
   if (yaml.data === undefined || yaml.data === null) {
     return { value: undefined, issues: [{ file, line: 1, path: '', message: 'the file is empty; a persona needs at least id, name, who.titles and search.queries' }] };
@@ -470,61 +617,84 @@ export function parsePersona(text: string, file: string, options: PersonaLoadOpt
   return { value: deepFreeze(persona), issues: [] };
 }
 
-/** Reads every `*.yaml` / `*.yml` in `dir` (not recursive), collecting every problem of every file. */
-export async function readPersonas(dir: string, options: PersonaLoadOptions = {}): Promise<ReadResult<readonly Persona[]>> {
+/**
+ * A persona file, as opposed to what editors leave beside one while it is edited: lock files
+ * (`.#x.yaml`, Emacs), swap files (`.x.yaml.swp`, Vim; `.x.yaml.kate-swp`), backups (`x.yaml~`,
+ * `#x.yaml#`) and any hidden file. The loader and the worker's watcher both ask this.
+ */
+export function isPersonaFile(name: string): boolean {
+  return (name.endsWith('.yaml') || name.endsWith('.yml')) && !name.startsWith('.') && !name.startsWith('#');
+}
+
+/** A persona file that did not load, and why; the other personas load without it. */
+export interface SkippedPersona {
+  file: string;
+  /** Its id when the file says one, even if the rest is wrong. */
+  id: string | undefined;
+  issues: ConfigIssue[];
+}
+
+export interface PersonasResult extends ReadResult<readonly Persona[]> {
+  /** Files skipped for their problems (their issues are also in `issues`). */
+  skipped: SkippedPersona[];
+}
+
+/**
+ * Reads every persona file in `dir` (not recursive), collecting every problem of every file. A
+ * file with problems is skipped and the others are returned in `value`; `value` is undefined only
+ * when the directory itself cannot be used (missing, or no persona file in it).
+ */
+export async function readPersonas(dir: string, options: PersonaLoadOptions = {}): Promise<PersonasResult> {
   const cwd = options.cwd ?? process.cwd();
   const root = resolve(cwd, dir);
   const shownDir = displayPath(root, cwd);
   let names: string[];
   try {
-    if (!(await stat(root)).isDirectory()) return { value: undefined, issues: [{ file: shownDir, path: '', message: 'not a directory (personas_dir in config/prospector.yaml says where personas live)' }] };
-    names = (await readdir(root)).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort();
+    if (!(await stat(root)).isDirectory()) return { value: undefined, skipped: [], issues: [{ file: shownDir, path: '', message: 'not a directory (personas_dir in config/prospector.yaml says where personas live)' }] };
+    names = (await readdir(root)).filter(isPersonaFile).sort();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? 'directory not found (personas_dir in config/prospector.yaml says where personas live)' : `cannot read: ${(error as Error).message}`;
-    return { value: undefined, issues: [{ file: shownDir, path: '', message }] };
+    return { value: undefined, skipped: [], issues: [{ file: shownDir, path: '', message }] };
   }
-  if (names.length === 0) return { value: undefined, issues: [{ file: shownDir, path: '', message: 'no persona files (*.yaml) here' }] };
+  if (names.length === 0) return { value: undefined, skipped: [], issues: [{ file: shownDir, path: '', message: 'no persona files (*.yaml) here' }] };
 
-  const issues: ConfigIssue[] = [];
+  const skipped: SkippedPersona[] = [];
   const personas: Persona[] = [];
   const byId = new Map<string, string>();
   for (const name of names) {
     const path = join(root, name);
     const shown = displayPath(path, cwd);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      issues.push({ file: shown, path: '', message: `cannot read: ${(error as Error).message}` });
+    const read = await readText(path, shown, YAML_LIMITS.personaBytes);
+    if ('issue' in read) {
+      skipped.push({ file: shown, id: undefined, issues: [read.issue] });
       continue;
     }
-    const result = parsePersona(text, shown, options);
-    issues.push(...result.issues);
-    // Duplicate ids (growth.yaml and growth.yml, or two files that both claim one id).
-    const id = result.value?.id ?? idOf(text);
+    const result = parsePersona(read.text, shown, options);
+    const issues = [...result.issues];
+    // Duplicate ids (growth.yaml and growth.yml, or two files that both claim one id): the first file
+    // keeps it, even a broken one (growth.yml must not stand in for a growth.yaml being fixed).
+    const id = result.value?.id ?? idOf(read.text);
     if (id !== undefined) {
       const other = byId.get(id);
       if (other !== undefined) {
-        const yaml = parseYaml(text, shown);
+        const yaml = parseYaml(read.text, shown, YAML_LIMITS.personaBytes);
         issues.push({ file: shown, line: yaml.lineOf(['id'], 'value'), path: 'id', message: `"${id}" is already the id of ${other}` });
       } else {
         byId.set(id, shown);
       }
     }
-    if (result.value) personas.push(result.value);
+    if (result.value && issues.length === 0) personas.push(result.value);
+    else skipped.push({ file: shown, id, issues });
   }
-  if (issues.length > 0) return { value: undefined, issues };
-  return { value: Object.freeze(personas), issues: [] };
+  return { value: Object.freeze(personas), skipped, issues: skipped.flatMap((s) => s.issues) };
 }
 
+/** The id a persona file claims, read without the schema (for a file with other problems). */
 function idOf(text: string): string | undefined {
-  try {
-    const data = parseDocument(text).toJS() as { id?: unknown } | null;
-    return typeof data?.id === 'string' ? data.id : undefined;
-  } catch {
-    return undefined;
-  }
+  const yaml = parseYaml(text, '', YAML_LIMITS.personaBytes);
+  const data = yaml.data as { id?: unknown } | null | undefined;
+  return typeof data?.id === 'string' ? data.id : undefined;
 }
 
 export async function loadPersonas(dir: string, options: PersonaLoadOptions = {}): Promise<readonly Persona[]> {
@@ -538,7 +708,10 @@ export async function loadPersonas(dir: string, options: PersonaLoadOptions = {}
 
 export interface LoadedConfig {
   worker: WorkerConfig;
+  /** The personas that loaded; a file with problems is left out (see `skipped`). */
   personas: readonly Persona[];
+  /** Persona files left out for their problems, with file:line issues. Absent or empty: none. */
+  skipped?: readonly SkippedPersona[];
 }
 
 export interface ConfigLoadOptions extends WorkerLoadOptions {
@@ -548,7 +721,11 @@ export interface ConfigLoadOptions extends WorkerLoadOptions {
   personasDir?: string;
 }
 
-/** Reads the worker config and its personas; every problem of every file is in `issues`. */
+/**
+ * Reads the worker config and its personas; every problem of every file is in `issues`. `value` is
+ * there when the worker config and the personas directory are usable: persona files with problems
+ * are then left out of it and listed in `value.skipped`, so that one typo stops one persona, not all.
+ */
 export async function readConfig(options: ConfigLoadOptions = {}): Promise<ReadResult<LoadedConfig>> {
   const cwd = options.cwd ?? process.cwd();
   const worker = await readWorkerConfig(options.file ?? DEFAULT_CONFIG_FILE, options);
@@ -557,19 +734,39 @@ export async function readConfig(options: ConfigLoadOptions = {}): Promise<ReadR
   const owners = worker.value ? [...new Set(worker.value.accounts.map((a) => a.owner))] : undefined;
   const personas = await readPersonas(dir, { ...options, cwd, ...(owners ? { owners } : {}) });
   const issues = [...worker.issues, ...personas.issues];
-  if (!worker.value || !personas.value || issues.length > 0) return { value: undefined, issues };
-  return { value: Object.freeze({ worker: worker.value, personas: personas.value }), issues: [] };
+  if (!worker.value || !personas.value) return { value: undefined, issues };
+  return { value: Object.freeze({ worker: worker.value, personas: personas.value, skipped: Object.freeze(personas.skipped) }), issues };
 }
 
 /** The personas directory named by a worker config that failed to load, if it can be read; else the default. */
 async function personasDirFallback(file: string, cwd: string): Promise<string> {
-  try {
-    const data = parseDocument(await readFile(resolve(cwd, file), 'utf8')).toJS() as Partial<WorkerSpec> | null;
-    if (typeof data?.personas_dir === 'string' && data.personas_dir !== '') return resolve(cwd, data.personas_dir);
-  } catch {
-    // The worker config's own issues say what is wrong with it.
-  }
-  return resolve(cwd, 'config/personas');
+  const path = resolve(cwd, file);
+  const read = await readText(path, file, YAML_LIMITS.workerBytes);
+  // When it cannot be read or parsed, the worker config's own issues say why.
+  const data = 'text' in read ? (parseYaml(read.text, file, YAML_LIMITS.workerBytes).data as Partial<WorkerSpec> | null | undefined) : undefined;
+  if (typeof data?.personas_dir === 'string' && data.personas_dir !== '') return resolve(cwd, data.personas_dir);
+  return resolve(cwd, DEFAULT_PERSONAS_DIR);
+}
+
+/**
+ * The worker config that commands which only read or pause run on when the file is broken: the
+ * defaults, with the database the environment names (DATABASE_URL, PROSPECTOR_DATA_DIR), else the
+ * one the broken file names if its YAML still parses (`database.url`, `database.data_dir`), so that
+ * `pause` reaches the database the workers use. `issues` are the environment's own, if any.
+ */
+export async function fallbackConfig(file: string = DEFAULT_CONFIG_FILE, options: LoadOptions = {}): Promise<ReadResult<WorkerConfig>> {
+  const cwd = options.cwd ?? process.cwd();
+  const path = resolve(cwd, file);
+  const shown = displayPath(path, cwd);
+  const read = await readText(path, shown, YAML_LIMITS.workerBytes);
+  const data = 'text' in read ? parseYaml(read.text, shown, YAML_LIMITS.workerBytes).data : undefined;
+  const database = (data as { database?: unknown } | null | undefined)?.database as { url?: unknown; data_dir?: unknown } | null | undefined;
+  const fromFile: Record<string, string> = {};
+  if (typeof database?.url === 'string') fromFile.url = database.url;
+  if (typeof database?.data_dir === 'string') fromFile.data_dir = database.data_dir;
+  const withFile = parseWorkerConfig(stringify({ database: fromFile }), shown, options);
+  const result = withFile.value ? withFile : parseWorkerConfig('', shown, options);
+  return result.value ? { value: deepFreeze({ ...result.value, file: shown }), issues: [] } : result;
 }
 
 /** Loads everything the worker needs, or throws a ConfigError listing every problem. */

@@ -11,7 +11,8 @@ import { z } from 'zod';
 import { compile, QueryError } from '../x/query.ts';
 import { SENIORITY_LEVELS } from '../scoring/lexicon.ts';
 import { termConcepts } from '../scoring/match.ts';
-import { between, list, mapping, nonNegative, oneOf, text, timeOfDay, timeZone, whole } from './fields.ts';
+import { TIERS } from '../x/tiers.ts';
+import { between, flag, list, mapping, nonNegative, oneOf, text, timeOfDay, timeZone, whole } from './fields.ts';
 
 export { SENIORITY_LEVELS, type Seniority } from '../scoring/lexicon.ts';
 
@@ -23,6 +24,19 @@ export const PERSONA_ID_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** Default weights of the score's parts; a persona may change any of them. They are normalised to sum to 1. */
 export const DEFAULT_WEIGHTS = { fit: 35, intent: 25, authority: 10, activity: 10, authenticity: 15, signals: 5 } as const;
 export type WeightName = keyof typeof DEFAULT_WEIGHTS;
+
+/**
+ * Upper bounds of the numbers a persona sets, so that a slip (`per_day: 1e9`) is an error rather
+ * than a cap that never binds. Likes and follows: X's own 24-hour cap per user, the highest of any
+ * tier (`src/x/tiers.ts`); more could never be sent. Posts read: the largest monthly read cap of
+ * any tier, in one day. Leads: more than a team can contact by hand in a day.
+ */
+export const PERSONA_LIMITS = {
+  likesPerDay: Math.max(...Object.values(TIERS).map((t) => t.endpoints['likes.create'].userDay ?? 0)),
+  followsPerDay: Math.max(...Object.values(TIERS).map((t) => t.endpoints['follows.create'].userDay ?? 0)),
+  postsPerDay: Math.max(...Object.values(TIERS).map((t) => t.monthlyPostReads)),
+  leadsPerDay: 500,
+} as const;
 
 /** A term to match: any language, at least one word once folded ("de" alone is not one). */
 function term(what: string) {
@@ -79,7 +93,7 @@ const search = mapping({
   queries: list(searchQuery(), 'search queries')
     .min(1, { error: () => 'expected at least one search query' })
     .describe('X recent-search queries (X query language, at most 512 characters each).'),
-  max_posts_per_day: whole().default(1000).describe('Read budget: posts read per day for this persona, all queries together.'),
+  max_posts_per_day: whole(0, PERSONA_LIMITS.postsPerDay).default(1000).describe(`Read budget: posts read per day for this persona, all queries together (at most ${PERSONA_LIMITS.postsPerDay.toLocaleString('en')}: the largest monthly read cap of X's tiers).`),
 });
 
 const intent = mapping({
@@ -88,26 +102,35 @@ const intent = mapping({
   pains: terms('pains').describe('What hurts: spreadsheet, "too expensive".'),
 });
 
-const perDay = (defaultValue: number, what: string) => mapping({ per_day: whole().default(defaultValue).describe(`${what} per day, per account.`) }).prefault({});
+const perDay = (defaultValue: number, max: number, what: string) =>
+  mapping({ per_day: whole(0, max).default(defaultValue).describe(`${what} per day, per account (at most ${max.toLocaleString('en')}: X's own daily cap per user).`) }).prefault({});
 
 const workingHours = mapping({
   start: timeOfDay().default('09:00'),
   end: timeOfDay().default('18:00'),
   time_zone: timeZone().default('UTC').describe('IANA time zone of the working hours, e.g. Europe/Paris.'),
+  overnight: flag().optional().describe('true when the hours run across midnight (start 22:00, end 06:00); an end before the start is otherwise an error.'),
 }).superRefine((value, ctx) => {
+  // zod checks the object even when a field failed: compare only two times that are times.
+  if (![value.start, value.end].every((t) => /^\d\d:\d\d$/.test(t))) return;
   if (value.start === value.end) ctx.addIssue({ code: 'custom', path: ['end'], input: value.end, message: `expected a different time than start (${value.start}): the window would be empty` });
+  else if (value.end < value.start && !value.overnight) {
+    ctx.addIssue({ code: 'custom', path: ['end'], input: value.end, message: `the end (${value.end}) is before the start (${value.start}); swap them, or add overnight: true for hours across midnight` });
+  } else if (value.end > value.start && value.overnight) {
+    ctx.addIssue({ code: 'custom', path: ['overnight'], input: value.overnight, message: `overnight hours end before they start, but ${value.start}–${value.end} does not cross midnight; remove overnight: true` });
+  }
 });
 
 const engagement = mapping({
   mode: oneOf(ENGAGEMENT_MODES).default('assist').describe('assist: a person clicks once per action; auto: the worker acts (within caps); off: no engagement.'),
   threshold: between(0, 100).default(60).describe('Engage matches scoring at least this (0–100).'),
-  like: perDay(20, 'Likes'),
-  follow: perDay(10, 'Follows'),
+  like: perDay(20, PERSONA_LIMITS.likesPerDay, 'Likes'),
+  follow: perDay(10, PERSONA_LIMITS.followsPerDay, 'Follows'),
   working_hours: workingHours.prefault({}),
 });
 
 const queue = mapping({
-  per_day: whole().default(15).describe('Leads queued per day for this persona.'),
+  per_day: whole(0, PERSONA_LIMITS.leadsPerDay).default(15).describe(`Leads queued per day for this persona (at most ${PERSONA_LIMITS.leadsPerDay}: more than a team contacts by hand).`),
   min_score: between(0, 100).default(55).describe('Matches below this score never enter the queue (0–100).'),
   owners: list(text('an owner name'), 'owner names').default([]).describe('Who works these leads: owners of accounts in config/prospector.yaml. Empty: every owner.'),
 });

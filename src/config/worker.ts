@@ -10,7 +10,7 @@
 import { inspect } from 'node:util';
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { between, envName, flag, isoDate, list, mapping, nonNegative, oneOf, secretReference, text, timeZone, whole } from './fields.ts';
+import { between, envName, flag, isoDate, list, mapping, nonNegative, oneOf, sandboxUrl, secretReference, text, timeZone, whole } from './fields.ts';
 
 export const NETWORKS = ['sandbox', 'x'] as const;
 export const AUTH_KINDS = ['oauth2', 'oauth1'] as const;
@@ -136,6 +136,9 @@ export const WorkerSchema = mapping({
   sandbox: mapping({
     seed: whole(0, 2 ** 32 - 1).default(42),
     users: whole(10, 2_000_000).default(5000),
+    url: sandboxUrl()
+      .optional()
+      .describe('A sandbox running elsewhere (`prospector sandbox --port 4010`), e.g. http://127.0.0.1:4010, instead of one started in this process; PROSPECTOR_SANDBOX_URL overrides it. Used with network: sandbox.'),
   }).prefault({}),
   schedules: mapping({
     search: schedule('search'),
@@ -145,7 +148,7 @@ export const WorkerSchema = mapping({
     queue: schedule('queue'),
   }).prefault({}),
   web: mapping({
-    port: whole(0, 65535).default(8787),
+    port: whole(0, 65535).default(8787).describe('The web port (0 picks a free one); PROSPECTOR_WEB_PORT overrides it.'),
     host: text('a host name or address').default('127.0.0.1'),
   }).prefault({}),
   worker: mapping({
@@ -154,8 +157,8 @@ export const WorkerSchema = mapping({
     shutdown_seconds: whole(1, 600).default(30).describe('How long a stop may take before the worker exits anyway.'),
   }).prefault({}),
   database: mapping({
-    url: secretReference('url', 'DATABASE_URL').optional().describe('PostgreSQL URL reference, e.g. ${DATABASE_URL}. Absent: embedded PGlite.'),
-    data_dir: text('a directory').default(DEFAULT_DATA_DIR).describe('PGlite data directory when no url is set.'),
+    url: secretReference('url', 'DATABASE_URL').optional().describe('PostgreSQL URL reference, e.g. ${DATABASE_URL}. Absent: embedded PGlite. DATABASE_URL, when set, is used whatever this says.'),
+    data_dir: text('a directory').default(DEFAULT_DATA_DIR).describe('PGlite data directory when no url is set; PROSPECTOR_DATA_DIR overrides it.'),
   }).prefault({}),
   personas_dir: text('a directory').default(DEFAULT_PERSONAS_DIR).describe('Where persona files live, relative to the working directory.'),
 }).meta({ title: 'Prospector worker config', description: 'config/prospector.yaml' });
@@ -238,10 +241,13 @@ export interface WorkerConfig {
   readonly engagement: EngagementConfig;
   /** The accounts to act as: the file's, or the sandbox's when the sandbox runs and the file lists none. */
   readonly accounts: readonly AccountConfig[];
-  readonly sandbox: { readonly seed: number; readonly users: number };
+  /** `url`: a sandbox running elsewhere (the file's `sandbox.url` or PROSPECTOR_SANDBOX_URL). */
+  readonly sandbox: { readonly seed: number; readonly users: number; readonly url?: string };
   readonly schedules: Readonly<Record<JobName, ScheduleConfig>>;
+  /** `port`: the file's, or PROSPECTOR_WEB_PORT. */
   readonly web: { readonly port: number; readonly host: string };
   readonly worker: { readonly first_cycle: boolean; readonly lease_seconds: number; readonly shutdown_seconds: number };
+  /** The environment wins over the file: DATABASE_URL, PROSPECTOR_DATA_DIR. */
   readonly database: { readonly url?: Secret; readonly data_dir: string };
   /** Absolute path. */
   readonly personas_dir: string;

@@ -14,12 +14,13 @@ import type { XStats } from '../x/door.ts';
  * Unhealthy (HTTP 503, exit code 1) means a person has to act, or the worker cannot do its work:
  *   - the database does not answer `select 1` within the timeout (every other check that needs
  *     it is then `unknown`);
- *   - the config file has errors: the worker keeps running the last good config, but what is in
- *     the file is not what runs;
+ *   - the worker config file has errors: the worker keeps running the last good config, but what
+ *     is in the file is not what runs;
  *   - X stopped every call (a stop in force: the monthly usage cap, or no credit left);
  *   - the last scheduled run of a job failed (until a later run of that job succeeds);
  *   - a check could not be read although the database answered.
- * Degraded but healthy (200, with warnings): the global pause (a person asked for it), budget
+ * Degraded but healthy (200, with warnings): persona files left out for their errors (the other
+ * personas run; a persona's last good version runs in its place), the global pause (a person asked for it), budget
  * windows used up (normal: they reset), accounts paused after X refused them (the others go on;
  * `prospector accounts resume <handle>` once fixed), a worker that is stopping.
  *
@@ -96,7 +97,10 @@ export interface BudgetsCheck extends Check {
 export interface ConfigCheck extends Check {
   file: string | null;
   loadedAt: string | null;
+  /** Every problem, "file:line path: message". */
   errors: string[];
+  /** Persona files left out for their problems; the other personas run. */
+  personasLeftOut: Array<{ file: string; id: string | null; lastGood: boolean; errors: string[] }>;
 }
 
 export interface StopsCheck extends Check {
@@ -145,6 +149,11 @@ export interface HealthOptions {
   now: Date;
   /** The door's counters (`door.stats`), when X is open in this process. */
   x?: XStats | undefined;
+  /**
+   * Without a worker in this process: the problems of the config files as this process read them
+   * (a command running on a broken worker config says so here).
+   */
+  configErrors?: readonly string[] | undefined;
   /** How long the database may take to answer `select 1`. Default 2000 ms. */
   timeoutMs?: number;
 }
@@ -206,23 +215,7 @@ export async function collectHealth(db: Database, options: HealthOptions): Promi
     }
   }
 
-  const configErrors = status?.configErrors ?? [];
-  const config: ConfigCheck =
-    configErrors.length > 0
-      ? {
-          state: 'fail',
-          summary: `the config file has ${configErrors.length} error${configErrors.length === 1 ? '' : 's'}; running the last good config${status ? ` (loaded ${status.configLoadedAt.toISOString()})` : ''}: ${configErrors.join('; ')}`,
-          file: status?.configFile ?? null,
-          loadedAt: iso(status?.configLoadedAt),
-          errors: [...configErrors],
-        }
-      : {
-          state: 'ok',
-          summary: status ? 'the running config is the file\'s' : 'the config file loads without errors',
-          file: status ? (status.configFile ?? null) : (options.config.file ?? null),
-          loadedAt: iso(status?.configLoadedAt),
-          errors: [],
-        };
+  const config = configCheck(options, status);
 
   // Sequential on purpose: PGlite has one connection, and a monitor should not flood a pool.
   const stops = await read<StopsCheck>('X stops', { stops: [] }, async () => {
@@ -309,6 +302,30 @@ export async function collectHealth(db: Database, options: HealthOptions): Promi
     x: options.x ? { requests: options.x.requests, responses429: options.x.responses429 } : null,
     checks,
   };
+}
+
+/**
+ * The config: unhealthy when the worker config on disk is broken (what runs is not what the file
+ * says); degraded when only persona files are left out (the others run, each left-out persona on its
+ * last good version if it had one).
+ */
+function configCheck(options: HealthOptions, status: ReturnType<StatusSource['status']> | undefined): ConfigCheck {
+  const errors = [...(status ? status.configErrors : (options.configErrors ?? []))];
+  const leftOut = (status?.personasLeftOut ?? []).map((p) => ({ ...p, errors: [...p.errors] }));
+  const fromPersonas = new Set(leftOut.flatMap((p) => p.errors));
+  const workerErrors = errors.filter((e) => !fromPersonas.has(e));
+  const file = status ? (status.configFile ?? null) : (options.config.file ?? null);
+  const loadedAt = iso(status?.configLoadedAt);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (workerErrors.length > 0) {
+    const running = status ? `running the last good config (loaded ${status.configLoadedAt.toISOString()})` : 'running without it, on the defaults and the database the environment names';
+    return { state: 'fail', summary: `the config file has ${plural(errors.length, 'error')}; ${running}: ${errors.join('; ')}`, file, loadedAt, errors, personasLeftOut: leftOut };
+  }
+  if (leftOut.length > 0) {
+    const what = leftOut.map((p) => `${p.file} (${p.lastGood ? 'its last good version runs' : 'not running'}): ${p.errors.join('; ')}`);
+    return { state: 'warn', summary: `${plural(leftOut.length, 'persona file')} left out for errors, the other personas run: ${what.join(' | ')}`, file, loadedAt, errors, personasLeftOut: leftOut };
+  }
+  return { state: 'ok', summary: status ? "the running config is the file's" : 'the config file loads without errors', file, loadedAt, errors: [], personasLeftOut: [] };
 }
 
 /** The worker's status, or undefined; a source that throws is treated as absent (health never throws). */

@@ -26,8 +26,16 @@ export interface WorkerStatus {
   /** The worker config file, undefined when none (all defaults). */
   configFile: string | undefined;
   configLoadedAt: Date;
-  /** The last reload's problems, each "file:line path: message"; empty when the running config is the file's. */
+  /**
+   * Problems of the config files, each "file:line path: message": of the last reload refused (a
+   * broken worker config), and of persona files left out. Empty when what runs is what the files say.
+   */
   configErrors: string[];
+  /**
+   * Persona files left out for their problems (their lines are also in `configErrors`): the other
+   * personas run; `lastGood` when the persona's last good version runs in its place.
+   */
+  personasLeftOut?: Array<{ file: string; id: string | null; lastGood: boolean; errors: string[] }>;
   schedules: ScheduleStatus[];
   /** Shares of runs this worker is working on now. */
   running: Array<{ job: string; persona: string | null; account: string | null; since: Date }>;

@@ -6,7 +6,9 @@ import { claimTick, claimWork, currentPause, finishRunIfDone, finishWork, heartb
 import { utcDay } from '../../jobs/context.ts';
 import { runFramed, runLabel } from '../../jobs/frame.ts';
 import { jobNamed } from '../../jobs/index.ts';
-import { formatIssue, readConfig } from '../config/load.ts';
+import { snapshotEnvironment } from '../config/env.ts';
+import { formatIssue, isPersonaFile, readConfig, type LoadedConfig } from '../config/load.ts';
+import type { Persona } from '../config/persona.ts';
 import { JOB_NAMES, type JobName } from '../config/worker.ts';
 import type { Logger } from '../log.ts';
 import { jobContext, openRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
@@ -61,6 +63,9 @@ export class Worker implements StatusSource {
   private watchers: FSWatcher[] = [];
   private reloadTimer: NodeJS.Timeout | undefined;
   private configErrors: string[] = [];
+  private personasLeftOut: NonNullable<WorkerStatus['personasLeftOut']> = [];
+  /** The environment at start: a reload reads the files again, with the same overrides. */
+  private readonly env = snapshotEnvironment();
   private configLoadedAt = new Date();
   private stopping: Promise<void> | undefined;
   readonly startedAt = new Date();
@@ -94,6 +99,7 @@ export class Worker implements StatusSource {
         worker.url = web.url;
         worker.releasers.push(() => web.close());
       }
+      worker.leaveOut(runtime.config, 'start');
       worker.watchConfig();
       worker.schedule();
       const leaseMs = runtime.config.worker.worker.lease_seconds * 1000;
@@ -319,12 +325,14 @@ export class Worker implements StatusSource {
     // Directories, not files: an editor that saves by writing a new file and renaming it over the
     // old one would detach a watch on the file itself.
     const file = this.runtime.config.worker.file;
-    const targets: Array<{ path: string; name?: string }> = [{ path: this.runtime.config.worker.personas_dir }];
-    if (file) targets.push({ path: dirname(resolve(file)), name: basename(file) });
-    for (const { path, name } of targets) {
+    // In the personas directory, persona files only: editors' lock, swap and backup files come and
+    // go while a file is edited (`isPersonaFile` is the loader's own rule).
+    const targets: Array<{ path: string; wanted: (name: string) => boolean }> = [{ path: this.runtime.config.worker.personas_dir, wanted: isPersonaFile }];
+    if (file) targets.push({ path: dirname(resolve(file)), wanted: (name) => name === basename(file) });
+    for (const { path, wanted } of targets) {
       try {
         const watcher = watch(path, { persistent: false }, (_event, changed) => {
-          if (name && changed !== null && changed !== name) return;
+          if (changed !== null && !wanted(changed)) return;
           clearTimeout(this.reloadTimer);
           this.reloadTimer = setTimeout(() => void this.reload('file changed'), 300);
         });
@@ -341,28 +349,48 @@ export class Worker implements StatusSource {
   }
 
   /**
-   * Reads the config again. A valid one replaces the running config and its schedules; an invalid
-   * one is logged, error by error with file and line, and the last good config keeps running.
-   * Returns the problems (empty when the new config runs).
+   * Reads the config again. A valid worker config replaces the running config and its schedules;
+   * a broken one is logged, error by error with file and line, and the last good config keeps
+   * running. A persona file with problems is left out and logged the same way while the other
+   * personas reload; its last good version, if it had one, keeps running in its place.
+   * Returns the problems (empty when what runs is what the files say).
    */
   async reload(why: string): Promise<string[]> {
     if (this.stopping) return [];
     const file = this.runtime.config.worker.file;
-    const { value, issues } = await readConfig(file ? { file } : {});
+    const { value, issues } = await readConfig({ ...(file ? { file } : {}), env: this.env });
     if (!value) {
       this.configErrors = issues.map(formatIssue);
       for (const line of this.configErrors) this.log.error({ reload: why }, `config not reloaded: ${line}`);
       this.log.warn({ errors: this.configErrors.length }, `config reload (${why}) refused: running the last good config`);
       return this.configErrors;
     }
-    const before = this.runtime.config.worker;
-    const needsRestart = (['network', 'tier', 'database', 'web', 'accounts', 'sandbox'] as const).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(value.worker[k]));
-    this.runtime.config = value;
-    this.configErrors = [];
+    const before = this.runtime.config;
+    // A persona left out keeps its last good version: the one running now from the same file.
+    const lastGood = (value.skipped ?? [])
+      .map((s) => before.personas.find((p) => p.file === s.file))
+      .filter((p): p is Persona => p !== undefined && !value.personas.some((q) => q.id === p.id));
+    const personas = [...value.personas, ...lastGood].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const next: LoadedConfig = Object.freeze({ ...value, personas });
+    const needsRestart = (['network', 'tier', 'database', 'web', 'accounts', 'sandbox'] as const).filter((k) => JSON.stringify(before.worker[k]) !== JSON.stringify(value.worker[k]));
+    this.runtime.config = next;
     this.configLoadedAt = new Date();
     this.schedule();
-    this.log.info({ reload: why, personas: value.personas.map((p) => p.id) }, `config reloaded (${why}): ${value.personas.length} personas${needsRestart.length ? `; ${needsRestart.join(', ')} changed and take effect at the next start` : ''}`);
-    return [];
+    this.leaveOut(next, why);
+    this.log.info({ reload: why, personas: personas.map((p) => p.id) }, `config reloaded (${why}): ${personas.length} personas${needsRestart.length ? `; ${needsRestart.join(', ')} changed and take effect at the next start` : ''}`);
+    return this.configErrors;
+  }
+
+  /** Notes and logs the persona files a config leaves out (at start and at each reload). */
+  private leaveOut(config: LoadedConfig, why: string): void {
+    const running = new Set(config.personas.map((p) => p.file));
+    this.personasLeftOut = (config.skipped ?? []).map((s) => ({ file: s.file, id: s.id ?? null, lastGood: running.has(s.file), errors: s.issues.map(formatIssue) }));
+    this.configErrors = this.personasLeftOut.flatMap((s) => s.errors);
+    for (const s of this.personasLeftOut) {
+      for (const line of s.errors) this.log.error({ reload: why, file: s.file }, `persona not loaded: ${line}`);
+      const instead = s.lastGood ? 'its last good version runs until it is fixed' : 'it does not run until it is fixed';
+      this.log.warn({ reload: why, file: s.file, errors: s.errors.length }, `${s.file} left out (${why}): ${s.errors.length} problem${s.errors.length === 1 ? '' : 's'}; ${instead}; the other personas run`);
+    }
   }
 
   // ---- status and stop -----------------------------------------------------------------------
@@ -383,6 +411,7 @@ export class Worker implements StatusSource {
       configFile: this.runtime.config.worker.file,
       configLoadedAt: this.configLoadedAt,
       configErrors: [...this.configErrors],
+      personasLeftOut: this.personasLeftOut.map((s) => ({ ...s, errors: [...s.errors] })),
       schedules: list,
       running: [...this.running].map((r) => ({ job: r.job, persona: r.persona, account: r.account, since: r.since })),
       stopping: this.stopping !== undefined,

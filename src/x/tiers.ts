@@ -95,7 +95,7 @@ const pro: TierLimits = {
   },
 };
 
-const TIERS: Record<TierName, TierLimits> = { payperuse, basic, pro };
+export const TIERS: Record<TierName, TierLimits> = { payperuse, basic, pro };
 
 export function tierLimits(name: string): TierLimits {
   const tier = TIERS[name as TierName];
