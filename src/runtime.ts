@@ -12,6 +12,7 @@ import { jobNamed } from '../jobs/index.ts';
 import type { JobContext, JobResult } from '../jobs/context.ts';
 import { loadConfig, type LoadedConfig } from './config/load.ts';
 import { silentLogger, type Logger } from './log.ts';
+import { Releasers } from './releasers.ts';
 import { startSandbox, type Sandbox } from './sandbox/index.ts';
 import { XDoor, sandboxClock, type AccountStore, type DoorOptions } from './x/door.ts';
 
@@ -66,11 +67,8 @@ export interface RuntimeOptions {
 export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? silentLogger();
   const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const releasers: Array<() => Promise<void> | void> = [];
-  const close = async () => {
-    // Reverse order of acquisition.
-    for (const release of releasers.splice(0).reverse()) await release();
-  };
+  const releasers = new Releasers();
+  const close = () => releasers.release('closing the runtime');
   try {
     // PROSPECTOR_CONFIG names another worker config file (its personas_dir is relative to the working directory).
     const configFile = options.configFile ?? (process.env.PROSPECTOR_CONFIG || undefined);
@@ -147,7 +145,8 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     };
     return runtime;
   } catch (error) {
-    await close();
+    // The error that stopped the opening is the one to report; a failing release is secondary.
+    await close().catch(() => undefined);
     throw error;
   }
 }

@@ -8,6 +8,7 @@ import { jobNamed } from '../../jobs/index.ts';
 import { formatIssue, readConfig } from '../config/load.ts';
 import { JOB_NAMES, type JobName } from '../config/worker.ts';
 import type { Logger } from '../log.ts';
+import { Releasers } from '../releasers.ts';
 import { jobContext, openRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
 import type { ScheduleStatus, StatusSource, WorkerStatus } from './status.ts';
 
@@ -54,7 +55,7 @@ export class Worker implements StatusSource {
   private readonly running = new Set<Running>();
   private readonly ticks = new Set<Promise<void>>();
   private readonly abort = new AbortController();
-  private readonly releasers: Array<() => Promise<void> | void> = [];
+  private readonly releasers = new Releasers();
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping = false;
   private watchers: FSWatcher[] = [];
@@ -410,16 +411,7 @@ export class Worker implements StatusSource {
     return this.stopping;
   }
 
-  private async release(): Promise<void> {
-    const errors: unknown[] = [];
-    for (const release of this.releasers.splice(0).reverse()) {
-      try {
-        await release();
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new AggregateError(errors, 'stopping the worker failed in several places');
+  private release(): Promise<void> {
+    return this.releasers.release('stopping the worker');
   }
 }
