@@ -53,8 +53,8 @@ export interface RuntimeOptions {
   configFile?: string;
   log?: Logger;
   say?: (line: string) => void;
-  /** Open this database instead of the config's (tests, demo). */
-  databaseUrl?: string;
+  /** Open this database instead of the config's (tests); null: the embedded one in `dataDir`, whatever is configured (the demo). */
+  databaseUrl?: string | null;
   dataDir?: string;
   /** Use this running sandbox (overrides config and environment). */
   sandboxUrl?: string;
@@ -74,7 +74,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     const configFile = options.configFile ?? (process.env.PROSPECTOR_CONFIG || undefined);
     const config = await loadConfig(configFile === undefined ? {} : { file: configFile });
     const database = await openDatabase({
-      ...(options.databaseUrl ?? config.worker.database.url ? { url: options.databaseUrl ?? config.worker.database.url?.reveal() } : {}),
+      ...(options.databaseUrl === null ? { url: null } : options.databaseUrl ?? config.worker.database.url ? { url: options.databaseUrl ?? config.worker.database.url?.reveal() } : {}),
       // The environment wins over the file, as for DATABASE_URL.
       dataDir: options.dataDir ?? (process.env.PROSPECTOR_DATA_DIR || config.worker.database.data_dir),
       log,

@@ -4,6 +4,7 @@ import { Cron } from 'croner';
 import { listQueue } from '../../db/leads.ts';
 import { claimTick, claimWork, currentPause, finishRunIfDone, finishWork, heartbeat, missingAfterTicks, releaseWork, runsWithWork, type WorkShare } from '../../db/work.ts';
 import { utcDay } from '../../jobs/context.ts';
+import { announceWorker } from '../../db/workers.ts';
 import { jobNamed } from '../../jobs/index.ts';
 import { formatIssue, readConfig } from '../config/load.ts';
 import { JOB_NAMES, type JobName } from '../config/worker.ts';
@@ -80,6 +81,8 @@ export class Worker implements StatusSource {
     if (options.onRun) worker.onRun.push(options.onRun);
     worker.releasers.push(() => runtime.close());
     try {
+      // Seen as running by `prospector status` from here to the end of stop().
+      worker.releasers.push(await announceWorker(runtime.database, runtime.workerId));
       const door = await runtime.x();
       const sandbox = runtime.sandbox;
       const x =
