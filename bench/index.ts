@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { engageBench } from './engage.ts';
 import { pipelineBench } from './pipeline.ts';
 import { sandboxBench } from './sandbox.ts';
+import { startupBench } from './startup.ts';
 import { formatTable, type BenchRow } from './table.ts';
 
 /**
@@ -15,6 +16,7 @@ const rows: BenchRow[] = [];
 rows.push(...(await sandboxBench({ full: !quick })));
 rows.push(...(await pipelineBench({ full: !quick })));
 rows.push(...(await engageBench()));
+rows.push(...(await startupBench()));
 
 console.log(formatTable(rows));
 const results = new URL('./results/', import.meta.url);
