@@ -4,6 +4,7 @@ import { engageBench } from './engage.ts';
 import { pipelineBench } from './pipeline.ts';
 import { reloadBench } from './reload.ts';
 import { sandboxBench } from './sandbox.ts';
+import { startupBench } from './startup.ts';
 import { formatTable, type BenchRow } from './table.ts';
 
 /**
@@ -17,6 +18,7 @@ rows.push(...(await sandboxBench({ full: !quick })));
 rows.push(...(await pipelineBench({ full: !quick })));
 rows.push(...(await engageBench()));
 rows.push(...(await reloadBench()));
+rows.push(...(await startupBench()));
 
 console.log(formatTable(rows));
 const results = new URL('./results/', import.meta.url);

@@ -38,8 +38,8 @@ export interface DatabaseLog {
 }
 
 export interface DatabaseOptions {
-  /** A PostgreSQL URL. Default: `DATABASE_URL`. Without one, PGlite. */
-  url?: string;
+  /** A PostgreSQL URL. Default: `DATABASE_URL`. Without one, PGlite; null: PGlite whatever the environment says. */
+  url?: string | null;
   /** PGlite's directory, or `memory://` (tests). Default: `PROSPECTOR_DATA_DIR`, else `.prospector/data`. */
   dataDir?: string;
   log?: DatabaseLog;
@@ -58,7 +58,7 @@ export interface DatabaseHandle {
    * process dies: the server drops it with the connection). Workers hold one under their id, so
    * others can tell a live worker from a crashed one (see db/workers.ts).
    */
-  holdLock(key: string): Promise<() => Promise<void>>;
+  holdLock(key: string, options?: { applicationName?: string }): Promise<() => Promise<void>>;
   /** Ends the pool or closes PGlite. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -66,8 +66,8 @@ export interface DatabaseHandle {
 export const DEFAULT_DATA_DIR = '.prospector/data';
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
-  const url = options.url ?? (process.env.DATABASE_URL || undefined);
-  return url ? openPostgres(url, options) : openPglite(options.dataDir ?? (process.env.PROSPECTOR_DATA_DIR || DEFAULT_DATA_DIR), options);
+  const url = options.url === null ? undefined : (options.url ?? (process.env.DATABASE_URL || undefined));
+  return url ? openPostgres(checkDatabaseUrl(url), options) : openPglite(options.dataDir ?? (process.env.PROSPECTOR_DATA_DIR || DEFAULT_DATA_DIR), options);
 }
 
 /** Logs each statement's text at debug level; parameters stay out of the logs (they carry bios and posts). */
@@ -163,6 +163,42 @@ function urlHasOptions(url: string): boolean {
   }
 }
 
+const URL_HELP = 'write it as postgres://user:password@host:5432/database, or leave DATABASE_URL unset for the embedded database';
+
+/**
+ * A PostgreSQL URL, checked before anything connects: `not-a-url` would otherwise be read as a
+ * host named "base" (ENOTFOUND base), and `mysql://…` would be tried as PostgreSQL. Returns it.
+ */
+export function checkDatabaseUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`DATABASE_URL (or database.url in the worker config) is not a URL: "${url.length > 40 ? `${url.slice(0, 40)}…` : url}"; ${URL_HELP}`);
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new Error(`DATABASE_URL (or database.url in the worker config) starts with ${parsed.protocol}//: Prospector stores its data in PostgreSQL only, so it must start with postgres:// or postgresql://; ${URL_HELP}`);
+  }
+  if (!parsed.hostname && !parsed.searchParams.has('host')) throw new Error(`DATABASE_URL (or database.url in the worker config) names no host: ${describeUrl(url)}; ${URL_HELP}`);
+  return url;
+}
+
+/** Why a PostgreSQL server could not be reached, in words that say what to check. */
+function connectionProblem(error: unknown, url: string): string {
+  const u = new URL(url);
+  const host = u.hostname || u.searchParams.get('host') || 'localhost';
+  const port = u.port || '5432';
+  const database = decodeURIComponent(u.pathname.slice(1)) || decodeURIComponent(u.username) || '(the user name)';
+  const codes = [error, ...((error as AggregateError)?.errors ?? [])].map((e) => (e as { code?: string })?.code).filter(Boolean);
+  const has = (code: string) => codes.includes(code);
+  if (has('ECONNREFUSED')) return `nothing answers on ${host} port ${port}: is PostgreSQL running there, and is that its port? Check the host and port in DATABASE_URL`;
+  if (has('ENOTFOUND') || has('EAI_AGAIN')) return `no host named "${host}": check the host in DATABASE_URL`;
+  if (has('ETIMEDOUT') || has('EHOSTUNREACH') || has('ENETUNREACH')) return `${host} port ${port} does not answer (a firewall, or the wrong host?): check the host and port in DATABASE_URL`;
+  if (has('3D000')) return `the server has no database "${database}": create it (createdb ${database}) or fix the database name in DATABASE_URL`;
+  if (has('28P01') || has('28000')) return `the server refused the user "${decodeURIComponent(u.username) || '(none)'}": check the user and password in DATABASE_URL`;
+  return `${(error as Error)?.message ?? String(error)}; check DATABASE_URL and that the server is running`;
+}
+
 async function openPostgres(url: string, options: DatabaseOptions): Promise<DatabaseHandle> {
   const where = `PostgreSQL at ${describeUrl(url)}`;
   const pool = new pg.Pool({
@@ -178,7 +214,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     await pool.query('select 1');
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw new Error(`cannot connect to ${where}: ${(error as Error).message}; check DATABASE_URL and that the server is running`, { cause: error });
+    throw new Error(`cannot connect to ${where}: ${connectionProblem(error, url)}`, { cause: error });
   }
   const db = drizzleNodePg({ client: pool, schema, logger: queryLogger(options.log) });
   let closed: Promise<void> | undefined;
@@ -187,9 +223,10 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     kind: 'postgres',
     where,
     log: options.log,
-    holdLock: async (key) => {
-      // A connection of its own, out of the pool's rotation, for as long as the lock is held.
-      const session = new pg.Client({ connectionString: url, application_name: 'prospector-lock' });
+    holdLock: async (key, lockOptions) => {
+      // A connection of its own, out of the pool's rotation, for as long as the lock is held; its
+      // application name lets others see who holds it (db/workers.ts).
+      const session = new pg.Client({ connectionString: url, application_name: lockOptions?.applicationName ?? 'prospector-lock' });
       session.on('error', (error) => options.log?.warn({ err: error }, `lock connection lost (${where})`));
       await session.connect();
       await session.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);

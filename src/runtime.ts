@@ -14,6 +14,7 @@ import { runFramed, type JobOutcome } from '../jobs/frame.ts';
 import { readEnvironment } from './config/env.ts';
 import { ConfigError, fallbackConfig, formatIssue, readConfig, type ConfigIssue, type LoadedConfig } from './config/load.ts';
 import { silentLogger, type Logger } from './log.ts';
+import { Releasers } from './releasers.ts';
 import { startSandbox, type Sandbox } from './sandbox/index.ts';
 import { XDoor, sandboxClock, type AccountStore, type DoorOptions } from './x/door.ts';
 
@@ -69,8 +70,8 @@ export interface RuntimeOptions {
   configFallback?: boolean;
   log?: Logger;
   say?: (line: string) => void;
-  /** Open this database instead of the config's (tests, demo). */
-  databaseUrl?: string;
+  /** Open this database instead of the config's (tests); null: the embedded one in `dataDir`, whatever is configured (the demo). */
+  databaseUrl?: string | null;
   dataDir?: string;
   /** Use this running sandbox (overrides config and environment). */
   sandboxUrl?: string;
@@ -83,16 +84,13 @@ export interface RuntimeOptions {
 export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? silentLogger();
   const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const releasers: Array<() => Promise<void> | void> = [];
-  const close = async () => {
-    // Reverse order of acquisition.
-    for (const release of releasers.splice(0).reverse()) await release();
-  };
+  const releasers = new Releasers();
+  const close = () => releasers.release('closing the runtime');
   try {
     const { config, issues: configIssues } = options.config ? { config: options.config, issues: options.config.skipped?.flatMap((s) => s.issues) ?? [] } : await loadRuntimeConfig(options, say);
     // The config carries the environment's overrides (DATABASE_URL, PROSPECTOR_DATA_DIR: see config/env.ts).
     const url = options.databaseUrl ?? config.worker.database.url?.reveal();
-    const database = await openDatabase({ ...(url ? { url } : {}), dataDir: options.dataDir ?? config.worker.database.data_dir, log });
+    const database = await openDatabase({ ...(options.databaseUrl === null ? { url: null } : url ? { url } : {}), dataDir: options.dataDir ?? config.worker.database.data_dir, log });
     releasers.push(() => database.close());
     await migrate(database);
     const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -160,7 +158,8 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     };
     return runtime;
   } catch (error) {
-    await close();
+    // The error that stopped the opening is the one to report; a failing release is secondary.
+    await close().catch(() => undefined);
     throw error;
   }
 }

@@ -58,3 +58,27 @@ export function minuteOfDay(time: string): number {
   const [h, m] = time.split(':').map(Number);
   return (h ?? 0) * 60 + (m ?? 0);
 }
+
+/**
+ * A real calendar day written `YYYY-MM-DD` (2027-02-28, not 2027-02-30: `Date` would quietly make
+ * that March 2nd), as the instant it starts in UTC; undefined when the text is not one.
+ */
+export function calendarDay(text: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const at = new Date(Date.UTC(year, month - 1, day));
+  if (at.getUTCFullYear() !== year || at.getUTCMonth() !== month - 1 || at.getUTCDate() !== day) return undefined;
+  return at;
+}
+
+/**
+ * An ISO 8601 instant or day (`2026-03-01`, `2026-03-01T09:30:00Z`) whose date is a real calendar
+ * day; undefined otherwise.
+ */
+export function calendarInstant(text: string): Date | undefined {
+  const day = /^(\d{4}-\d{2}-\d{2})(?:$|T)/.exec(text)?.[1];
+  if (day === undefined || !calendarDay(day)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? new Date(ms) : undefined;
+}

@@ -75,9 +75,13 @@ describe('prospector run / queue / lead', () => {
     expect(missing.code).toBe(1);
     expect(missing.said.join('\n')).toContain('no lead @nobody_at_all');
 
-    const snooze = await prospector('lead', `#${json[1]?.id ?? first.id}`, 'snooze');
-    expect(snooze.code).toBe(2);
-    expect(snooze.said.join('\n')).toContain('snooze needs --until');
+    await expect(prospector('lead', `#${json[1]?.id ?? first.id}`, 'snooze')).rejects.toThrow(/snooze needs --until/);
+    // A snooze until today or before is refused, naming the option; the lead stays as it was.
+    await expect(prospector('lead', `#${json[1]?.id ?? first.id}`, 'snooze', '--until', '2020-01-01', '--as', 'maya')).rejects.toThrow(/--until 2020-01-01 is not after today/);
+    const stillNew = JSON.parse((await prospector('queue', '--all', '--format', 'json')).out) as Array<{ id: number; state: string }>;
+    expect(stillNew.find((l) => l.id === (json[1]?.id ?? first.id))?.state).toBe(json[1] ? json[1].state : 'replied');
+    const later = await prospector('lead', `#${json[1]?.id ?? first.id}`, 'snooze', '--until', '2099-01-01', '--as', 'maya');
+    expect(later.out).toMatch(/→ snoozed/);
   });
 
   it("act performs a lead's like or follow once, says what happened, and the lead's history shows it", async () => {
@@ -105,8 +109,14 @@ describe('prospector run / queue / lead', () => {
     expect(nobody.code).toBe(1);
   });
 
-  it('refuses a bad date with a message naming the expected form', async () => {
-    await expect(prospector('queue', '--date', 'tomorrow')).rejects.toThrow(/expected a date as YYYY-MM-DD, got "tomorrow"/);
+  it('refuses a bad date with a message naming the option and the expected form', async () => {
+    await expect(prospector('queue', '--date', 'tomorrow')).rejects.toThrow(/--date expects a date as YYYY-MM-DD that is a real calendar day; got "tomorrow"/);
+    await expect(prospector('queue', '--date', '2026-02-30')).rejects.toThrow(/there is no such day as 2026-02-30/);
+  });
+
+  it('run refuses an unknown persona or job, naming the ones there are', async () => {
+    await expect(prospector('run', 'search', '--persona', 'nope')).rejects.toThrow(/--persona: no persona "nope" in .*\(personas: .*growth-saas-en/);
+    await expect(prospector('run', 'serch')).rejects.toThrow(/no job "serch"; did you mean "search"\? \(jobs: /);
   });
 });
 

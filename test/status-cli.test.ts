@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { recordStop, clearStop } from '../db/accounts.ts';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
+import { announceWorker } from '../db/workers.ts';
 import { finishRun, startRun } from '../db/runs.ts';
 import { registerStatusCommands } from '../src/commands/status.ts';
 import type { Health } from '../src/observe/health.ts';
@@ -88,16 +89,17 @@ describe.each(kinds)('prospector status / pause / resume [$kind]', ({ kind }) =>
     }
   }
 
-  it('status: healthy on a new database, with each job and its next tick; --json is /healthz', async () => {
+  it('status: says first that no worker runs (exit 1), then each job and its next tick; --json is /healthz with the workers', async () => {
     const shown = await prospector('status');
-    expect(shown.code).toBeUndefined();
-    expect(shown.out).toMatch(/^Prospector: healthy \(at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\)/);
+    expect(shown.code).toBe(1);
+    expect(shown.out).toMatch(/^Prospector: NOT RUNNING — no worker is running, so no job runs on schedule; start one with `prospector worker` \(npm start\)\. The rest looks healthy \(at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\)/);
+    expect(shown.out).toMatch(/^workers\s+none running$/m);
     expect(shown.out).toMatch(/^paused\s+no$/m);
     expect(shown.out).toMatch(/^job\s+last tick \(UTC\)\s+outcome\s+duration\s+next \(UTC\)\s+schedule/m);
     expect(shown.out).toMatch(/^search\s+never\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s+\*\/30 8-18 \* \* 1-5 \(Europe\/Paris\)/m);
     expect(shown.out).toMatch(/^score\s+never\s+after search\s+after search/m);
-    const json = JSON.parse((await prospector('status', '--json')).out) as Health;
-    expect(json).toMatchObject({ healthy: true, worker: null, checks: { database: { state: 'ok' }, pause: { paused: false } } });
+    const json = JSON.parse((await prospector('status', '--json')).out) as Health & { workers: unknown[] };
+    expect(json).toMatchObject({ healthy: true, worker: null, workers: [], checks: { database: { state: 'ok' }, pause: { paused: false } } });
     expect(json.checks.jobs.jobs.map((j) => j.job)).toEqual(['search', 'engage', 'signals', 'score', 'queue']);
   });
 
@@ -109,8 +111,7 @@ describe.each(kinds)('prospector status / pause / resume [$kind]', ({ kind }) =>
     expect(again.out).toMatch(/^Already paused since \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC by ops: deploying 1\.4; that pause stays\./);
 
     const status = await prospector('status');
-    expect(status.code).toBeUndefined();
-    expect(status.out).toMatch(/^Prospector: healthy, with warnings/);
+    expect(status.out).toMatch(/The rest looks healthy, with warnings/);
     expect(status.out).toMatch(/^paused\s+yes, since .* UTC by ops: deploying 1\.4$/m);
 
     const resumed = await prospector('resume');
@@ -129,7 +130,7 @@ describe.each(kinds)('prospector status / pause / resume [$kind]', ({ kind }) =>
     });
     const failed = await prospector('status');
     expect(failed.code).toBe(1);
-    expect(failed.out).toMatch(/^Prospector: UNHEALTHY/);
+    expect(failed.out).toMatch(/^Prospector: NOT RUNNING .* The rest looks UNHEALTHY/);
     expect(failed.out).toMatch(/✗ jobs: the last run failed: search/);
     expect(failed.out).toMatch(/^search\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s+failed\s+1 min 30 s\s+.*X answered 503 'Service Unavailable'$/m);
     expect(JSON.parse((await prospector('status', '--json')).out)).toMatchObject({ healthy: false });
@@ -148,6 +149,30 @@ describe.each(kinds)('prospector status / pause / resume [$kind]', ({ kind }) =>
     await withDatabase(async ({ db }) => {
       await clearStop(db, 'credits_depleted');
     });
-    expect((await prospector('status')).code).toBeUndefined();
+    expect((await prospector('status')).out).toMatch(/The rest looks healthy \(/);
   });
+
+  // Another process holding the embedded database is impossible (one process at a time), so a
+  // running worker seen from a command is a PostgreSQL case.
+  if (kind === 'PostgreSQL') {
+    it('status lists the workers running, and is healthy (exit 0) with one; a stopped worker leaves the list', async () => {
+      const handle = await target.open();
+      try {
+        await migrate(handle);
+        const stop = await announceWorker(handle, 'ops-host:4242:a1b2c3');
+        const running = await prospector('status');
+        expect(running.code).toBeUndefined();
+        expect(running.out).toMatch(/^Prospector: healthy \(at /);
+        expect(running.out).toMatch(/^workers\s+1 running: ops-host:4242:a1b2c3 since \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/m);
+        const json = JSON.parse((await prospector('status', '--json')).out) as { workers: Array<{ id: string }> };
+        expect(json.workers.map((w) => w.id)).toEqual(['ops-host:4242:a1b2c3']);
+        await stop();
+        const stopped = await prospector('status');
+        expect(stopped.code).toBe(1);
+        expect(stopped.out).toMatch(/^workers\s+none running$/m);
+      } finally {
+        await handle.close();
+      }
+    });
+  }
 });

@@ -1,14 +1,8 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { listAccounts, resumeAccount, activeStops, clearStop } from '../../db/accounts.ts';
 import type { ActionKind, StopKind } from '../../db/schema.ts';
-import { actOnLead } from '../engage/assist.ts';
-import { listThrottles, resetThrottle } from '../../db/engage.ts';
-import type { EngageDeps } from '../engage/perform.ts';
-import { warmupFactor } from '../engage/rules.ts';
 import { clean, table } from '../format.ts';
-import type { Runtime } from '../runtime.ts';
-import { leadOrSay, withRuntime, type PipelineDeps } from './pipeline.ts';
+import { engageDeps, leadOrSay, withRuntime, type CommandDeps } from './common.ts';
 
 /**
  * Engagement from the command line: `act <lead> like|follow` (a salesperson's click, the same path
@@ -16,23 +10,7 @@ import { leadOrSay, withRuntime, type PipelineDeps } from './pipeline.ts';
  * and `stops clear <kind>` once X's monthly cap or the credit is sorted out.
  */
 
-/** What performing an action needs, from a runtime; `now` follows the sandbox clock when X is one. */
-export async function engageDeps(rt: Runtime): Promise<EngageDeps> {
-  const door = await rt.x();
-  await rt.syncClock();
-  return {
-    db: rt.database.db,
-    door,
-    log: rt.log,
-    now: () => rt.now(),
-    workerId: rt.workerId,
-    tier: rt.config.worker.tier,
-    personas: rt.config.personas,
-    engagement: rt.config.worker.engagement,
-  };
-}
-
-export function registerEngageCommands(program: Command, deps: PipelineDeps = {}): Command {
+export function registerEngageCommands(program: Command, deps: CommandDeps = {}): Command {
   const out = deps.out ?? ((text: string) => process.stdout.write(text));
   const say = deps.say ?? ((line: string) => process.stderr.write(`${line}\n`));
 
@@ -46,6 +24,7 @@ export function registerEngageCommands(program: Command, deps: PipelineDeps = {}
       await withRuntime({ ...deps, say }, async (rt) => {
         const lead = await leadOrSay(rt, key, say);
         if (!lead) return;
+        const { actOnLead } = await import('../engage/assist.ts');
         const outcome = await actOnLead(await engageDeps(rt), lead, kind, opts.as ?? userInfo().username);
         const who = `lead #${lead.id} @${clean(lead.username)}`;
         switch (outcome.status) {
@@ -77,6 +56,7 @@ export function registerEngageCommands(program: Command, deps: PipelineDeps = {}
     .description('list the accounts')
     .action(async () => {
       await withRuntime({ ...deps, say }, async (rt) => {
+        const [{ activeStops, listAccounts }, { warmupFactor }] = await Promise.all([import('../../db/accounts.ts'), import('../engage/rules.ts')]);
         const door = await rt.x();
         for (const handle of door.handles) await door.account(handle);
         const now = await rt.worldNow();
@@ -100,6 +80,7 @@ export function registerEngageCommands(program: Command, deps: PipelineDeps = {}
     .argument('<handle>', 'the account, with or without @')
     .action(async (handle: string) => {
       await withRuntime({ ...deps, say }, async (rt) => {
+        const { resumeAccount } = await import('../../db/accounts.ts');
         const name = handle.replace(/^@/, '');
         if (await resumeAccount(rt.database.db, name)) out(`@${clean(name)} resumed\n`);
         else {
@@ -115,6 +96,7 @@ export function registerEngageCommands(program: Command, deps: PipelineDeps = {}
     .description('list throttled personas')
     .action(async () => {
       await withRuntime({ ...deps, say }, async (rt) => {
+        const { listThrottles } = await import('../../db/engage.ts');
         const rows = await listThrottles(rt.database.db);
         if (rows.length === 0) out('No persona is throttled.\n');
         else out(table(rows, [
@@ -131,6 +113,7 @@ export function registerEngageCommands(program: Command, deps: PipelineDeps = {}
     .argument('<persona>', 'the persona id')
     .action(async (persona: string) => {
       await withRuntime({ ...deps, say }, async (rt) => {
+        const { resetThrottle } = await import('../../db/engage.ts');
         out((await resetThrottle(rt.database.db, persona)) ? `${clean(persona)}: full caps again\n` : `${clean(persona)} was not throttled\n`);
       });
     });
@@ -142,6 +125,7 @@ export function registerEngageCommands(program: Command, deps: PipelineDeps = {}
     .addArgument(program.createArgument('<kind>', 'the stop').choices(['usage_capped', 'credits_depleted']))
     .action(async (kind: StopKind) => {
       await withRuntime({ ...deps, say }, async (rt) => {
+        const { clearStop } = await import('../../db/accounts.ts');
         out((await clearStop(rt.database.db, kind)) ? `${kind} cleared\n` : `no ${kind} stop was recorded\n`);
       });
     });

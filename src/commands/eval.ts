@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { basename } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { calendarInstant } from '../time.ts';
 import { AUTHENTICITY_THRESHOLD } from '../scoring/authenticity.ts';
 import { evaluateAuthenticity, InputFileError, readLabelledProfiles, V1_COLUMNS, type AuthenticityEvaluation } from '../eval/authenticity.ts';
 
@@ -23,9 +24,9 @@ interface EvalAuthenticityOptions {
 const EXIT_BAD_INPUT = 2;
 
 function instant(value: string): number {
-  const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || !Number.isFinite(ms)) throw new InvalidArgumentError(`--now must be an ISO 8601 date such as 2020-09-15, got "${value}"`);
-  return ms;
+  const at = calendarInstant(value);
+  if (!at) throw new InvalidArgumentError(`--now must be an ISO 8601 date such as 2020-09-15, got "${value}"`);
+  return at.getTime();
 }
 
 function probability(value: string): number {

@@ -7,7 +7,7 @@
  * reading secrets, so it runs in CI without X credentials.
  */
 import type { Command } from 'commander';
-import { didYouMean, formatIssue, loadConfig, readConfig, type ConfigLoadOptions } from '../config/load.ts';
+import type { ConfigLoadOptions } from '../config/load.ts';
 import type { Persona } from '../config/persona.ts';
 import type { WorkerConfig } from '../config/worker.ts';
 
@@ -49,6 +49,7 @@ export function registerPersonasCommands(program: Command, deps: PersonasCommand
     .option('--config <file>', 'worker config', 'config/prospector.yaml')
     .option('--dir <dir>', 'personas directory (default: personas_dir of the worker config)')
     .action(async (opts: CommonOptions) => {
+      const { formatIssue, readConfig } = await import('../config/load.ts');
       const { value, issues } = await readConfig({ ...base(opts), resolveSecrets: false });
       if (issues.length > 0 || !value) {
         for (const issue of issues) out.error(formatIssue(issue));
@@ -70,6 +71,7 @@ export function registerPersonasCommands(program: Command, deps: PersonasCommand
       .option('--config <file>', 'worker config', 'config/prospector.yaml')
       .option('--dir <dir>', 'personas directory (default: personas_dir of the worker config)')
       .action(async (id: string, opts: CommonOptions) => {
+        const { didYouMean, formatIssue, loadConfig } = await import('../config/load.ts');
         let loaded;
         try {
           loaded = await loadConfig(base(opts));

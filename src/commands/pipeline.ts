@@ -1,15 +1,15 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { userInfo } from 'node:os';
-import { InvalidArgumentError, Option, type Command } from 'commander';
-import { decideLead, findLead, LeadError, listQueue, type LeadDetail, type QueueEntry } from '../../db/leads.ts';
+import { Option, type Command } from 'commander';
+import type { LeadDetail, QueueEntry } from '../../db/leads.ts';
 import type { LeadState } from '../../db/schema.ts';
-import { JOB_NAMES } from '../../jobs/index.ts';
 import { utcDay } from '../../jobs/context.ts';
-import { ConfigError, formatIssue } from '../config/load.ts';
 import { csv, table, clean, type Column } from '../format.ts';
-import { openRuntime, runJob, type Runtime, type RuntimeOptions } from '../runtime.ts';
-import { actionCounts } from '../../db/actions.ts';
-import { actOnLead } from '../engage/assist.ts';
-import { engageDeps } from './engage.ts';
+import { calendarDay } from '../time.ts';
+import { engageDeps, leadOrSay, UsageError, withRuntime, type CommandDeps } from './common.ts';
+import { day, integer } from './options.ts';
 
 /**
  * The pipeline from the command line: `run <job>`, `queue`, `lead <id|@handle> <decision>`, and
@@ -20,15 +20,8 @@ import { engageDeps } from './engage.ts';
 const DEMO_CLICKS = 6;
 const DEMO_HOURS_LATER = 12;
 
-export interface PipelineDeps {
-  /** Where tables and results go. Default stdout. */
-  out?: (text: string) => void;
-  /** Status lines. Default stderr. */
-  say?: (line: string) => void;
-  /** Progress of long steps (overwritten in place on a terminal). Default: none. */
-  progress?: (line: string) => void;
-  runtime?: RuntimeOptions;
-}
+/** What the pipeline commands write to and open. */
+export type PipelineDeps = CommandDeps;
 
 const DECISIONS: Record<string, LeadState> = {
   contacted: 'contacted',
@@ -63,43 +56,6 @@ const csvColumns: Column<QueueEntry>[] = [
   { header: 'why', value: (l) => l.reasons ?? '' },
   { header: 'bio', value: (l) => l.description ?? '' },
 ];
-
-function day(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw new InvalidArgumentError(`expected a date as YYYY-MM-DD, got "${value}"`);
-  }
-  return value;
-}
-
-/** A lead by number or @handle; when there is none, says so (exit code 1). */
-export async function leadOrSay(rt: Runtime, key: string, say: (line: string) => void): Promise<LeadDetail | undefined> {
-  const lead = await findLead(rt.database.db, key);
-  if (!lead) {
-    say(`no lead ${key}: give a lead number (#42) or the prospect's @handle`);
-    process.exitCode = 1;
-  }
-  return lead;
-}
-
-/** Opens the runtime, runs `fn`, closes; config problems are printed whole and exit 1. */
-export async function withRuntime(deps: PipelineDeps, fn: (rt: Runtime) => Promise<void>): Promise<void> {
-  let runtime: Runtime;
-  try {
-    runtime = await openRuntime({ ...(deps.say ? { say: deps.say } : {}), ...deps.runtime });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      for (const issue of error.issues) (deps.say ?? console.error)(formatIssue(issue));
-      process.exitCode = 1;
-      return;
-    }
-    throw error;
-  }
-  try {
-    await fn(runtime);
-  } finally {
-    await runtime.close();
-  }
-}
 
 export function printQueue(entries: readonly QueueEntry[], format: 'table' | 'csv' | 'json'): string {
   if (format === 'json') return JSON.stringify(entries, null, 2) + '\n';
@@ -175,13 +131,26 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
 
   program
     .command('run')
-    .description('run one job now: ' + JOB_NAMES.join(', '))
-    .addArgument(program.createArgument('<job>', 'the job').choices(JOB_NAMES as unknown as string[]))
+    .description('run one job now (search, score, queue, signals or engage: as in the schedules)')
+    .argument('<job>', 'the job')
     .option('--persona <id>', 'only this persona')
     .option('--dry-run', 'read and plan, write nothing')
     .option('--no-pacing', 'simulations only: no real-time pauses between actions (caps and budgets still hold)')
     .action(async (job: string, opts: { persona?: string; dryRun?: boolean; pacing: boolean }) => {
+      const [{ JOB_NAMES }, { didYouMean }] = await Promise.all([import('../../jobs/index.ts'), import('../config/load.ts')]);
+      if (!(JOB_NAMES as readonly string[]).includes(job)) {
+        const guess = didYouMean(job, JOB_NAMES);
+        throw new UsageError(`no job "${job}"${guess ? `; did you mean "${guess}"?` : ''} (jobs: ${JOB_NAMES.join(', ')})`);
+      }
       await withRuntime({ ...deps, say }, async (rt) => {
+        if (opts.persona !== undefined && !rt.config.personas.some((p) => p.id === opts.persona)) {
+          const ids = rt.config.personas.map((p) => p.id);
+          const guess = didYouMean(opts.persona, ids);
+          throw new UsageError(
+            `--persona: no persona "${opts.persona}" in ${rt.config.worker.personas_dir}${guess ? `; did you mean "${guess}"?` : ''} (personas: ${ids.join(', ') || 'none'})`,
+          );
+        }
+        const { runJob } = await import('../runtime.ts');
         const result = await runJob(rt, job, { persona: opts.persona, dryRun: opts.dryRun ?? false, progress, pacing: opts.pacing });
         out(`${result.summary}\n`);
       });
@@ -190,13 +159,14 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
   program
     .command('queue')
     .description("show the lead queue: today's by default")
-    .option('--date <YYYY-MM-DD>', 'the day (UTC) the leads were queued', day)
+    .option('--date <YYYY-MM-DD>', 'the day (UTC) the leads were queued', day('--date'))
     .option('--all', 'every day')
     .option('--persona <id>', 'only this persona')
     .option('--owner <name>', 'only this salesperson')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
     .action(async (opts: { date?: string; all?: boolean; persona?: string; owner?: string; format: 'table' | 'csv' | 'json' }) => {
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: true } }, async (rt) => {
+        const { listQueue } = await import('../../db/leads.ts');
         const entries = await listQueue(rt.database.db, {
           ...(opts.all ? {} : { day: opts.date ?? utcDay(await rt.worldNow()) }),
           ...(opts.persona ? { persona: opts.persona } : {}),
@@ -212,30 +182,33 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
     .argument('<lead>', 'lead number (42 or #42) or the prospect\'s @handle')
     .addArgument(program.createArgument('[decision]', 'what happened; without one, the lead and its history are shown').choices(Object.keys(DECISIONS)))
     .option('--note <text>', 'a note kept in the lead\'s history')
-    .option('--until <YYYY-MM-DD>', 'with snooze: when the lead comes back', day)
+    .option('--until <YYYY-MM-DD>', 'with snooze: the day the lead comes back (after today)', day('--until'))
     .option('--as <name>', 'who decides (default: your user name)')
     .action(async (key: string, decision: string | undefined, opts: { note?: string; until?: string; as?: string }) => {
       const to = decision === undefined ? undefined : (DECISIONS[decision] as LeadState);
-      if (to === 'snoozed' && !opts.until) {
-        say('snooze needs --until YYYY-MM-DD: the day the lead comes back');
-        process.exitCode = 2;
-        return;
-      }
       // Reading a lead needs no config: it works while the worker config is broken.
+      if (to === 'snoozed' && !opts.until) throw new UsageError('snooze needs --until YYYY-MM-DD: the day the lead comes back');
+      if (to !== 'snoozed' && opts.until) throw new UsageError(`--until goes with snooze only${decision ? `, not with ${decision}` : ''}`);
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: to === undefined } }, async (rt) => {
+        const until = opts.until === undefined ? undefined : calendarDay(opts.until);
+        if (until) {
+          const today = utcDay(await rt.worldNow());
+          if (opts.until! <= today) throw new UsageError(`--until ${opts.until} is not after today (${today}, UTC): give the day the lead comes back, ${nextDay(today)} or later`);
+        }
         const lead = await leadOrSay(rt, key, say);
         if (!lead) return;
         if (to === undefined) {
           out(printLead(lead));
           return;
         }
+        const { decideLead, LeadError } = await import('../../db/leads.ts');
         try {
           const updated = await decideLead(rt.database.db, {
             lead: lead.id,
             to,
             actor: opts.as ?? userInfo().username,
             note: opts.note ?? null,
-            ...(opts.until ? { snoozeUntil: new Date(`${opts.until}T00:00:00Z`) } : {}),
+            ...(until ? { snoozeUntil: until } : {}),
           });
           out(`lead #${updated.id} @${clean(lead.username)} (${lead.persona}): ${lead.state} → ${updated.state}${opts.note ? ` — ${clean(opts.note)}` : ''}\n`);
         } catch (error) {
@@ -248,55 +221,78 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
 
   program
     .command('demo')
-    .description("the one-command tour: sandbox X, embedded database, search → score → queue → engage, clicks, a day later the signals")
-    .action(async () => {
-      await withRuntime({ ...deps, say, runtime: { ...deps.runtime } }, async (rt) => {
-        say(`Database: ${rt.database.where}`);
-        // signals runs once before any engagement: it notes who already follows the accounts, so that
-        // only people who follow after a like or follow count as following back.
-        for (const job of ['search', 'score', 'queue', 'signals', 'engage'] as const) {
-          const result = await runJob(rt, job, { progress });
-          say(result.summary);
-        }
-        const today = utcDay(await rt.worldNow());
-        const entries = await listQueue(rt.database.db, { day: today });
-        out(`\nToday's queue (${entries.length} leads):\n\n`);
-        out(printQueue(entries, 'table'));
-
-        // A salesperson works the top of the queue: one click per like and per follow (mode assist).
-        const engage = await engageDeps(rt);
-        const clicked = entries.filter((e) => e.state === 'new').slice(0, DEMO_CLICKS);
-        if (clicked.length > 0) out(`\nThe owners click like and follow on their top ${clicked.length} leads (mode assist: the worker planned, a person decides):\n`);
-        for (const entry of clicked) {
-          const lead = await findLead(rt.database.db, entry.id);
-          if (!lead) continue;
-          for (const kind of ['like', 'follow'] as const) {
-            const outcome = await actOnLead(engage, lead, kind, lead.owner ?? 'demo');
-            out(`  #${lead.id} ${outcome.status === 'done' ? outcome.message : `${kind}: ${outcome.reason}`}\n`);
+    .description("the one-command tour, on its own sandbox X and a throwaway embedded database (whatever is configured): search → score → queue → engage, clicks, a day later the signals")
+    .option('--seed <seed>', "the demo world's seed: same seed, same world", integer('--seed', 0, 2 ** 32 - 1), 42)
+    .option('--users <count>', "the demo world's population", integer('--users', 10, 2_000_000), 5000)
+    .action(async (opts: { seed: number; users: number }) => {
+      const [{ startSandbox }, { findLead, listQueue }, { actionCounts }, { actOnLead }, { runJob }] = await Promise.all([
+        import('../sandbox/index.ts'),
+        import('../../db/leads.ts'),
+        import('../../db/actions.ts'),
+        import('../engage/assist.ts'),
+        import('../runtime.ts'),
+      ]);
+      // The demo is hermetic: a configured database, X network, sandbox URL or data directory is
+      // never touched. Its sandbox and database live and die with it.
+      const dataDir = await mkdtemp(join(tmpdir(), 'prospector-demo-'));
+      let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
+      try {
+        sandbox = await startSandbox({ seed: opts.seed, users: opts.users, clock: { mode: 'running' } });
+        const world = sandbox;
+        say(`Demo: its own sandbox X on ${world.url} (seed ${opts.seed}, ${opts.users.toLocaleString('en')} users) and a throwaway embedded database in ${dataDir}; nothing configured is used or changed.`);
+        await withRuntime({ ...deps, say, runtime: { ...deps.runtime, sandboxUrl: world.url, databaseUrl: null, dataDir } }, async (rt) => {
+          // signals runs once before any engagement: it notes who already follows the accounts, so that
+          // only people who follow after a like or follow count as following back.
+          for (const job of ['search', 'score', 'queue', 'signals', 'engage'] as const) {
+            const result = await runJob(rt, job, { progress });
+            say(result.summary);
           }
-        }
+          const today = utcDay(await rt.worldNow());
+          const entries = await listQueue(rt.database.db, { day: today });
+          out(`\nToday's queue (${entries.length} leads):\n\n`);
+          out(printQueue(entries, 'table'));
 
-        // Time passes in the sandbox: people notice, some follow back, reply, or ask to be left alone.
-        if (rt.sandbox) {
-          rt.sandbox.clock.advance(DEMO_HOURS_LATER * 3600);
+          // A salesperson works the top of the queue: one click per like and per follow (mode assist).
+          const engage = await engageDeps(rt);
+          const clicked = entries.filter((e) => e.state === 'new').slice(0, DEMO_CLICKS);
+          if (clicked.length > 0) out(`\nThe owners click like and follow on their top ${clicked.length} leads (mode assist: the worker planned, a person decides):\n`);
+          for (const entry of clicked) {
+            const lead = await findLead(rt.database.db, entry.id);
+            if (!lead) continue;
+            for (const kind of ['like', 'follow'] as const) {
+              const outcome = await actOnLead(engage, lead, kind, lead.owner ?? 'demo');
+              out(`  #${lead.id} ${outcome.status === 'done' ? outcome.message : `${kind}: ${outcome.reason}`}\n`);
+            }
+          }
+
+          // Time passes in the sandbox: people notice, some follow back, reply, or ask to be left alone.
+          world.clock.advance(DEMO_HOURS_LATER * 3600);
           say(`\nThe sandbox clock moves ${DEMO_HOURS_LATER} hours on.`);
           say((await runJob(rt, 'signals', { progress })).summary);
-        }
-        const actions = await actionCounts(rt.database.db);
-        out(`\nLikes and follows: ${actions.map((a) => `${a.count} ${a.kind} ${a.status}`).join(', ') || 'none'}\n`);
-        const warm = (await listQueue(rt.database.db, { day: today })).filter((l) => l.warmAt);
-        if (warm.length > 0) {
-          out(`Warm leads (they engaged back):\n\n`);
-          for (const entry of warm.slice(0, 5)) {
-            const lead = await findLead(rt.database.db, entry.id);
-            if (lead) out(printLead(lead) + '\n');
+          const actions = await actionCounts(rt.database.db);
+          out(`\nLikes and follows: ${actions.map((a) => `${a.count} ${a.kind} ${a.status}`).join(', ') || 'none'}\n`);
+          const warm = (await listQueue(rt.database.db, { day: today })).filter((l) => l.warmAt);
+          if (warm.length > 0) {
+            out(`Warm leads (they engaged back):\n\n`);
+            for (const entry of warm.slice(0, 5)) {
+              const lead = await findLead(rt.database.db, entry.id);
+              if (lead) out(printLead(lead) + '\n');
+            }
+          } else {
+            out('No one has engaged back yet.\n');
           }
-        } else {
-          out('No one has engaged back yet: run `prospector run signals` later.\n');
-        }
-        out(`\nNext: prospector lead <#id|@handle>   ·   prospector act <#id> like|follow   ·   prospector lead <#id> contacted --note "…"\n`);
-      });
+          out(`\nThat was the demo; its data is removed now. With your config: prospector worker   ·   prospector queue   ·   prospector lead <#id|@handle>   ·   prospector act <#id> like|follow\n`);
+        });
+      } finally {
+        await sandbox?.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      }
     });
 
   return program;
+}
+
+/** The day after a `YYYY-MM-DD` day. */
+function nextDay(day: string): string {
+  return utcDay(new Date(calendarDay(day)!.getTime() + 86_400_000));
 }

@@ -1,16 +1,17 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { currentPause, pauseAll, resumeAll } from '../../db/work.ts';
+import type { LiveWorker } from '../../db/workers.ts';
 import { clean, table } from '../format.ts';
 import { formatIssue } from '../config/load.ts';
-import { collectHealth, type Health } from '../observe/health.ts';
+import type { Health } from '../observe/health.ts';
 import type { Runtime } from '../runtime.ts';
-import { withRuntime, type PipelineDeps } from './pipeline.ts';
+import { withRuntime, type CommandDeps } from './common.ts';
 
 /**
  * Operations from the command line, without a running worker (they read and write the database
  * every worker shares; X is never opened):
- *   - `status [--json]`: what `/healthz` says, at a glance; exit code 0 healthy, 1 not;
+ *   - `status [--json]`: what `/healthz` says, at a glance, and the workers running; exit code 0
+ *     healthy with a worker running, 1 not;
  *   - `pause [--reason text] [--as name]`: every worker stops acting within one tick;
  *   - `resume`: lifts the pause.
  */
@@ -32,15 +33,27 @@ async function nowOf(rt: Runtime): Promise<Date> {
   }
 }
 
-/** `prospector status` as text: the verdict, then jobs, and whatever needs a look. */
-export function printHealth(health: Health): string {
+/**
+ * `prospector status` as text: the verdict, the workers running (when known), then jobs, and
+ * whatever needs a look. With no worker running, nothing runs on schedule: the verdict says so first.
+ */
+export function printHealth(health: Health, workers?: readonly LiveWorker[]): string {
   const { checks } = health;
   const lines: string[] = [];
   const verdict = health.healthy ? (health.status === 'degraded' ? 'healthy, with warnings' : 'healthy') : 'UNHEALTHY';
-  lines.push(`Prospector: ${verdict} (at ${minute(health.at)} UTC)`);
+  if (workers?.length === 0) {
+    lines.push(`Prospector: NOT RUNNING — no worker is running, so no job runs on schedule; start one with \`prospector worker\` (npm start). The rest looks ${verdict} (at ${minute(health.at)} UTC)`);
+  } else {
+    lines.push(`Prospector: ${verdict} (at ${minute(health.at)} UTC)`);
+  }
   for (const problem of health.problems) lines.push(`  ✗ ${clean(problem)}`);
   for (const warning of health.warnings) lines.push(`  ! ${clean(warning)}`);
   lines.push('');
+  if (workers && workers.length > 0) {
+    lines.push(`workers   ${workers.length} running: ${workers.map((w) => `${clean(w.id)} since ${minute(w.since.toISOString())} UTC`).join('; ')}`);
+  } else if (workers) {
+    lines.push('workers   none running');
+  }
   lines.push(`database  ${clean(checks.database.summary)}`);
   lines.push(`paused    ${checks.pause.paused === null ? 'unknown' : checks.pause.paused ? `yes, since ${minute(checks.pause.since)} UTC by ${clean(checks.pause.by)}${checks.pause.reason ? `: ${clean(checks.pause.reason)}` : ''}` : 'no'}`);
   lines.push('');
@@ -84,19 +97,21 @@ export function printHealth(health: Health): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function registerStatusCommands(program: Command, deps: PipelineDeps = {}): Command {
+export function registerStatusCommands(program: Command, deps: CommandDeps = {}): Command {
   const out = deps.out ?? ((text: string) => process.stdout.write(text));
   const say = deps.say ?? ((line: string) => process.stderr.write(`${line}\n`));
 
   program
     .command('status')
-    .description("is Prospector healthy: jobs' last and next runs, pause, used-up budgets, X stops, paused accounts (exit code 1 when not)")
-    .option('--json', 'the same JSON as /healthz')
+    .description("is Prospector healthy: the workers running, jobs' last and next runs, pause, used-up budgets, X stops, paused accounts (exit code 1 when not, or when no worker runs)")
+    .option('--json', 'the same JSON as /healthz, with the workers running')
     .action(async (opts: { json?: boolean }) => {
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: true } }, async (rt) => {
+        const [{ collectHealth }, { liveWorkers }] = await Promise.all([import('../observe/health.ts'), import('../../db/workers.ts')]);
         const health = await collectHealth(rt.database.db, { config: rt.config.worker, configErrors: rt.configIssues.map(formatIssue), now: await nowOf(rt) });
-        out(opts.json ? `${JSON.stringify(health, null, 2)}\n` : printHealth(health));
-        if (!health.healthy) process.exitCode = 1;
+        const workers = await liveWorkers(rt.database);
+        out(opts.json ? `${JSON.stringify({ ...health, workers: workers.map((w) => ({ id: w.id, since: w.since.toISOString() })) }, null, 2)}\n` : printHealth(health, workers));
+        if (!health.healthy || workers.length === 0) process.exitCode = 1;
       });
     });
 
@@ -107,6 +122,7 @@ export function registerStatusCommands(program: Command, deps: PipelineDeps = {}
     .option('--as <name>', 'who pauses (default: your user name)')
     .action(async (opts: { reason?: string; as?: string }) => {
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: true } }, async (rt) => {
+        const { pauseAll } = await import('../../db/work.ts');
         const by = opts.as ?? userInfo().username;
         const at = new Date();
         const pause = await pauseAll(rt.database.db, { reason: opts.reason ?? null, by, at });
@@ -124,6 +140,7 @@ export function registerStatusCommands(program: Command, deps: PipelineDeps = {}
     .description('lift the pause: workers act again from their next tick')
     .action(async () => {
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: true } }, async (rt) => {
+        const { currentPause, resumeAll } = await import('../../db/work.ts');
         const pause = await currentPause(rt.database.db);
         // Resuming when nothing is paused is not an error: deploy scripts may run it unconditionally.
         if (await resumeAll(rt.database.db)) {

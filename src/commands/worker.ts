@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
 import { readEnvironment } from '../config/env.ts';
-import { ConfigError, formatIssue, readConfig } from '../config/load.ts';
-import { secretValues } from '../config/worker.ts';
-import { createLogger, type Logger } from '../log.ts';
-import { createMetrics } from '../observe/metrics.ts';
-import { startWebServer } from '../web/server.ts';
-import { Worker, type WorkerOptions } from '../worker/worker.ts';
+import type { Logger } from '../log.ts';
+import type { Worker, WorkerOptions } from '../worker/worker.ts';
 
 /**
  * `prospector worker`: the long-lived process ops run (`npm start`). This is the one place that
@@ -26,6 +22,7 @@ export interface WorkerCommandDeps {
 /** The worker's web port: health, metrics (fed by the worker's finished runs), the review page. */
 export function serveWeb(log: Logger): NonNullable<WorkerOptions['web']> {
   return async (worker) => {
+    const [{ createMetrics }, { startWebServer }] = await Promise.all([import('../observe/metrics.ts'), import('../web/server.ts')]);
     const rt = worker.runtime;
     const door = await rt.x();
     const metrics = createMetrics({ db: rt.database.db, source: worker, xStats: () => door.stats, now: () => rt.now(), processMetrics: true });
@@ -43,6 +40,12 @@ export function registerWorkerCommand(program: Command, deps: WorkerCommandDeps 
     .option('--no-first-cycle', 'do not run a cycle at start-up (config: worker.first_cycle)')
     .action(async (opts: { firstCycle: boolean }) => {
       const say = deps.say ?? ((line: string) => process.stderr.write(`${line}\n`));
+      const [{ ConfigError, formatIssue, readConfig }, { secretValues }, { createLogger }, { Worker }] = await Promise.all([
+        import('../config/load.ts'),
+        import('../config/worker.ts'),
+        import('../log.ts'),
+        import('../worker/worker.ts'),
+      ]);
       const exit = deps.exit ?? ((code: number) => process.exit(code));
       let worker: Worker;
       try {

@@ -5,3 +5,4 @@ export type { SandboxClock, SandboxClockOptions } from './clock.ts';
 export { TIER_NAMES, type TierName, type Endpoint } from '../x/tiers.ts';
 export type { Faults, EndpointFaults } from './faults.ts';
 export type { SandboxUser, SandboxPost, UserTruth } from './types.ts';
+export { accountsTable } from './describe.ts';

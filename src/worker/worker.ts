@@ -5,12 +5,14 @@ import { listQueue } from '../../db/leads.ts';
 import { claimTick, claimWork, currentPause, finishRunIfDone, finishWork, heartbeat, missingAfterTicks, releaseWork, runsWithWork, type WorkShare } from '../../db/work.ts';
 import { utcDay } from '../../jobs/context.ts';
 import { runFramed, runLabel } from '../../jobs/frame.ts';
+import { announceWorker } from '../../db/workers.ts';
 import { jobNamed } from '../../jobs/index.ts';
 import { snapshotEnvironment } from '../config/env.ts';
 import { formatIssue, isPersonaFile, readConfig, type LoadedConfig } from '../config/load.ts';
 import type { Persona } from '../config/persona.ts';
 import { JOB_NAMES, type JobName } from '../config/worker.ts';
 import type { Logger } from '../log.ts';
+import { Releasers } from '../releasers.ts';
 import { jobContext, openRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
 import type { ScheduleStatus, StatusSource, WorkerStatus } from './status.ts';
 
@@ -57,7 +59,7 @@ export class Worker implements StatusSource {
   private readonly running = new Set<Running>();
   private readonly ticks = new Set<Promise<void>>();
   private readonly abort = new AbortController();
-  private readonly releasers: Array<() => Promise<void> | void> = [];
+  private readonly releasers = new Releasers();
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping = false;
   private watchers: FSWatcher[] = [];
@@ -85,6 +87,8 @@ export class Worker implements StatusSource {
     if (options.onRun) worker.onRun.push(options.onRun);
     worker.releasers.push(() => runtime.close());
     try {
+      // Seen as running by `prospector status` from here to the end of stop().
+      worker.releasers.push(await announceWorker(runtime.database, runtime.workerId));
       const door = await runtime.x();
       const sandbox = runtime.sandbox;
       const x =
@@ -437,16 +441,7 @@ export class Worker implements StatusSource {
     return this.stopping;
   }
 
-  private async release(): Promise<void> {
-    const errors: unknown[] = [];
-    for (const release of this.releasers.splice(0).reverse()) {
-      try {
-        await release();
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new AggregateError(errors, 'stopping the worker failed in several places');
+  private release(): Promise<void> {
+    return this.releasers.release('stopping the worker');
   }
 }
