@@ -13,7 +13,7 @@ import { registerWorkerCommand } from '../src/commands/worker.ts';
 import { openRuntime, runJob } from '../src/runtime.ts';
 import { Worker } from '../src/worker/worker.ts';
 import { isLike, isWrite, startHttpTap, type HttpTap } from './support/http-tap.ts';
-import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
+import { startTestSandbox, T0, type TestSandbox } from './support/sandbox.ts';
 import {
   captureLog,
   createWorkerStore,
@@ -391,6 +391,57 @@ describe('worker [PGlite]: config reload and signals', () => {
     // (A real process ends there; here the stop goes on until the like is answered.)
     expect(await cmd.nextExit()).toBe(0);
     expect(signalListeners()).toEqual(before);
+  });
+});
+
+// Two workers on one database: several processes cannot share a PGlite directory.
+const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
+const PG_SKIP = 'skipped: set TEST_DATABASE_URL=postgres://… to run two workers on one PostgreSQL database';
+(TEST_DATABASE_URL ? describe : describe.skip)(`worker [PostgreSQL]: first cycle${TEST_DATABASE_URL ? '' : ` (${PG_SKIP})`}`, () => {
+  it('two workers starting together on a fresh database: one search, one score, one queue, and the queue is made after the scoring', async () => {
+    // Searches answer slowly: the worker that does not hold the search share reaches the queue
+    // long before the search is over, unless it waits for it.
+    await setFaults({ search: { latency_ms: 400 } });
+    // Crons that do not fire during the test: the first cycle claims their last tick before T0.
+    const config = makeConfigDir({ schedules: { search: { cron: '0 0 1 1 *' }, queue: { cron: '0 0 1 1 *' } } });
+    const store = await createWorkerStore('postgres');
+    const workers: Worker[] = [];
+    onTestFinished(async () => {
+      await Promise.all(workers.map((w) => w.stop('test over')));
+      await store.drop();
+      config.remove();
+    });
+    // One clock for both workers that moves a millisecond each time it is read: the times it
+    // stamps order everything either worker did.
+    let reads = 0;
+    const now = () => new Date(Date.parse(T0) + reads++);
+    const start = () => Worker.start({ runtime: { ...store.runtime, sandboxUrl: tap.url, configFile: config.configFile }, log: captureLog('info').log, say, now });
+    workers.push(...(await Promise.all([start(), start()])));
+    await Promise.all(workers.map((w) => w.firstCycle()));
+    const summaries = await Promise.all(workers.map((w) => w.queueSummary()));
+
+    const db = workers[0]!.runtime.database.db;
+    const [search] = await runsOf(db, 'search');
+    const [score] = await runsOf(db, 'score');
+    const [queue] = await runsOf(db, 'queue');
+    for (const [job, runs] of [['search', search], ['score', score], ['queue', queue]] as const) expect(await runsOf(db, job), job).toEqual([runs]);
+    // The queue was made once the scoring was recorded finished, and queued leads.
+    const [order] = await rows<{ queued_after_scoring: boolean }>(
+      db,
+      sql`select (select min(started_at) from job_work where run_id = ${queue!.id}) >= (select max(finished_at) from job_work where run_id = ${score!.id}) as queued_after_scoring`,
+    );
+    expect(order?.queued_after_scoring).toBe(true);
+    expect(queue!.counts?.queued).toBeGreaterThan(0);
+    expect(summaries).toEqual([summaries[0], summaries[0]]);
+    // Each at the tick its schedule last had before the workers' clock, which stamps the runs.
+    const tick = '2026-01-01T00:00:00.000Z';
+    expect([search, score, queue].map((r) => [r!.tick?.toISOString(), r!.status])).toEqual([
+      [tick, 'ok'],
+      [tick, 'ok'],
+      [tick, 'ok'],
+    ]);
+    expect(search!.startedAt.getTime() - Date.parse(T0)).toBeLessThan(reads);
+    expect(summaries[0]).toMatch(new RegExp(`^Today's queue \\(2026-11-02\\): ${queue!.counts!.queued} leads`));
   });
 });
 
