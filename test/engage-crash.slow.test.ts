@@ -15,7 +15,6 @@ import { XDoor } from '../src/x/door.ts';
 import {
   createScratchDatabase,
   ENGAGE_FIXTURE,
-  seededRandom,
   startProspector,
   writeRequests,
   type ChildExit,
@@ -26,6 +25,7 @@ import {
 } from './support/engage-child.ts';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
 import { jobContext } from './support/context.ts';
+import { seededRandom, TEST_SEED } from './support/seed.ts';
 
 /**
  * Invariants 1 ("never twice") and 2 ("never over budget") with real processes: `prospector run
@@ -72,8 +72,8 @@ const SKIP_REASON = 'skipped: set TEST_DATABASE_URL=postgres://… to run engage
 /** Kill trials that must land (a child that finishes before its kill point does not count). */
 const KILLS = 20;
 const MAX_TRIALS = 80;
-/** The seed of the kill points (printed with the results); ENGAGE_CRASH_SEED draws the same ones again. */
-const SEED = Number(process.env.ENGAGE_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
+/** The seed of the kill points (printed with the results; PROSPECTOR_TEST_SEED draws others). */
+const SEED = TEST_SEED;
 const DAY_S = 86_400;
 const LATENCY = { 'likes.create': { latency_ms: [5, 60] }, 'follows.create': { latency_ms: [5, 60] } };
 
@@ -123,7 +123,7 @@ suite(`engage processes killed and doubled${TEST_DATABASE_URL ? '' : ` (${SKIP_R
     const handle = await openDatabase({ url: scratch.url, poolSize: 2 });
     await migrate(handle);
     const ctx = (personas: readonly Persona[] = config.personas): JobContext =>
-      jobContext({ db: handle.db, x: door, now: () => new Date(sb.clock.now()), config: { worker: config.worker, personas } }, { workerId: 'engage-crash-test', random: Math.random, pacing: false });
+      jobContext({ db: handle.db, x: door, now: () => new Date(sb.clock.now()), config: { worker: config.worker, personas } }, { workerId: 'engage-crash-test', random: seededRandom('jitter'), pacing: false });
     return {
       scratch,
       handle,
@@ -165,7 +165,7 @@ suite(`engage processes killed and doubled${TEST_DATABASE_URL ? '' : ` (${SKIP_R
   const deferredIn = (stdout: string) => [...stdout.matchAll(/(\d+) deferred/g)].reduce((n, m) => n + Number(m[1]), 0);
 
   it(`${KILLS} SIGKILLs at random moments: no target acted on twice but for one recorded reconciliation, budgets equal to what was sent`, { timeout: 300_000 }, async () => {
-    const random = seededRandom(SEED);
+    const random = seededRandom('kill points');
     const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
     const w = await world();
     try {
