@@ -9,6 +9,8 @@ export const SLOW_TESTS = 'test/**/*.slow.test.ts';
 
 /** What both runs share. */
 export const common: NonNullable<ViteUserConfig['test']> = {
+  // PGlite databases made once, loaded by each suite (test/support/global-setup.ts).
+  globalSetup: ['test/support/global-setup.ts'],
   // Prints the seed a failing test ran with (test/support/seed.ts).
   setupFiles: ['test/support/setup.ts'],
   testTimeout: 30_000,

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { Command } from 'commander';
 import { Cron } from 'croner';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { claimAction, planActions } from '../db/actions.ts';
 import type { Database } from '../db/client.ts';
 import { rows } from '../db/rows.ts';
@@ -20,7 +20,6 @@ import {
   describeEachStore,
   eventually,
   makeConfigDir,
-  removePgliteTemplate,
   setEnv,
   signalListeners,
   type CapturedLog,
@@ -66,9 +65,6 @@ beforeEach(async ({ onTestFinished }) => {
     await proxy.close();
     await sandbox.close();
   });
-});
-afterAll(async () => {
-  await removePgliteTemplate();
 });
 
 const setFaults = (faults: object) => sb.admin('/__sandbox/faults', { method: 'POST', body: faults });
