@@ -16,6 +16,9 @@ export const common: NonNullable<ViteUserConfig['test']> = {
   testTimeout: 30_000,
   hookTimeout: 60_000,
   pool: 'forks',
+  // Two test files at once even on 2 cores (vitest's default there is one): many tests wait on
+  // PostgreSQL, HTTP or a timer rather than on the CPU.
+  maxWorkers: 2,
 };
 
 export default defineConfig({
