@@ -221,13 +221,13 @@ describeEachStore('worker', (kind) => {
       expect(rowsNow.filter((a) => a.status === 'pending')).toEqual([]);
       for (const w of sent) expect(rowsNow.find((a) => a.account === w.account && a.target === w.target && a.kind === w.kind)).toMatchObject({ status: 'done', sends: 1 });
       expect(rowsNow.filter((a) => a.status === 'done')).toHaveLength(sent.length);
-      // The engage run the like belonged to finished, and nothing is left half-done.
+      // The engage run the like belonged to finished, and nothing is left half-done: a run is
+      // finished, or it is a later tick recorded while the worker was busy (on a slow machine a
+      // second can pass), left whole, its share pending, for the next worker.
       const engageRuns = await runsOf(handle.db, 'engage');
-      expect(engageRuns.length).toBeGreaterThan(0);
-      for (const run of engageRuns) {
-        const shares = await sharesOf(handle.db, run.id);
-        expect({ tick: run.tick, status: run.status, shares: shares.map((w) => w.status) }).toMatchObject({ status: 'ok', shares: ['done'] });
-      }
+      const states = await Promise.all(engageRuns.map(async (run) => ({ status: run.status, shares: (await sharesOf(handle.db, run.id)).map((w) => w.status) })));
+      expect(states.filter((r) => r.status === 'ok').length).toBeGreaterThan(0);
+      expect(states.filter((r) => !(r.status === 'ok' && r.shares.join() === 'done') && !(r.status === 'running' && r.shares.join() === 'pending'))).toEqual([]);
     } finally {
       await handle.close();
     }
