@@ -45,6 +45,11 @@ export interface DatabaseOptions {
   log?: DatabaseLog;
   /** Connections in the `pg` pool (PostgreSQL only). Default 10. */
   poolSize?: number;
+  /**
+   * PGlite only, for a new directory or `memory://`: start from this copy of a data directory
+   * (`dumpDataDir()`) instead of creating an empty one, which takes seconds (tests).
+   */
+  loadDataDir?: Blob;
 }
 
 export interface DatabaseHandle {
@@ -61,6 +66,8 @@ export interface DatabaseHandle {
   holdLock(key: string, options?: { applicationName?: string }): Promise<() => Promise<void>>;
   /** Ends the pool or closes PGlite. Safe to call twice. */
   close(): Promise<void>;
+  /** PGlite only: its data directory as one tarball, for `loadDataDir` (tests start databases from a template). */
+  dumpDataDir?(): Promise<Blob>;
 }
 
 export const DEFAULT_DATA_DIR = '.prospector/data';
@@ -83,7 +90,7 @@ async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Da
   let client: PGlite;
   try {
     if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
-    client = await PGlite.create(inMemory ? dataDir : resolve(dataDir));
+    client = await PGlite.create(inMemory ? dataDir : resolve(dataDir), options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
   } catch (error) {
     unlock();
     throw new Error(`cannot open ${where}: ${(error as Error).message ?? String(error)}`, { cause: error });
@@ -103,6 +110,7 @@ async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Da
       };
     },
     close: () => (closed ??= client.close().finally(unlock)),
+    dumpDataDir: () => client.dumpDataDir('none'),
   };
 }
 

@@ -170,6 +170,15 @@ export async function missingAfterTicks(db: Database, input: { job: string; afte
   return found.map((r) => r.tick!);
 }
 
+/** The scheduled run of `job` at `tick`, if anyone created it. */
+export async function runAt(db: Database, input: { job: string; tick: Date }): Promise<JobRunRow | undefined> {
+  const [run] = await db
+    .select()
+    .from(jobRuns)
+    .where(and(eq(jobRuns.job, input.job), sql`${jobRuns.persona} is null`, eq(jobRuns.tick, input.tick)));
+  return run;
+}
+
 /** The latest scheduled runs of each job (for health and status). */
 export async function lastRuns(db: Database): Promise<JobRunRow[]> {
   return db.selectDistinctOn([jobRuns.job]).from(jobRuns).where(isNotNull(jobRuns.tick)).orderBy(jobRuns.job, desc(jobRuns.tick), desc(jobRuns.id));

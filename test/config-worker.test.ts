@@ -11,7 +11,7 @@ import { registerStatusCommands } from '../src/commands/status.ts';
 import { registerWorkerCommand } from '../src/commands/worker.ts';
 import type { Health } from '../src/observe/health.ts';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
-import { captureLog, createWorkerStore, describeEachStore, eventually, makeConfigDir, removePgliteTemplate, setEnv, type StoreKind } from './support/worker.ts';
+import { captureLog, createWorkerStore, describeEachStore, eventually, makeConfigDir, setEnv, type StoreKind } from './support/worker.ts';
 
 /**
  * Bad config files as a running worker and ops meet them: an alias bomb and a huge file dropped
@@ -27,7 +27,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sb?.close();
-  await removePgliteTemplate();
 });
 
 function aliasBomb(id: string): string {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { clearStop, ensureAccounts, getAccount, listAccounts, pauseAccount, recordStop, resumeAccount } from '../db/accounts.ts';
 import { listActions, planActions } from '../db/actions.ts';
 import { addDoNotContact } from '../db/do-not-contact.ts';
@@ -34,10 +34,13 @@ let config: LoadedConfig;
 const FAST_RETRY = { attempts: 3, baseMs: 1, maxMs: 5 };
 
 beforeAll(async () => {
-  sb = await startTestSandbox({ users: 3000 });
   config = await loadConfig({ file: 'config/prospector.yaml' });
 });
-afterAll(async () => {
+// A sandbox of each test's own: its clock, request log, rate-limit windows and world start afresh.
+beforeEach(async () => {
+  sb = await startTestSandbox({ users: 3000 });
+});
+afterEach(async () => {
   await sb?.close();
 });
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { activeStops } from '../db/accounts.ts';
 import { addDoNotContact } from '../db/do-not-contact.ts';
 import { getCursor, readsToday } from '../db/search.ts';
@@ -29,11 +29,14 @@ let door: XDoor;
 let config: LoadedConfig;
 
 beforeAll(async () => {
-  sb = await startTestSandbox({ users: 3000 });
-  door = await XDoor.sandbox(sb.url);
   config = await loadConfig({ file: 'config/prospector.yaml' });
 });
-afterAll(async () => {
+// A sandbox of each test's own: its clock, request log, rate-limit windows and world start afresh.
+beforeEach(async () => {
+  sb = await startTestSandbox({ users: 3000 });
+  door = await XDoor.sandbox(sb.url);
+});
+afterEach(async () => {
   door?.close();
   await sb?.close();
 });
@@ -59,7 +62,7 @@ async function lastSeq(): Promise<number> {
   return log.requests.at(-1)?.seq ?? 0;
 }
 
-/** The sandbox clock moves through the file (both databases share it): days are relative. */
+/** The day on the test's sandbox clock. */
 const today = () => new Date(sb.clock.now()).toISOString().slice(0, 10);
 
 describeEachDatabase('jobs', (t) => {
@@ -181,8 +184,6 @@ describeEachDatabase('jobs', (t) => {
       expect(sent[0]?.status).toBe(429);
     } finally {
       await sb.admin('/__sandbox/faults', { method: 'POST', body: {} });
-      // The storm used up the 15-minute window: the next tests start after its reset.
-      await sb.advance(15 * 60);
     }
   });
 

@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { registerEngageCommands } from '../src/commands/engage.ts';
 import { registerPipelineCommands } from '../src/commands/pipeline.ts';
 import { clean, csv } from '../src/format.ts';
+import { pgliteDataDir } from './support/db.ts';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
 
 /**
@@ -15,14 +13,16 @@ import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
 
 let sb: TestSandbox;
 let dataDir: string;
+let removeData: () => void;
 
 beforeAll(async () => {
   sb = await startTestSandbox({ users: 3000 });
-  dataDir = mkdtempSync(join(tmpdir(), 'prospector-cli-'));
+  // A migrated database from the test run's template: creating one takes seconds.
+  ({ dataDir, remove: removeData } = await pgliteDataDir());
 });
 afterAll(async () => {
   await sb?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  removeData?.();
 });
 afterEach(() => {
   process.exitCode = undefined;

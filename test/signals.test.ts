@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { activeStops } from '../db/accounts.ts';
 import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
@@ -25,7 +25,7 @@ import { XDoor } from '../src/x/door.ts';
 import { describeEachDatabase } from './support/db.ts';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
 import { jobContext } from './support/context.ts';
-import { createWorkerStore, describeEachStore, removePgliteTemplate, setEnv } from './support/worker.ts';
+import { createWorkerStore, describeEachStore, setEnv } from './support/worker.ts';
 
 /**
  * The signals job against the sandbox over HTTP, on a frozen clock, on PGlite and PostgreSQL:
@@ -395,7 +395,6 @@ describeEachDatabase('signals job', (t) => {
 });
 
 describeEachStore('signals run by the runner', (kind) => {
-  afterAll(removePgliteTemplate);
 
   it("stops on X's stop like the other jobs: records the stop it meets, then does not start while it holds", async () => {
     const capped = await startTestSandbox({ users: 300, monthlyPostReads: 0 });

@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +10,7 @@ import { finishRun, startRun } from '../db/runs.ts';
 import { registerStatusCommands } from '../src/commands/status.ts';
 import type { Health } from '../src/observe/health.ts';
 import type { RuntimeOptions } from '../src/runtime.ts';
+import { pgliteDataDir } from './support/db.ts';
 
 /**
  * `prospector status`, `pause` and `resume` through commander, as an operator runs them: no
@@ -30,8 +28,9 @@ interface Target {
 }
 
 async function pgliteTarget(): Promise<Target> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'prospector-status-'));
-  return { name: 'PGlite', runtime: { dataDir }, open: () => openDatabase({ dataDir }), cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  // A migrated database from the test run's template: creating one takes seconds.
+  const { dataDir, remove } = await pgliteDataDir();
+  return { name: 'PGlite', runtime: { dataDir }, open: () => openDatabase({ dataDir }), cleanup: async () => remove() };
 }
 
 async function postgresTarget(url: string): Promise<Target> {

@@ -1,8 +1,9 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Cron } from 'croner';
 import { listQueue } from '../../db/leads.ts';
-import { claimTick, claimWork, currentPause, finishRunIfDone, finishWork, heartbeat, missingAfterTicks, releaseWork, runsWithWork, type WorkShare } from '../../db/work.ts';
+import { claimTick, claimWork, currentPause, finishRunIfDone, finishWork, heartbeat, missingAfterTicks, releaseWork, runAt, runsWithWork, type WorkShare } from '../../db/work.ts';
 import { utcDay } from '../../jobs/context.ts';
 import { runFramed, runLabel } from '../../jobs/frame.ts';
 import { announceWorker } from '../../db/workers.ts';
@@ -36,6 +37,11 @@ export interface WorkerOptions {
   web?: (worker: Worker) => Promise<{ url: string; close(): Promise<void> }>;
   /** Called with each finished run (metrics). */
   onRun?: (job: string, status: 'ok' | 'failed', seconds: number) => void;
+  /**
+   * The clock of ticks, leases and runs (default: the system clock), shared by every worker on the
+   * database; tests pass their own. Jobs live on the runtime's clock (a sandbox's own, when X is one).
+   */
+  now?: () => Date;
 }
 
 /** A share being worked on by this worker. */
@@ -49,13 +55,20 @@ interface Running {
 
 const SHARES_BY_PERSONA: readonly JobName[] = ['search', 'score', 'engage', 'queue'];
 
-/** The scheduled instant of a cron's current trigger, the same for every worker whatever the timer's lateness. */
-function tickOf(cron: Cron): Date {
-  return cron.previousRuns(1, new Date(Date.now() + 1))[0] ?? new Date();
+/**
+ * The scheduled instant of a cron's latest trigger at `now` (its current one when it fires), the same
+ * for every worker whatever the timer's lateness.
+ */
+function tickOf(cron: Cron, now: Date): Date {
+  return cron.previousRuns(1, new Date(now.getTime() + 1))[0] ?? now;
 }
 
+/** How often the first cycle looks whether a run another worker is finishing is done. */
+const SETTLE_POLL_MS = 200;
+
 export class Worker implements StatusSource {
-  private crons: Cron[] = [];
+  /** By job; not named in croner, whose names are global to the process (two workers in one process in tests). */
+  private crons = new Map<JobName, Cron>();
   private readonly running = new Set<Running>();
   private readonly ticks = new Set<Promise<void>>();
   private readonly abort = new AbortController();
@@ -68,9 +81,11 @@ export class Worker implements StatusSource {
   private personasLeftOut: NonNullable<WorkerStatus['personasLeftOut']> = [];
   /** The environment at start: a reload reads the files again, with the same overrides. */
   private readonly env = snapshotEnvironment();
-  private configLoadedAt = new Date();
+  private configLoadedAt: Date;
   private stopping: Promise<void> | undefined;
-  readonly startedAt = new Date();
+  readonly startedAt: Date;
+  /** The worker's clock (`WorkerOptions.now`). */
+  readonly now: () => Date;
   url: string | undefined;
   /** Told about each run this worker finishes (metrics). */
   readonly onRun: Array<(job: string, status: 'ok' | 'failed', seconds: number) => void> = [];
@@ -78,7 +93,11 @@ export class Worker implements StatusSource {
   private constructor(
     readonly runtime: Runtime,
     private readonly options: WorkerOptions,
-  ) {}
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.startedAt = this.now();
+    this.configLoadedAt = this.startedAt;
+  }
 
   /** Loads and checks the config, migrates, opens X, serves the web port, starts the schedules. */
   static async start(options: WorkerOptions): Promise<Worker> {
@@ -128,8 +147,8 @@ export class Worker implements StatusSource {
   // ---- schedules -----------------------------------------------------------------------------
 
   private schedule(): void {
-    for (const cron of this.crons) cron.stop();
-    this.crons = [];
+    for (const cron of this.crons.values()) cron.stop();
+    this.crons.clear();
     const schedules = this.runtime.config.worker.schedules;
     for (const job of JOB_NAMES) {
       const s = schedules[job];
@@ -137,7 +156,6 @@ export class Worker implements StatusSource {
       const cron = new Cron(
         s.cron,
         {
-          name: job,
           timezone: s.time_zone,
           // Busy with the previous tick: still record this one (run and shares) so that a free worker,
           // or this one once done, takes it; a tick is never lost.
@@ -145,10 +163,10 @@ export class Worker implements StatusSource {
           catch: (error) => this.log.error({ job, err: (error as Error)?.message }, `${job}: tick failed: ${(error as Error)?.message ?? String(error)}`),
         },
         async (self: Cron) => {
-          await this.track(this.tick(job, tickOf(self)));
+          await this.track(this.tick(job, tickOf(self, this.now())));
         },
       );
-      this.crons.push(cron);
+      this.crons.set(job, cron);
     }
   }
 
@@ -161,17 +179,17 @@ export class Worker implements StatusSource {
       this.log.info({ job, tick: tick.toISOString(), paused: true }, `${job}: skipped, all workers are paused${pause.reason ? ` (${pause.reason})` : ''}`);
       return;
     }
-    const { run } = await claimTick(db, { job, tick, workerId: this.runtime.workerId, shares: await this.shares(job), at: new Date(), leaseMs: this.leaseMs });
+    const { run } = await claimTick(db, { job, tick, workerId: this.runtime.workerId, shares: await this.shares(job), at: this.now(), leaseMs: this.leaseMs });
     await this.workOn(run.id);
   }
 
   /** Records a tick this worker is too busy to work on now; the sweeper (here or elsewhere) takes it. */
   private async claimOnly(job: JobName, cron: Cron): Promise<void> {
     if (this.abort.signal.aborted) return;
-    const tick = tickOf(cron);
+    const tick = tickOf(cron, this.now());
     const db = this.runtime.database.db;
     if (await currentPause(db)) return;
-    const { created } = await claimTick(db, { job, tick, workerId: this.runtime.workerId, shares: await this.shares(job), at: new Date(), leaseMs: this.leaseMs });
+    const { created } = await claimTick(db, { job, tick, workerId: this.runtime.workerId, shares: await this.shares(job), at: this.now(), leaseMs: this.leaseMs });
     if (created) this.log.info({ job, tick: tick.toISOString() }, `${job}: tick ${tick.toISOString()} recorded while the previous one is still running here; a free worker takes it`);
   }
 
@@ -198,15 +216,15 @@ export class Worker implements StatusSource {
     const db = this.runtime.database.db;
     for (;;) {
       if (this.abort.signal.aborted) return;
-      const item = await claimWork(db, { ...(runId === undefined ? {} : { runId }), workerId: this.runtime.workerId, at: new Date(), leaseMs: this.leaseMs });
+      const item = await claimWork(db, { ...(runId === undefined ? {} : { runId }), workerId: this.runtime.workerId, at: this.now(), leaseMs: this.leaseMs });
       if (!item) break;
       await this.runShare(item);
-      const finished = await finishRunIfDone(db, { runId: item.runId, at: new Date() });
+      const finished = await finishRunIfDone(db, { runId: item.runId, at: this.now() });
       if (finished) await this.onFinished(finished);
     }
     // Every share settled, but whoever settled the last one may have died before finishing the run.
     if (runId !== undefined && !this.abort.signal.aborted) {
-      const finished = await finishRunIfDone(db, { runId, at: new Date() });
+      const finished = await finishRunIfDone(db, { runId, at: this.now() });
       if (finished) await this.onFinished(finished);
     }
   }
@@ -220,7 +238,7 @@ export class Worker implements StatusSource {
     const lost = new AbortController();
     const signal = AbortSignal.any([this.abort.signal, lost.signal]);
     const beat = setInterval(() => {
-      heartbeat(db, { id: item.id, workerId, at: new Date(), leaseMs: this.leaseMs }).then(
+      heartbeat(db, { id: item.id, workerId, at: this.now(), leaseMs: this.leaseMs }).then(
         (held) => {
           if (!held && !lost.signal.aborted) {
             this.log.warn({ job: item.job, persona: item.persona, account: item.account }, `${item.job}: lost its share's lease (another worker took it over); stopping it here`);
@@ -231,7 +249,7 @@ export class Worker implements StatusSource {
       );
     }, Math.max(500, this.leaseMs / 3));
     let resolve!: () => void;
-    const entry: Running = { job: job.name, persona: item.persona, account: item.account, since: new Date(), done: new Promise<void>((r) => (resolve = r)) };
+    const entry: Running = { job: job.name, persona: item.persona, account: item.account, since: this.now(), done: new Promise<void>((r) => (resolve = r)) };
     this.running.add(entry);
     const scope = { persona: item.persona ?? undefined, ...(item.account ? { accounts: [item.account] } : {}) };
     const label = runLabel(job.name, { ...scope, dryRun: false });
@@ -243,7 +261,7 @@ export class Worker implements StatusSource {
       });
       // The frame checks X's stops, times the share and logs its one line.
       const outcome = await runFramed(job, ctx);
-      await finishWork(db, { id: item.id, workerId, status: 'done', counts: outcome.counts, summary: outcome.summary, at: new Date() });
+      await finishWork(db, { id: item.id, workerId, status: 'done', counts: outcome.counts, summary: outcome.summary, at: this.now() });
     } catch (error) {
       if (lost.signal.aborted) {
         // Another worker holds it now; nothing to record.
@@ -252,7 +270,7 @@ export class Worker implements StatusSource {
         await releaseWork(db, { id: item.id, workerId });
         this.log.info({ job: job.name, persona: item.persona, account: item.account }, `${label}: stopped part-way, share handed back`);
       } else {
-        await finishWork(db, { id: item.id, workerId, status: 'failed', error: (error as Error)?.message ?? String(error), at: new Date() });
+        await finishWork(db, { id: item.id, workerId, status: 'failed', error: (error as Error)?.message ?? String(error), at: this.now() });
       }
     } finally {
       clearInterval(beat);
@@ -266,7 +284,7 @@ export class Worker implements StatusSource {
    * scheduled after it. Each share already logged its outcome line; the run is not logged again.
    */
   private async onFinished(run: { id: number; job: string; tick: Date | null; status: string; startedAt: Date; finishedAt: Date | null; counts: Record<string, number> | null; error: string | null }): Promise<void> {
-    const seconds = ((run.finishedAt ?? new Date()).getTime() - run.startedAt.getTime()) / 1000;
+    const seconds = ((run.finishedAt ?? this.now()).getTime() - run.startedAt.getTime()) / 1000;
     this.log.debug({ job: run.job, tick: run.tick?.toISOString(), status: run.status, seconds }, `${run.job} run of ${run.tick?.toISOString() ?? 'now'} finished: ${run.status}`);
     for (const listener of this.onRun) listener(run.job, run.status === 'ok' ? 'ok' : 'failed', seconds);
     if (!run.tick) return;
@@ -283,9 +301,9 @@ export class Worker implements StatusSource {
     this.sweeping = true;
     try {
       const db = this.runtime.database.db;
-      for (const runId of await runsWithWork(db, new Date())) await this.track(this.workOn(runId));
+      for (const runId of await runsWithWork(db, this.now())) await this.track(this.workOn(runId));
       // Jobs scheduled after another whose start was lost with a worker that died finishing it.
-      const since = new Date(Date.now() - 24 * 3_600_000);
+      const since = new Date(this.now().getTime() - 24 * 3_600_000);
       const schedules = this.runtime.config.worker.schedules;
       for (const job of JOB_NAMES) {
         const s = schedules[job];
@@ -300,16 +318,48 @@ export class Worker implements StatusSource {
   }
 
   /**
-   * The first cycle at start-up: search (score follows it), queue, signals, engage, each as a run
-   * of the current minute, so workers started together run it once.
+   * The first cycle at start-up: search (score after it), queue, signals, engage, one after the
+   * other, each at the tick its schedule last had (a tick that already ran is not run again), so
+   * workers started together run it once. Each job waits until the run before it, and the runs
+   * scheduled after that one, are finished — by whichever worker — as the database records it:
+   * the queue is never made before the scoring it needs.
    */
   async firstCycle(): Promise<void> {
-    const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000);
     const schedules = this.runtime.config.worker.schedules;
-    for (const job of ['search', 'queue', 'signals', 'engage'] as const) {
+    const db = this.runtime.database.db;
+    for (const job of ['search', 'score', 'queue', 'signals', 'engage'] as const) {
       if (this.abort.signal.aborted) return;
-      if (!schedules[job].enabled) continue;
-      await this.track(this.tick(job, minute));
+      // A job scheduled after another runs in that one's cycle.
+      const cron = this.crons.get(job);
+      if (!schedules[job].enabled || !cron) continue;
+      const tick = tickOf(cron, this.now());
+      const before = await runAt(db, { job, tick });
+      if (before && before.status !== 'running') this.log.info({ job, tick: tick.toISOString() }, `first cycle: ${job} of ${tick.toISOString()} already ran (${before.status})`);
+      await this.track(this.settle(job, tick));
+    }
+  }
+
+  /**
+   * Runs `job` at `tick` with the other workers, and returns once its run and the runs scheduled
+   * after it are finished, whoever finishes them: meanwhile it takes any share that falls free (a
+   * dead worker's, once its lease ran out), and starts a run after it that a dead worker did not.
+   */
+  private async settle(job: JobName, tick: Date): Promise<void> {
+    const db = this.runtime.database.db;
+    await this.tick(job, tick);
+    for (;;) {
+      if (this.abort.signal.aborted) return;
+      const run = await runAt(db, { job, tick });
+      if (!run) return; // paused: the tick was skipped
+      if (run.status !== 'running') break;
+      await this.workOn(run.id);
+      if ((await runAt(db, { job, tick }))?.status !== 'running') break;
+      await delay(SETTLE_POLL_MS, undefined, { signal: this.abort.signal }).catch(() => undefined);
+    }
+    const schedules = this.runtime.config.worker.schedules;
+    for (const next of JOB_NAMES) {
+      const s = schedules[next];
+      if (s.enabled && s.after === job) await this.settle(next, tick);
     }
   }
 
@@ -378,7 +428,7 @@ export class Worker implements StatusSource {
     const next: LoadedConfig = Object.freeze({ ...value, personas });
     const needsRestart = (['network', 'tier', 'database', 'web', 'accounts', 'sandbox'] as const).filter((k) => JSON.stringify(before.worker[k]) !== JSON.stringify(value.worker[k]));
     this.runtime.config = next;
-    this.configLoadedAt = new Date();
+    this.configLoadedAt = this.now();
     this.schedule();
     this.leaveOut(next, why);
     this.log.info({ reload: why, personas: personas.map((p) => p.id) }, `config reloaded (${why}): ${personas.length} personas${needsRestart.length ? `; ${needsRestart.join(', ')} changed and take effect at the next start` : ''}`);
@@ -401,10 +451,9 @@ export class Worker implements StatusSource {
 
   status(): WorkerStatus {
     const schedules = this.runtime.config.worker.schedules;
-    const crons = new Map(this.crons.map((c) => [c.name, c]));
     const list: ScheduleStatus[] = JOB_NAMES.map((job) => {
       const s = schedules[job];
-      const next = crons.get(job)?.nextRun() ?? undefined;
+      const next = this.crons.get(job)?.nextRun(this.now()) ?? undefined;
       return { job, ...(s.cron ? { cron: s.cron } : {}), ...(s.after ? { after: s.after } : {}), timeZone: s.time_zone, enabled: s.enabled, ...(next ? { next } : {}) };
     });
     return {
@@ -430,8 +479,8 @@ export class Worker implements StatusSource {
   stop(reason = 'stop'): Promise<void> {
     this.stopping ??= (async () => {
       this.log.info({ reason, running: this.running.size }, `stopping (${reason}): ${this.running.size} share${this.running.size === 1 ? '' : 's'} in flight`);
-      for (const cron of this.crons) cron.stop();
-      this.crons = [];
+      for (const cron of this.crons.values()) cron.stop();
+      this.crons.clear();
       this.abort.abort(new Error(`worker stopping (${reason})`));
       await Promise.all([...this.running].map((r) => r.done));
       // And for the tick code around them (finishing a run), which ends quickly once aborted.

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getTableName, is, sql } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { openDatabase, type Database, type DatabaseHandle, type DatabaseKind } from '../../db/client.ts';
 import { migrate } from '../../db/migrate.ts';
 import type { ProspectInput } from '../../db/prospects.ts';
@@ -78,13 +81,18 @@ function lifecycle(kind: DatabaseKind): TestDatabase {
       });
       return { handle: await connect(), connect };
     }
-    const handle = await openDatabase({ dataDir: 'memory://' });
+    const handle = await openPglite('empty');
     cleanups.push(() => handle.close());
     return { handle, connect: async () => handle };
   }
 
   beforeAll(async () => {
-    main = (await fresh()).handle;
+    if (server) {
+      main = (await fresh()).handle;
+    } else {
+      main = await openPglite('migrated');
+      cleanups.push(() => main!.close());
+    }
     await migrate(main);
   });
   afterAll(async () => {
@@ -111,6 +119,42 @@ function lifecycle(kind: DatabaseKind): TestDatabase {
     },
     fresh,
   };
+}
+
+const templates = new Map<'empty' | 'migrated', Blob>();
+
+/**
+ * A PGlite database loaded from the test run's template (test/support/global-setup.ts), empty or
+ * migrated: seconds faster than creating one. In memory unless `dataDir` names a new directory.
+ */
+export async function openPglite(template: 'empty' | 'migrated', dataDir = 'memory://'): Promise<DatabaseHandle> {
+  let blob = templates.get(template);
+  if (!blob) {
+    const file = inject('pgliteTemplates')?.[template];
+    if (!file) throw new Error('no PGlite templates: run the tests through vitest with vitest.config.ts (its globalSetup makes them)');
+    blob = new Blob([readFileSync(file)]);
+    templates.set(template, blob);
+  }
+  return openDatabase({ dataDir, loadDataDir: blob });
+}
+
+let onDisk: string | undefined;
+
+/**
+ * A new directory holding a migrated PGlite database, for code that opens a database by path (the
+ * worker, the CLI): a copy of one made from the template once per test file. `remove()` deletes it.
+ */
+export async function pgliteDataDir(): Promise<{ dataDir: string; remove(): void }> {
+  if (!onDisk) {
+    const dir = join(mkdtempSync(join(tmpdir(), 'prospector-pglite-disk-')), 'data');
+    await (await openPglite('migrated', dir)).close();
+    process.once('exit', () => rmSync(join(dir, '..'), { recursive: true, force: true }));
+    onDisk = dir;
+  }
+  const parent = mkdtempSync(join(tmpdir(), 'prospector-pglite-'));
+  const dataDir = join(parent, 'data');
+  cpSync(onDisk, dataDir, { recursive: true });
+  return { dataDir, remove: () => rmSync(parent, { recursive: true, force: true }) };
 }
 
 /** Creates and drops databases on the server TEST_DATABASE_URL points at. */

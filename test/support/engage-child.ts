@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { ActionKind } from '../../db/schema.ts';
-import { Rng } from '../../src/sandbox/rng.ts';
 
 /**
  * Support for tests that run Prospector as separate processes against one sandbox and one
@@ -151,10 +150,4 @@ export function writeRequests(log: readonly LoggedRequest[]): WriteRequest[] {
     writes.push({ seq: r.seq, account: m[1]!, kind, target, status: r.status, fault: r.fault, acted: r.status === 200 });
   }
   return writes;
-}
-
-/** A seeded generator (the sandbox's), so a failing run can be replayed with its seed. */
-export function seededRandom(seed: number): () => number {
-  const rng = new Rng(seed);
-  return () => rng.next();
 }

@@ -29,6 +29,11 @@ export interface HttpTap {
   waitFor(match: (r: TappedRequest) => boolean, timeoutMs?: number): Promise<TappedRequest>;
   /** Resolves when `r` has been answered. */
   answered(r: TappedRequest, timeoutMs?: number): Promise<TappedRequest>;
+  /**
+   * Resolves with what `check` returns once it is neither undefined nor false, checked now and at
+   * each request and answer; with undefined when `signal` aborts first (say, the client exited).
+   */
+  until<T>(check: () => T | undefined | false, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<T | undefined>;
   close(): Promise<void>;
 }
 
@@ -87,7 +92,42 @@ export async function startHttpTap(target: string): Promise<HttpTap> {
       events.on(event, check);
     });
 
+  const until = <T>(check: () => T | undefined | false, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T | undefined> =>
+    new Promise<T | undefined>((resolve, reject) => {
+      const found = () => {
+        const value = check();
+        return value === undefined || value === false ? undefined : value;
+      };
+      const now = found();
+      if (now !== undefined || options.signal?.aborted) return resolve(now);
+      const timeoutMs = options.timeoutMs ?? 20_000;
+      const done = () => {
+        clearTimeout(timer);
+        events.off('request', onEvent);
+        events.off('answered', onEvent);
+        options.signal?.removeEventListener('abort', onAbort);
+      };
+      const onEvent = () => {
+        const hit = found();
+        if (hit === undefined) return;
+        done();
+        resolve(hit);
+      };
+      const onAbort = () => {
+        done();
+        resolve(undefined);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`the sandbox tap waited ${timeoutMs} ms in vain (${requests.length} requests seen)`));
+      }, timeoutMs);
+      events.on('request', onEvent);
+      events.on('answered', onEvent);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+
   return {
+    until,
     url: `http://127.0.0.1:${port}`,
     requests,
     waitFor: (match, timeoutMs = 20_000) => waitOn('request', () => requests.find(match), timeoutMs, 'matching request'),

@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -8,8 +8,8 @@ import { pino, type Logger } from 'pino';
 import { describe } from 'vitest';
 import { stringify } from 'yaml';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
-import { migrate } from '../../db/migrate.ts';
 import type { JobName } from '../../src/config/worker.ts';
+import { pgliteDataDir } from './db.ts';
 import { createScratchDatabase } from './engage-child.ts';
 
 /**
@@ -119,44 +119,15 @@ export async function createWorkerStore(kind: StoreKind): Promise<WorkerStore> {
     };
   }
   // On disk rather than in memory: the command test looks at what the worker left once it is gone.
-  // A copy of a migrated template: creating a PGlite directory takes seconds, copying one does not.
-  const parent = mkdtempSync(join(tmpdir(), 'prospector-worker-db-'));
-  const dataDir = join(parent, 'data');
-  cpSync(await pgliteTemplate(), dataDir, { recursive: true });
+  const { dataDir, remove } = await pgliteDataDir();
   return {
     kind,
     runtime: { dataDir },
     // DATABASE_URL would win over the data directory.
     env: { DATABASE_URL: undefined, PROSPECTOR_DATA_DIR: dataDir },
     open: () => openDatabase({ dataDir }),
-    drop: async () => rmSync(parent, { recursive: true, force: true }),
+    drop: async () => remove(),
   };
-}
-
-let template: Promise<{ parent: string; dir: string }> | undefined;
-
-/** A migrated PGlite directory, made once per test file; `removePgliteTemplate` removes it. */
-async function pgliteTemplate(): Promise<string> {
-  template ??= (async () => {
-    const parent = mkdtempSync(join(tmpdir(), 'prospector-worker-template-'));
-    const dir = join(parent, 'data');
-    const handle = await openDatabase({ dataDir: dir });
-    try {
-      await migrate(handle);
-    } finally {
-      await handle.close();
-    }
-    return { parent, dir };
-  })();
-  return (await template).dir;
-}
-
-/** Removes the PGlite template directory, if one was made (call it in the test file's afterAll). */
-export async function removePgliteTemplate(): Promise<void> {
-  if (!template) return;
-  const made = await template.catch(() => undefined);
-  template = undefined;
-  if (made) rmSync(made.parent, { recursive: true, force: true });
 }
 
 const SKIP_REASON = 'skipped: set TEST_DATABASE_URL=postgres://… to run on PostgreSQL';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureAccounts, saveAccountUserId } from '../db/accounts.ts';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
@@ -15,7 +15,6 @@ import { XDoor } from '../src/x/door.ts';
 import {
   createScratchDatabase,
   ENGAGE_FIXTURE,
-  seededRandom,
   startProspector,
   writeRequests,
   type ChildExit,
@@ -24,8 +23,10 @@ import {
   type ScratchDatabase,
   type WriteRequest,
 } from './support/engage-child.ts';
+import { isWrite, startHttpTap, type HttpTap } from './support/http-tap.ts';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
 import { jobContext } from './support/context.ts';
+import { seededRandom, TEST_SEED } from './support/seed.ts';
 
 /**
  * Invariants 1 ("never twice") and 2 ("never over budget") with real processes: `prospector run
@@ -72,8 +73,8 @@ const SKIP_REASON = 'skipped: set TEST_DATABASE_URL=postgres://… to run engage
 /** Kill trials that must land (a child that finishes before its kill point does not count). */
 const KILLS = 20;
 const MAX_TRIALS = 80;
-/** The seed of the kill points (printed with the results); ENGAGE_CRASH_SEED draws the same ones again. */
-const SEED = Number(process.env.ENGAGE_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
+/** The seed of the kill points (printed with the results; PROSPECTOR_TEST_SEED draws others). */
+const SEED = TEST_SEED;
 const DAY_S = 86_400;
 const LATENCY = { 'likes.create': { latency_ms: [5, 60] }, 'follows.create': { latency_ms: [5, 60] } };
 
@@ -95,18 +96,25 @@ if (!TEST_DATABASE_URL) console.warn(`engage crash tests ${SKIP_REASON}`);
 
 suite(`engage processes killed and doubled${TEST_DATABASE_URL ? '' : ` (${SKIP_REASON})`}`, () => {
   let sb: TestSandbox;
+  /** The children reach the sandbox through it: the test waits on their likes and follows. */
+  let tap: HttpTap;
   let door: XDoor;
   let config: LoadedConfig;
 
   beforeAll(async () => {
+    config = await loadConfig({ file: join(ENGAGE_FIXTURE, 'config/prospector.yaml'), cwd: ENGAGE_FIXTURE });
+  });
+  // A sandbox of each test's own: its clock, request log and world start afresh.
+  beforeEach(async () => {
     // Tokens that outlive the days the test moves through: no refresh races between processes here.
     sb = await startTestSandbox({ users: 8000, tokenLifetimeSeconds: 365 * DAY_S });
     // From T0 (Monday 09:00 UTC) to 23:40: the personas' working day is nearly over, the whole cap is due.
     await sb.advance((14 * 60 + 40) * 60);
-    config = await loadConfig({ file: join(ENGAGE_FIXTURE, 'config/prospector.yaml'), cwd: ENGAGE_FIXTURE });
     door = await XDoor.sandbox(sb.url);
+    tap = await startHttpTap(sb.url);
   });
-  afterAll(async () => {
+  afterEach(async () => {
+    await tap?.close();
     door?.close();
     await sb?.close();
   });
@@ -123,7 +131,7 @@ suite(`engage processes killed and doubled${TEST_DATABASE_URL ? '' : ` (${SKIP_R
     const handle = await openDatabase({ url: scratch.url, poolSize: 2 });
     await migrate(handle);
     const ctx = (personas: readonly Persona[] = config.personas): JobContext =>
-      jobContext({ db: handle.db, x: door, now: () => new Date(sb.clock.now()), config: { worker: config.worker, personas } }, { workerId: 'engage-crash-test', random: Math.random, pacing: false });
+      jobContext({ db: handle.db, x: door, now: () => new Date(sb.clock.now()), config: { worker: config.worker, personas } }, { workerId: 'engage-crash-test', random: seededRandom('jitter'), pacing: false });
     return {
       scratch,
       handle,
@@ -152,10 +160,21 @@ suite(`engage processes killed and doubled${TEST_DATABASE_URL ? '' : ` (${SKIP_R
     running.clear();
   });
   const engageChild = (databaseUrl: string): ProspectorChild => {
-    const child = startProspector(['run', 'engage', '--no-pacing'], { databaseUrl, sandboxUrl: sb.url });
+    const child = startProspector(['run', 'engage', '--no-pacing'], { databaseUrl, sandboxUrl: tap.url });
     running.add(child);
     void child.exited.then(() => running.delete(child));
     return child;
+  };
+
+  /**
+   * Resolves once the children have had `n` likes and follows answered since tap request number
+   * `from` (true), or when `child` has exited first (false).
+   */
+  const writesAnswered = async (from: number, n: number, child: ProspectorChild): Promise<boolean> => {
+    const gone = new AbortController();
+    void child.exited.then(() => gone.abort());
+    const answered = () => tap.requests.slice(from).filter((r) => isWrite(r) && r.answeredAt !== undefined).length >= n;
+    return (await tap.until(answered, { timeoutMs: 60_000, signal: gone.signal })) ?? false;
   };
 
   const described = (exit: ChildExit) => `exit ${exit.code ?? exit.signal}\nstdout: ${exit.stdout}\nstderr: ${exit.stderr}`;
@@ -165,7 +184,7 @@ suite(`engage processes killed and doubled${TEST_DATABASE_URL ? '' : ` (${SKIP_R
   const deferredIn = (stdout: string) => [...stdout.matchAll(/(\d+) deferred/g)].reduce((n, m) => n + Number(m[1]), 0);
 
   it(`${KILLS} SIGKILLs at random moments: no target acted on twice but for one recorded reconciliation, budgets equal to what was sent`, { timeout: 300_000 }, async () => {
-    const random = seededRandom(SEED);
+    const random = seededRandom('kill points');
     const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
     const w = await world();
     try {
@@ -178,15 +197,14 @@ suite(`engage processes killed and doubled${TEST_DATABASE_URL ? '' : ` (${SKIP_R
       const landed: string[] = [];
       while (kills < KILLS && trials < MAX_TRIALS) {
         trials++;
-        const seq = await lastSeq();
+        const from = tap.requests.length;
         const child = engageChild(w.scratch.url);
         // Most kills follow the k-th like or follow the sandbox answered (more are out at that moment);
         // some land at a random time since the start: loading, migrating, reconciling, planning.
         const plan = random() < 0.8 ? { writes: int(1, 10), after: int(0, 40) } : { writes: 0, after: int(200, 2500) };
         const reached = await (async () => {
-          if (plan.writes > 0) {
-            while (!child.done && writeRequests(await requestsSince(seq)).length < plan.writes) await delay(3);
-          }
+          if (plan.writes > 0) await writesAnswered(from, plan.writes, child);
+          // The kill's own moment, drawn from the seed: not a wait for something to happen.
           await Promise.race([delay(plan.after), child.exited]);
           return !child.done;
         })();
@@ -251,9 +269,11 @@ suite(`engage processes killed and doubled${TEST_DATABASE_URL ? '' : ` (${SKIP_R
         // Planned ahead as if the caps were twice what they are (they were lowered since): more is
         // planned than the day allows, so only the budgets stop the second process.
         await w.planAhead(2);
+        const from = tap.requests.length;
         const first = engageChild(w.scratch.url);
-        // The second starts a little later, so that it picks its actions while the first is sending.
-        await delay(round * 150);
+        // The first day both start together; the next ones the second starts once the first has
+        // had some likes and follows answered, so that it picks its actions while the first sends.
+        if (round > 0) await writesAnswered(from, round * 3, first);
         const second = engageChild(w.scratch.url);
         const exits = await Promise.all([first.exited, second.exited]);
         for (const exit of exits) expect(exit.code, described(exit)).toBe(0);
