@@ -70,12 +70,12 @@ describe('prospector, on bad input', { timeout: 120_000 }, () => {
   it('DATABASE_URL: not a URL, not PostgreSQL, a wrong port — each says what to check', async () => {
     const notUrl = await prospector(['queue'], { DATABASE_URL: 'not-a-url' });
     expect(notUrl.code).toBe(1);
-    expect(notUrl.stderr).toMatch(/^prospector: DATABASE_URL \(or database\.url in the worker config\) is not a URL: "not-a-url"; write it as postgres:\/\/user:password@host:5432\/database/);
+    expect(notUrl.stderr).toMatch(/DATABASE_URL: expected a URL such as postgres:\/\/user:password@localhost:5432\/prospector, got something that is not a URL/);
     expect(notUrl.stderr).not.toContain('ENOTFOUND');
 
     const mysql = await prospector(['queue'], { DATABASE_URL: 'mysql://root:secret@127.0.0.1:3306/crm' });
     expect(mysql.code).toBe(1);
-    expect(mysql.stderr).toContain('starts with mysql://: Prospector stores its data in PostgreSQL only, so it must start with postgres:// or postgresql://');
+    expect(mysql.stderr).toContain('DATABASE_URL: expected a URL such as postgres://user:password@localhost:5432/prospector (postgres: or postgresql:), got one that starts with mysql:');
     expect(mysql.stderr).not.toContain('secret');
 
     // Port 1 on the loopback: nothing listens there.
@@ -87,10 +87,10 @@ describe('prospector, on bad input', { timeout: 120_000 }, () => {
   });
 
   it('--debug and PROSPECTOR_DEBUG=1 add the stack trace', async () => {
-    const flag = await prospector(['queue', '--debug'], { DATABASE_URL: 'mysql://x@127.0.0.1/y' });
+    const flag = await prospector(['status', '--debug'], { DATABASE_URL: 'postgres://x@127.0.0.1:1/y' });
     expect(flag.code).toBe(1);
     expect(flag.stderr).toMatch(TRACE);
-    const env = await prospector(['queue'], { DATABASE_URL: 'mysql://x@127.0.0.1/y', PROSPECTOR_DEBUG: '1' });
+    const env = await prospector(['status'], { DATABASE_URL: 'postgres://x@127.0.0.1:1/y', PROSPECTOR_DEBUG: '1' });
     expect(env.stderr).toMatch(TRACE);
   });
 

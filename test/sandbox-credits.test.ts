@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { activeStops } from '../db/accounts.ts';
-import engage from '../jobs/engage.ts';
-import search from '../jobs/search.ts';
+import { runFramed } from '../jobs/frame.ts';
+import { jobNamed } from '../jobs/index.ts';
 import { loadConfig, type LoadedConfig } from '../src/config/load.ts';
 import { XDoor } from '../src/x/door.ts';
 import { jobContext } from './support/context.ts';
@@ -53,7 +53,7 @@ describeEachDatabase('out of credit (402)', (t) => {
     const start = (await requestsSince(0)).at(-1)?.seq ?? 0;
 
     await sb.admin('/__sandbox/faults', { method: 'POST', body: { '*': { credits_depleted: 1 } } });
-    await expect(search(context)).rejects.toThrow(/out of credit \(402: Your enrolled account does not have any credits/);
+    await expect(runFramed(jobNamed('search'), context)).rejects.toThrow(/out of credit \(402: Your enrolled account does not have any credits/);
     // One call, refused, and no retry: a 402 is not a failure to try again.
     const sent = (await requestsSince(start)).filter((r) => r.path.startsWith('/2/'));
     expect(sent.map((r) => [r.path, r.status, r.fault])).toEqual([['/2/tweets/search/recent', 402, 'credits_depleted']]);
@@ -65,8 +65,8 @@ describeEachDatabase('out of credit (402)', (t) => {
     // Stopped: neither job calls X again, whatever the sandbox would answer now.
     await sb.admin('/__sandbox/faults', { method: 'POST', body: {} });
     const stopped = (await requestsSince(0)).at(-1)?.seq ?? 0;
-    expect((await search(context)).summary).toMatch(/^search: stopped — .*out of credit/);
-    expect((await engage(context)).summary).toMatch(/^engage: stopped — .*out of credit/);
+    expect((await runFramed(jobNamed('search'), context)).summary).toMatch(/^search: stopped — .*out of credit/);
+    expect((await runFramed(jobNamed('engage'), context)).summary).toMatch(/^engage: stopped — .*out of credit/);
     expect((await requestsSince(stopped)).filter((r) => r.path.startsWith('/2/'))).toEqual([]);
   });
 });
