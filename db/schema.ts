@@ -35,6 +35,9 @@ export const BUDGET_WINDOWS = ['15min', 'day'] as const;
 export const SIGNAL_KINDS = ['followed_back', 'follow_accepted', 'liked_back', 'replied', 'mentioned', 'opt_out'] as const;
 export const STOP_KINDS = ['usage_capped', 'credits_depleted'] as const;
 export const LEAD_STATES = ['new', 'contacted', 'replied', 'won', 'not_a_fit', 'snoozed', 'do_not_contact'] as const;
+export const REPLY_OUTCOMES = ['opt_out', 'doubtful', 'other'] as const;
+export const REPLY_DECISIONS = ['confirmed', 'dismissed'] as const;
+export const DO_NOT_CONTACT_CHANGES = ['added', 'removed'] as const;
 export const RUN_STATUSES = ['running', 'ok', 'failed'] as const;
 export const WORK_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
 
@@ -45,6 +48,9 @@ export type BudgetWindow = (typeof BUDGET_WINDOWS)[number];
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 export type StopKind = (typeof STOP_KINDS)[number];
 export type LeadState = (typeof LEAD_STATES)[number];
+export type ReplyOutcome = (typeof REPLY_OUTCOMES)[number];
+export type ReplyDecision = (typeof REPLY_DECISIONS)[number];
+export type DoNotContactChange = (typeof DO_NOT_CONTACT_CHANGES)[number];
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export type WorkStatus = (typeof WORK_STATUSES)[number];
 
@@ -399,6 +405,66 @@ export const doNotContact = pgTable('do_not_contact', {
   addedAt: instant('added_at').notNull(),
   addedBy: text('added_by').notNull(),
 });
+
+/**
+ * Every change to the do-not-contact list, never erased: who added or removed a person, when,
+ * why, and from where (a salesperson's decision, an opt-out reply read by the worker, the CLI).
+ * `do_not_contact` is the list as it stands; this is how it came to be.
+ */
+export const doNotContactEvents = pgTable(
+  'do_not_contact_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    prospectId: text('prospect_id').notNull(),
+    change: text('change').$type<DoNotContactChange>().notNull(),
+    at: instant('at').notNull(),
+    /** A person's name, or 'system'. */
+    actor: text('actor').notNull(),
+    source: text('source').notNull(),
+    reason: text('reason'),
+    /** The reply that asked to stop (or whose reading was reversed), when there is one. */
+    replyId: bigint('reply_id', { mode: 'number' }),
+  },
+  (t) => [index('do_not_contact_events_prospect_idx').on(t.prospectId, t.at), check('do_not_contact_events_change_check', oneOf(t.change, DO_NOT_CONTACT_CHANGES))],
+);
+
+/**
+ * Every reply or mention the signals job read, with how it was read (`opt_out`, `doubtful`,
+ * `other`) and why. A doubtful one is `held` until a person confirms it (an opt-out) or dismisses
+ * it (a normal reply); while any reply of a person is held, nobody engages them. A person may also
+ * reverse an automatic reading the same way: the decision is recorded beside it, never instead.
+ */
+export const replies = pgTable(
+  'replies',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    postId: text('post_id').notNull(),
+    prospectId: text('prospect_id').notNull(),
+    /** The team's account the reply was addressed to: its X user id. */
+    account: text('account').notNull(),
+    /** 'reply' or 'mention', as X had it. */
+    kind: text('kind').notNull(),
+    text: text('text').notNull(),
+    language: text('language'),
+    outcome: text('outcome').$type<ReplyOutcome>().notNull(),
+    reason: text('reason').notNull(),
+    postedAt: instant('posted_at').notNull(),
+    readAt: instant('read_at').notNull(),
+    /** Waiting for a person: engagement with this prospect is paused meanwhile. */
+    held: boolean('held').notNull().default(false),
+    decision: text('decision').$type<ReplyDecision>(),
+    decidedBy: text('decided_by'),
+    decidedAt: instant('decided_at'),
+    note: text('note'),
+  },
+  (t) => [
+    unique('replies_post_account').on(t.postId, t.account),
+    index('replies_prospect_idx').on(t.prospectId),
+    index('replies_held_idx').on(t.readAt).where(sql`${t.held}`),
+    check('replies_outcome_check', oneOf(t.outcome, REPLY_OUTCOMES)),
+    check('replies_decision_check', sql`${t.decision} is null or ${oneOf(t.decision, REPLY_DECISIONS)}`),
+  ],
+);
 
 /**
  * One run of one job. A scheduled run carries its tick, unique per job and persona so that N
