@@ -12,7 +12,7 @@ import {
   raiseLeadScores,
   type SignalInput,
 } from '../db/signals.ts';
-import { OptOutMatcher } from '../src/engage/opt-out.ts';
+import { ReplyReader } from '../src/engage/replies/index.ts';
 import { PersonaScorer } from '../src/scoring/score.ts';
 import type { XAccount } from '../src/x/account.ts';
 import { XCallError } from '../src/x/errors.ts';
@@ -67,7 +67,7 @@ interface Tally {
 interface Run {
   ctx: JobContext;
   now: Date;
-  optOut: OptOutMatcher;
+  reader: ReplyReader;
   /** The team's handles, lower case: their posts are never signals. */
   team: ReadonlySet<string>;
   /** People with new positive signals this run (would-be, on a dry run). */
@@ -81,7 +81,7 @@ export default async function signals(ctx: JobContext): Promise<JobResult> {
   const run: Run = {
     ctx,
     now,
-    optOut: new OptOutMatcher(ctx.config.worker.engagement.opt_out_phrases),
+    reader: new ReplyReader({ phrases: ctx.config.worker.engagement.opt_out_phrases, ignore: ctx.config.worker.engagement.opt_out_ignore }),
     team: new Set([...ctx.x.handles, ...ctx.config.worker.accounts.map((a) => a.handle)].map((h) => h.toLowerCase())),
     engaged: new Set(),
     optedOut: new Set(),
@@ -171,11 +171,11 @@ async function readMentions(run: Run, account: XAccount, me: string, tally: Tall
       if (post.kind === 'retweet') continue;
       tally.mentions++;
       const occurredAt = post.created_at ? new Date(post.created_at) : now;
-      const phrase = run.optOut.match(post.text);
-      if (phrase !== undefined) {
+      const reading = run.reader.read(post.text, { language: post.lang });
+      if (reading.outcome === 'opt_out') {
         tally.opt_outs++;
         found.push({ prospectId: post.author_id, account: me, kind: 'opt_out', postId: post.id, occurredAt });
-        optOuts.push({ userId: post.author_id, reason: `asked to stop ("${phrase}") to @${account.handle} in post ${post.id}: "${brief(post.text)}"` });
+        optOuts.push({ userId: post.author_id, reason: `${reading.reason} to @${account.handle} in post ${post.id}: "${brief(post.text)}"` });
         continue;
       }
       const kind = post.kind === 'reply' ? 'replied' : 'mentioned';

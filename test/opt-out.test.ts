@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OPT_OUT_PHRASES } from '../src/config/worker.ts';
+import { builtInPhrases } from '../src/engage/replies/index.ts';
 import { clauses, fold, OptOutMatcher } from '../src/engage/opt-out.ts';
 import { fill, SLOT, type Template } from '../src/sandbox/population/template.ts';
 import { TEXT } from '../src/sandbox/population/text/index.ts';
@@ -9,7 +9,7 @@ import { TEXT } from '../src/sandbox/population/text/index.ts';
  * caught with or without accents, case or punctuation; everyday uses of the same words are not.
  */
 
-const matcher = new OptOutMatcher(DEFAULT_OPT_OUT_PHRASES);
+const matcher = new OptOutMatcher(builtInPhrases());
 const asks = (text: string) => matcher.match(text) !== undefined;
 
 describe('opt-out phrases', () => {

@@ -310,7 +310,7 @@ describe('worker config', () => {
     ]);
     const ok = worker('engagement: { warmup: [0.5, 1], jitter_seconds: [5, 10] }\n').value;
     expect(ok?.engagement).toMatchObject({ warmup: [0.5, 1], jitter_seconds: [5, 10], throttle: { follows: 50, min_follow_back_rate: 0.05, answer_hours: 48 } });
-    expect(ok?.engagement.opt_out_phrases).toContain('no me sigas');
+    expect(ok?.engagement).toMatchObject({ opt_out_phrases: [], opt_out_ignore: [] });
     // The real X: an OAuth 1.0a account needs its two variables and the app's consumer key.
     const oauth1 = worker('network: x\nx: { bearer_token: "${X_BEARER_TOKEN}" }\naccounts:\n  - { handle: maya_sells, owner: maya, oauth1_token_env: MAYA_T }\n', { X_BEARER_TOKEN: 'b', MAYA_T: 't' });
     expect(oauth1.issues.map(formatIssue)).toEqual([

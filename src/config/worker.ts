@@ -90,14 +90,6 @@ const account = mapping({
 /** Fractions of a persona's caps by week since an account started engaging: 30% in week one, then rising. */
 export const DEFAULT_WARMUP = [0.3, 0.5, 0.75, 1] as const;
 
-/** Phrases in a mention or reply that mean "stop": the person goes on do-not-contact everywhere. */
-export const DEFAULT_OPT_OUT_PHRASES = [
-  'stop', 'unfollow me', 'leave me alone', 'stop following me', 'stop liking', "don't contact me", 'do not contact me', 'not interested', 'remove me', 'stop spamming', 'marketed to',
-  'arrête', 'arrêtez', 'arreter de', 'laisse-moi tranquille', 'laissez-moi tranquille', 'ne plus me contacter', 'pas intéressé', 'pas intéressée',
-  'désabonne-toi', 'désabonnez-vous', 'lâche-moi', 'lâchez-moi', 'être démarché', 'être démarchée',
-  'no me sigas', 'deja de seguirme', 'déjame en paz', 'dejame en paz', 'no me contactes', 'no me interesa', 'basta ya', 'sácame de tu lista', 'dejen de spamearme', 'deja de darle like', 'no quiero publicidad',
-] as const;
-
 const engagement = mapping({
   warmup: list(between(0, 1), 'fractions from 0 to 1')
     .min(1, { error: () => 'expected at least one fraction, e.g. [0.3, 0.5, 0.75, 1]' })
@@ -107,7 +99,8 @@ const engagement = mapping({
     .tuple([nonNegative(), nonNegative()], { error: () => 'expected [min, max] seconds, e.g. [20, 90]' })
     .default([20, 90])
     .describe('Random pause between two actions of one account, in seconds: [min, max].'),
-  opt_out_phrases: list(text('a phrase'), 'phrases').default([...DEFAULT_OPT_OUT_PHRASES]).describe('A mention or reply containing one of these puts its author on do-not-contact.'),
+  opt_out_phrases: list(text('a phrase'), 'phrases').default([]).describe('Phrases that mean "stop", added to what the reply reader knows: a mention or reply with one puts its author on do-not-contact.'),
+  opt_out_ignore: list(text('a phrase'), 'phrases').default([]).describe('Built-in phrases the reply reader leaves out (a warning says so at start).'),
   throttle: mapping({
     follows: whole(1).default(50).describe('Look at this many of the persona\'s latest follows, old enough to be answered.'),
     min_follow_back_rate: between(0, 1).default(0.05).describe('Below this follow-back rate, the persona\'s caps are halved.'),
@@ -218,6 +211,7 @@ export interface EngagementConfig {
   readonly warmup: readonly number[];
   readonly jitter_seconds: readonly [number, number];
   readonly opt_out_phrases: readonly string[];
+  readonly opt_out_ignore: readonly string[];
   readonly throttle: { readonly follows: number; readonly min_follow_back_rate: number; readonly answer_hours: number };
 }
 

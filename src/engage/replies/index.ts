@@ -61,7 +61,7 @@ export class ReplyReader {
   read(text: string, hint: ReplyHint = {}): ReplyReading {
     const language = REPLY_LANGUAGES.find((l) => l === hint.language);
     const phrase = this.matcher.match(text);
-    if (phrase !== undefined) return { outcome: 'opt_out', reason: `asks to stop ("${phrase}")`, language };
+    if (phrase !== undefined) return { outcome: 'opt_out', reason: `asked to stop ("${phrase}")`, language };
     return { outcome: 'other', reason: 'no request to stop', language };
   }
 }
