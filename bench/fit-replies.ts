@@ -260,6 +260,8 @@ function crossValidate(samples: Sample[], penalty: number): CrossValidation {
  * "sure": the lowest cut from which up every cut has precision TARGET_PRECISION (1 when none does).
  */
 function chooseThresholds(p: ArrayLike<number>, samples: Sample[]): ReplyModelThresholds {
+  // Rounded to two decimals the safe way: "maybe" down (it catches at least as much), "sure" up
+  // (it is at least as precise).
   const positives = samples.map((s, i) => (s.optOut ? (p[i] as number) : NaN)).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   const maybe = positives[Math.floor((1 - TARGET_RECALL) * positives.length)] ?? 0.5;
   const order = samples.map((_, i) => i).sort((a, b) => (p[b] as number) - (p[a] as number));
@@ -273,11 +275,8 @@ function chooseThresholds(p: ArrayLike<number>, samples: Sample[]): ReplyModelTh
     if (right / (k + 1) < TARGET_PRECISION) break;
     sure = cut;
   }
-  return { sure: Math.max(floor2(sure), floor2(maybe)), maybe: floor2(maybe) };
+  return { sure: Math.max(Math.ceil(sure * 100) / 100, Math.floor(maybe * 100) / 100), maybe: Math.floor(maybe * 100) / 100 };
 }
-
-/** Down to two decimals: the printed threshold catches at least what the exact one does. */
-const floor2 = (x: number) => Math.floor(x * 100) / 100;
 
 // ---------------------------------------------------------------- report
 
@@ -294,11 +293,13 @@ function report(title: string, samples: Sample[], p: ArrayLike<number>, t: Reply
   const atMaybe = figures(reading(true));
   const threeWay = figures(reading(false));
   console.log(`\n${title}`);
-  console.log(`            rows  opt-outs   AUC   | at maybe ${t.maybe.toFixed(2)}: recall  precision | opt_out ≥ ${t.sure.toFixed(2)}, doubtful ≥ ${t.maybe.toFixed(2)}: recall  precision  doubtful`);
+  console.log(`            rows  opt-outs   AUC   | at maybe ${t.maybe.toFixed(2)}: recall  precision | opt_out ≥ ${t.sure.toFixed(2)}, doubtful ≥ ${t.maybe.toFixed(2)}: recall  precision  doubtful  opt_out recall`);
   const line = (name: string, subset: (s: Sample) => boolean, two: ReplyFigures, three: ReplyFigures) => {
     const idx = samples.map((s, i) => (subset(s) ? i : -1)).filter((i) => i >= 0);
     const auc = rocAuc(idx.map((i) => p[i] as number), idx.map((i) => (samples[i] as Sample).optOut));
-    console.log(`  ${name.padEnd(8)} ${String(two.replies).padStart(5)}  ${String(two.opt_outs).padStart(8)}  ${fmt(auc)} |                ${fmt(two.recall)}   ${fmt(two.precision)}   |                                  ${fmt(three.recall)}   ${fmt(three.precision)}    ${fmt(three.doubtful_share)}`);
+    // Opt-outs read as opt_out (not only held as doubtful): what "sure" catches on its own.
+    const sureRecall = three.opt_outs > 0 ? (three.outcomes.opt_out * (three.precision ?? 0)) / three.opt_outs : null;
+    console.log(`  ${name.padEnd(8)} ${String(two.replies).padStart(5)}  ${String(two.opt_outs).padStart(8)}  ${fmt(auc)} |                ${fmt(two.recall)}   ${fmt(two.precision)}   |                                  ${fmt(three.recall)}   ${fmt(three.precision)}    ${fmt(three.doubtful_share)}     ${fmt(sureRecall)}`);
   };
   for (const lang of Object.keys(atMaybe.by_language)) {
     line(lang, (s) => s.row.lang === lang, atMaybe.by_language[lang] as ReplyFigures, threeWay.by_language[lang] as ReplyFigures);

@@ -137,6 +137,7 @@ export function decodeReplyModel(json: unknown): ReplyModel {
   if (typeof thresholds !== 'object' || thresholds === null) throw new Error('thresholds: expected { sure, maybe }');
   const sure = probability(thresholds.sure, 'thresholds.sure');
   const maybe = probability(thresholds.maybe, 'thresholds.maybe');
+  if (maybe > sure) throw new Error(`thresholds: maybe (${maybe}) is above sure (${sure})`);
   if (typeof o.weights !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(o.weights)) throw new Error('weights: expected a base64 string');
   const packed = Buffer.from(o.weights, 'base64');
   if (!Number.isInteger(count) || count < 0 || 2 * count > packed.length) throw new Error(`count: ${count} weights cannot fit in ${packed.length} bytes`);
