@@ -72,7 +72,7 @@ const TOKEN = /(https?:\/\/\S+|www\.\S+)|(@\w+)|([\p{L}\p{N}]+)|(\p{Regional_Ind
 const LEADING_MENTIONS = /^(?:\s*@\w+)+/u;
 const ELONGATION = /(\p{L})\1{2,}/gu;
 
-/** The tokens of a reply, as described at the top; words are those of `wordTokens`' kind. */
+/** The tokens of a reply, as described at the top of this file. */
 export function tokens(text: string): string[] {
   const plain = fold(text).replace(LEADING_MENTIONS, ' ').replace(ELONGATION, '$1');
   const out: string[] = [];
@@ -90,7 +90,7 @@ export function tokens(text: string): string[] {
 /** Letters and digits only: the tokens that get character n-grams. */
 const IS_WORD = /^[\p{L}\p{N}]+$/u;
 
-/** Bucket indices of the reply being read, before sorting; grown when a reply needs more. */
+/** Bucket indices of the reply being read, duplicates and all; grown when a reply needs more. */
 let scratch = new Int32Array(4096);
 /** Per bucket, the stamp of the last reply that had it. */
 const seen = new Uint32Array(FEATURE_BUCKETS);
