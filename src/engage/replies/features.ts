@@ -1,7 +1,7 @@
 /**
  * What the reply model sees of a reply: sparse features hashed into a fixed number of buckets.
  *
- * Text is read the way the opt-out phrases read it (case and accents folded, see `fold`), and
+ * Text is read the way the reply reader reads it (case and accents folded, see `fold`), and
  * further:
  * - the @mentions a reply opens with are dropped (X puts them there, the author did not write
  *   them); other @mentions become one token `<at>`, links one token `<url>`;
@@ -20,7 +20,7 @@
  * A reply's vector is binary (a bucket counts once) and scaled to unit length, so a long
  * complaint is not outvoted by its own length.
  */
-import { fold } from '../opt-out.ts';
+import { fold } from './normalise.ts';
 
 /** log2 of the number of buckets. */
 export const FEATURE_BITS = 18;
