@@ -69,6 +69,8 @@ interface Finding {
 
 export class ReplyReader {
   private readonly byTrigger = new Map<string, Rule[]>();
+  /** Rules opened by a word's form, tried on words no list names. */
+  private readonly byForm: Rule[] = [];
 
   constructor(options: ReplyReaderOptions = {}) {
     const ignored = new Set((options.ignore ?? []).map(phraseKey));
@@ -78,6 +80,7 @@ export class ReplyReader {
       if (words.length > 0) rules.push(phraseRule(phrase, words));
     }
     for (const rule of rules) {
+      if (rule.opens) this.byForm.push(rule);
       for (const trigger of rule.triggers) {
         const list = this.byTrigger.get(trigger) ?? [];
         if (!list.includes(rule)) list.push(rule);
@@ -129,7 +132,10 @@ export class ReplyReader {
       // The last clause that says anything: "vous pouvez arrêter maintenant, merci" ends with the order.
       const last = clauses.slice(c + 1).every((later) => later.words.every((w) => W.FILLERS.has(w)));
       for (let i = 0; i < words.length; i++) {
-        const rules = this.byTrigger.get(words[i] as string);
+        const word = words[i] as string;
+        let rules = this.byTrigger.get(word);
+        const formed = this.byForm.filter((r) => r.opens?.(word) && !rules?.includes(r));
+        if (formed.length > 0) rules = [...(rules ?? []), ...formed];
         if (rules === undefined) continue;
         for (const rule of rules) {
           const hit = rule.match(words, i, last, clause.end);
@@ -186,9 +192,10 @@ function negated(words: readonly string[], from: number): boolean {
 /** The speaker's own plan or advice before a stop verb, unless they speak to us ("I want you to stop"). */
 function ownPlans(before: readonly string[]): boolean {
   let plans = false;
+  let toUs = false;
   for (const w of before) {
-    if (w === 'you' || w === 'u' || w === 'vous' || w === 'te' || w === 'tu' || W.SPEECH.has(w)) plans = false;
-    else if (W.OWN_PLANS.has(w)) plans = true;
+    if (['you', 'u', 'yall', 'vous', 'te', 'tu', 'ustedes', 'vosotros', 'vos'].includes(w) || W.SPEECH.has(w)) [plans, toUs] = [false, true];
+    else if (!toUs && W.OWN_PLANS.has(w)) plans = true;
   }
   return plans;
 }

@@ -42,6 +42,9 @@ const DELIGHT_WORDS: ReadonlySet<string> = new Set([
   'pepites', 'excellent', 'parfait', 'magnifique', 'incroyable', 'enorme', 'dingue', 'perfect', 'wow', 'epic', 'masterpiece', 'banger', 'legendary',
 ]);
 
+/** Beginnings of words of praise, in any form: "parfaite", "géniales", "amazing", "encantó". */
+const DELIGHT_STEMS = ['parfai', 'genia', 'incroy', 'excel', 'magnif', 'brilli', 'amaz', 'awesom', 'lov', 'encant', 'increib', 'buenisim', 'maravill', 'perfect', 'fantast', 'hilar', 'adore', 'jaj', 'hah', 'mdr', 'ptdr'];
+
 /** Any pictographic emoji. */
 const EMOJI = /\p{Extended_Pictographic}/u;
 
@@ -68,6 +71,8 @@ export function readable(text: string): ReadableReply {
   const delightedEmoji = DELIGHT_EMOJI.test(t);
   const angry = ANGRY_EMOJI.test(t);
   for (const [pattern, word] of REFUSING_EMOJI) t = t.replace(pattern, word);
+  // Other emoji end a sentence as a full stop would: "qué ilusión 🙄 Párenle ya".
+  t = t.replace(/[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F\u200D]+/gu, ' . ');
 
   const folded = fold(t);
   const quotedText: string[] = [];
@@ -86,7 +91,8 @@ export function readable(text: string): ReadableReply {
   const all = new Set<string>();
   for (const c of clauses) for (const w of c.words) all.add(w);
   if (angry) all.add('xangry');
-  const delighted = delightedEmoji || [...all].some((w) => DELIGHT_WORDS.has(w));
+  // Praise next to an eye-roll is sarcasm: "génial 🙄 Arrêtez."
+  const delighted = !angry && (delightedEmoji || [...all].some((w) => DELIGHT_WORDS.has(w) || DELIGHT_STEMS.some((s) => w.startsWith(s))));
   return { clauses, all, quoted, delighted, addressees, emojiOnly };
 }
 

@@ -42,6 +42,8 @@ export interface Rule {
   later?: boolean;
   /** Words that can open the request. */
   triggers: readonly string[];
+  /** Words that can open it, by form rather than by list ("quitadme", "sacarme", "borréis"). */
+  opens?(word: string): boolean;
   match(words: readonly string[], i: number, last: boolean, end: string): Hit | undefined;
 }
 
@@ -65,6 +67,9 @@ function onlyFillers(words: readonly string[], j: number): boolean {
 
 const startsWithAny = (word: string | undefined, stems: readonly string[]): boolean => word !== undefined && stems.some((s) => word.startsWith(s));
 const has = (s: ReadonlySet<string>, word: string | undefined): boolean => word !== undefined && s.has(word);
+/** A noun of engagement, singular or plural: "sollicitation", "relances", "mensajes". */
+const engagementNoun = (s: ReadonlySet<string>, word: string | undefined): boolean =>
+  word !== undefined && (s.has(word) || s.has(`${word}s`) || (word.endsWith('s') && s.has(word.slice(0, -1))) || (word.endsWith('es') && s.has(word.slice(0, -2))));
 
 /**
  * A fixed sequence of alternatives: "leave me|us alone|be" matches "leave me alone" and "leave us
@@ -199,6 +204,7 @@ const enLeaveMeAlone: Rule = {
     if (what === 'alone' || what === 'be') {
       // "leave me alone with this book and I'm happy": a wish, not an order; "with your spam" is one.
       if (words[i + 3] === 'with' && !has(W.EN_ENGAGEMENT, words[i + 5]) && !has(W.EN_ENGAGEMENT, words[i + 4]) && words[i + 4] !== 'your') return undefined;
+      if (['for', 'until', 'till', 'during', 'today', 'tonight', 'this'].includes(words[i + 3] as string)) return maybe(i, i + 3, 'for a while only');
       return sure(i, i + 3);
     }
     if (what === 'out' || (what === 'in' && words[i + 3] === 'peace') || (what === 'off' && words[i + 3] !== undefined)) return sure(i, i + 3);
@@ -389,7 +395,9 @@ const dataProtection: Rule = {
   name: 'gdpr',
   turn: 'statement',
   triggers: ['gdpr', 'rgpd', 'lopd', 'lopdgdd', 'ccpa', 'dsgvo', 'right', 'droit', 'derecho', 'data', 'article', 'art', 'articulo', 'cnil', 'aepd', 'ico', 'protection', 'proteccion', 'opposition', 'oposicion', 'supresion', 'effacement', 'oubli', 'olvido', 'erasure'],
-  match(words, i) {
+  match(words, i, _last, end) {
+    // "How do you handle right-to-erasure requests?" asks about the product.
+    if (end === '?') return undefined;
     const w = words[i] as string;
     const rest = words.slice(i, i + 5);
     const strong =
@@ -429,12 +437,12 @@ const frStopEngaging: Rule = {
       j = skip(words, j, new Set(['tout', 'le', 'temps', 'sans', 'cesse', 'systematiquement', 'encore', 'toujours']), 3);
       const verb = words[j];
       if (startsWithAny(verb, W.FR_ENGAGE_STEMS)) return sure(i, j + 1);
-      if (has(W.FR_ENGAGEMENT, verb)) return sure(i, j + 1);
+      if (engagementNoun(W.FR_ENGAGEMENT, verb)) return sure(i, j + 1);
       if (clitic) return maybe(i, j + 1, 'asks to stop something else');
       return undefined;
     }
     const k = skip(words, j, W.FR_DETERMINERS, 2);
-    if (k > j && has(W.FR_ENGAGEMENT, words[k])) return sure(i, k + 1);
+    if (k > j && engagementNoun(W.FR_ENGAGEMENT, words[k])) return sure(i, k + 1);
     return undefined;
   },
 };
@@ -495,12 +503,14 @@ const frNeverContact: Rule = {
 };
 
 const frLeaveMeAlone = phrases('laissez-moi tranquille', 'order', [
-  'laisse|laissez|laisser|laissez|laissé|laisses moi|nous tranquille|tranquilles|en', 'fiche|fichez|fous|foutez|fout|fichez moi|nous la paix', 'lache|lachez|lacher|laches moi|nous', 'degage|degagez|degager', 'casse|cassez toi|vous',
-  'barre|barrez toi|vous', 'va|allez voir ailleurs', 'va|allez vous|te faire', 'oublie|oubliez moi|nous', 'tire|tirez toi|vous', 'fous|foutez le camp', 'on arrete la', 'on s arrete la', 'ca suffit', 'ca va bien', 'ca commence a bien faire', 'decrisse', 'decalisse', 'decrissez',
-  'du vent', 'dehors', 'oublie|oubliez mon|mes|ma compte|donnees|coordonnees|numero|profil',
+  'laisse|laissez|laisser|laissez|laissé|laisses moi|nous tranquille|tranquilles|en', 'fiche|fichez|fous|foutez|fout|fichez moi|nous la paix', 'lache|lachez|lacher|laches moi|nous', 'casse|cassez toi|vous', 'degage|degagez|degager bot|bots|spammeur|spammeurs|de|d|le|la|les',
+  'barre|barrez toi|vous', 'va|allez voir ailleurs', 'va|allez vous|te faire', 'oublie|oubliez moi|nous', 'tire|tirez toi|vous', 'va|allez spammer|spamer|liker|prospecter|demarcher ailleurs', 'fous|foutez le camp', 'on arrete la', 'on s arrete la', 'ca suffit', 'ca va bien', 'ca commence a bien faire', 'decrisse', 'decalisse', 'decrissez',
+  'oublie|oubliez mon|mes|ma compte|donnees|coordonnees|numero|profil',
   'je|j|nous refuse|refusons toute|tout|vos sollicitation|sollicitations|demarchage|prospection|message|messages', 'je m oppose', 'j exerce mon droit',
 ]);
 /** "pas intéressé pour l'instant, recontactez-moi en septembre" is a later, not a no. */
+/** "dégage !", "dégagez, les bots": alone; "dégagez-vous un créneau" frees time. */
+const frGoAway = phrases('dégagez', 'order', ['degage|degagez|degager', 'du vent', 'dehors'], { alone: 4 });
 const frNotInterested = phrases('pas intéressé', 'negative', [
   'pas interesse|interessee|interesses|interessees', 'aucun interet', 'ca ne m|nous interesse pas', 'ca m|nous interesse pas', 'ca ne m|nous interesse vraiment pas', 'je ne suis pas interesse|interessee',
 ], { later: true });
@@ -546,6 +556,9 @@ const frRemoveMe: Rule = {
       const verb = words[i + 1];
       if (!verb || !/^(desabonn|desinscri|retir|enlev|supprim|effac|ray|sort|vir)/.test(verb)) return undefined;
       if (/^(desabonn|desinscri)/.test(verb) && /(e|ee|es|ees)$/.test(verb) && words[i - 1] === 'je') return undefined;
+      // "je viens de me désabonner de 40 newsletters" is news; "je veux me désabonner" asks.
+      const before = words.slice(0, i);
+      if ((before.includes('je') || before.includes('j')) && !before.some((b) => ['veux', 'voudrais', 'souhaite', 'souhaiterais', 'aimerais', 'demande', 'prie', 'exige'].includes(b))) return undefined;
       return sure(i, i + 2);
     }
     j++;
@@ -601,8 +614,10 @@ const esStopEngaging: Rule = {
       const k = skip(words, j + 1, new Set(['tanto', 'tanta', 'tantos', 'tantas', 'su', 'sus', 'tu', 'tus', 'el', 'la', 'los', 'las', 'de']), 2);
       return has(W.ES_ENGAGEMENT, words[k]) ? sure(i, k + 1) : undefined;
     }
-    j = skip(words, j, new Set(['ya', 'porfavor', 'por', 'favor', 'tio', 'tia', 'ya', 'hombre', 'de', 'una', 'vez']), 4);
-    if (words[j - 1] !== 'de') return undefined;
+    j = skip(words, j, new Set(['ya', 'porfavor', 'por', 'favor', 'tio', 'tia', 'hombre', 'de', 'd', 'una', 'vez', 'con', 'tus', 'sus', 'los', 'las', 'el', 'la', 'tanto', 'tantos', 'tantas']), 5);
+    // "párale con los mensajes", "basta de spam": what to stop, named.
+    if (words.slice(i + 1, j).includes('con') && engagementNoun(W.ES_ENGAGEMENT, words[j])) return sure(i, j + 1);
+    if (words[j - 1] !== 'de' && words[j - 1] !== 'd') return undefined;
     const verb = words[j] as string | undefined;
     if (verb === undefined) return undefined;
     // "dejé de seguir a todos los gurús": the clitic says who; without it, an object after "a" is someone else.
@@ -625,7 +640,7 @@ const esBareStop: Rule = {
   turn: 'order',
   plans: true,
   playful: true,
-  triggers: ['para', 'paren', 'pare', 'parad', 'parale', 'basta', 'suficiente', 'detente', 'cesa', 'cesen'],
+  triggers: ['para', 'paren', 'pare', 'parad', 'parale', 'parenle', 'parenla', 'parala', 'basta', 'suficiente', 'detente', 'cesa', 'cesen'],
   match(words, i, last, end) {
     const w = words[i] as string;
     // "para" is also "for": only an order when it stands alone ("tío para ya", "ya está bien, paren").
@@ -658,11 +673,11 @@ const esNeverContact: Rule = {
       if (next === 'que' && words[j + 2] === 'me') return sure(i, j + 3);
       return undefined;
     }
-    if (/^vuelva(s|n|is)?$/.test(words[j] ?? '') && words[j + 1] === 'a' && /(me|nos)$/.test(words[j + 2] ?? '') && startsWithAny(words[j + 2], ['contact', 'escrib', 'mencion', 'etiquet', 'segu', 'molest', 'mand', 'envi', 'agreg', 'llam', 'habl', 'spam', 'tag'])) return sure(i, j + 3);
+    if (/^(vuelva(s|n|is)?|volvais)$/.test(words[j] ?? '') && words[j + 1] === 'a' && /(me|nos)$/.test(words[j + 2] ?? '') && startsWithAny(words[j + 2], ['contact', 'escrib', 'mencion', 'etiquet', 'segu', 'molest', 'mand', 'envi', 'agreg', 'llam', 'habl', 'spam', 'tag'])) return sure(i, j + 3);
     if (/(me|nos)$/.test(words[j] ?? '') && startsWithAny(words[j], ['contactar', 'escribir', 'mencionar', 'etiquetar', 'seguir', 'molestar', 'mandar', 'enviar', 'agregar', 'llamar', 'spamear', 'taguear'])) return sure(i, j + 1);
     if (words[j] !== 'me' && words[j] !== 'nos') return undefined;
     j++;
-    if (/^vuelva(s|n|is)?$/.test(words[j] ?? '') && words[j + 1] === 'a') {
+    if (/^(vuelva(s|n|is)?|volvais)$/.test(words[j] ?? '') && words[j + 1] === 'a') {
       const verb = words[j + 2];
       if (startsWithAny(verb, W.ES_ENGAGE_STEMS) || startsWithAny(verb, ['contact', 'escrib', 'mencion', 'etiquet', 'segu', 'molest', 'mand', 'envi', 'agreg', 'llam', 'habl', 'spam'])) return sure(i, j + 3);
       return undefined;
@@ -692,10 +707,20 @@ const esLeaveOrLater: Rule = {
 const esRemoveMe: Rule = {
   name: 'sácame de tu lista',
   turn: 'order',
-  triggers: ['sacame', 'saquenme', 'sacarme', 'borrame', 'borrenme', 'borrarme', 'eliminame', 'eliminenme', 'eliminarme', 'quitame', 'quitenme', 'quitarme', 'desuscribeme', 'desuscribanme', 'desuscribirme', 'desuscribirse', 'dame', 'denme', 'darme', 'dar', 'borren', 'eliminen', 'supriman', 'borra', 'elimina', 'suprime', 'borrar', 'eliminar', 'suprimir', 'desuscribir', 'baja'],
+  opens: (word) => /^(saca|saque|borra|borre|elimina|elimine|quita|quite|desuscrib)\p{L}*(me|nos)$/u.test(word),
+  triggers: ['me', 'sacame', 'saquenme', 'sacarme', 'borrame', 'borrenme', 'borrarme', 'eliminame', 'eliminenme', 'eliminarme', 'quitame', 'quitenme', 'quitarme', 'desuscribeme', 'desuscribanme', 'desuscribirme', 'desuscribirse', 'dame', 'denme', 'darme', 'dar', 'borren', 'eliminen', 'supriman', 'borra', 'elimina', 'suprime', 'borrar', 'eliminar', 'suprimir', 'desuscribir', 'baja'],
   match(words, i) {
     const w = words[i] as string;
-    if (/^(saca|saque|borra|borre|elimina|elimine|quita|quite|desuscrib)/.test(w) && /(me|menos|nme)$/.test(w)) return sure(i, i + 1);
+    if (/^(saca|saque|borra|borre|elimina|elimine|quita|quite|desuscrib)\p{L}*(me|nos)$/u.test(w)) return sure(i, i + 1);
+    if (w === 'me') {
+      // "que me quitéis de la lista", "¿me podés sacar de tu lista?", "me pueden dar de baja"
+      const k = skip(words, i + 1, new Set(['puedes', 'podes', 'pueden', 'podrias', 'podrian', 'podeis', 'podriais', 'puede', 'podria']), 1);
+      const verb = words[k] ?? '';
+      if (/^(quit|sac|saqu|borr|elimin)(e|es|en|eis|ar)$/.test(verb) || (verb === 'dar' && words[k + 1] === 'de' && words[k + 2] === 'baja') || (/^(den|des|de)$/.test(verb) && words[k + 1] === 'de' && words[k + 2] === 'baja')) {
+        return sure(i, k + 1);
+      }
+      return undefined;
+    }
     if (w === 'desuscribirse' || w === 'desuscribir') return words.length <= 3 ? sure(i, i + 1) : undefined;
     if ((w === 'dame' || w === 'denme' || w === 'darme') && words[i + 1] === 'de' && words[i + 2] === 'baja') return sure(i, i + 3);
     if (w === 'dar' && words[i - 1] === 'me' && words[i + 1] === 'de' && words[i + 2] === 'baja') return sure(i - 1, i + 3);
@@ -754,7 +779,7 @@ const esTiredOf: Rule = {
 /** The built-in rules, in the order their reasons are preferred. */
 export const BUILT_IN_RULES: readonly Rule[] = [
   enNeverContact, enStopEngaging, enUnsubscribe, enRemoveMe, enUnfollowOrder, enLeaveMeAlone, enGoAwayOrder, enSpam, enBlocked, enNotInterested, enBareStop, dataProtection, refusingEmoji,
-  enNoWish, frNeverContact, frStopEngaging, frRemoveMe, frLeaveOrLater, frNotInterested, frNoWish, frSpam, frBlocked, frBareStop,
+  enNoWish, frNeverContact, frStopEngaging, frRemoveMe, frLeaveOrLater, frGoAway, frNotInterested, frNoWish, frSpam, frBlocked, frBareStop,
   esNeverContact, esStopEngaging, esRemoveMe, esLeaveOrLater, esNotInterested, esNoWish, esSpam, esBlocked, esTiredOf, esBareStop,
   enDoubts, enNoThanks, frDoubts, frNoThanksOrLater, esDoubts, esNoThanks,
 ];

@@ -19,7 +19,7 @@ const VARIANTS: Readonly<Record<string, string>> = {
   thx: 'thanks', thanx: 'thanks', ty: 'thanks', tks: 'thanks', spamer: 'spammer', spaming: 'spamming', spammin: 'spamming',
   followin: 'following', likin: 'liking', taggin: 'tagging', messagin: 'messaging', bc: 'because', cuz: 'because', coz: 'because',
   // French
-  svp: 'stp', stpl: 'stp', sil: 'stp', jsuis: 'suis', chui: 'suis', chuis: 'suis', pk: 'pourquoi', pq: 'pourquoi', nan: 'non', nn: 'non',
+  svp: 'stp', jveux: 'veux', jsais: 'sais', jpeux: 'peux', stpl: 'stp', sil: 'stp', jsuis: 'suis', chui: 'suis', chuis: 'suis', pk: 'pourquoi', pq: 'pourquoi', nan: 'non', nn: 'non',
   plu: 'plus',  mp: 'dm', mps: 'dms', arret: 'arrete', arrettez: 'arretez', arettez: 'arretez', aretez: 'arretez', arete: 'arrete', arrette: 'arrete',
   tranquil: 'tranquille', tranquile: 'tranquille', trankil: 'tranquille', tranquilles: 'tranquille', tranquilou: 'tranquille',
   desabone: 'desabonne', desabonez: 'desabonnez', desabo: 'desabonne', desinscri: 'desinscris',

@@ -106,12 +106,12 @@ export const FR_ENGAGEMENT = set(
 );
 export const FR_DETERMINERS = set('vos', 'tes', 'ces', 'les', 'ce', 'cette', 'votre', 'ton', 'ta', 'de', 'avec', 'du', 'des', 'tous', 'toutes', 'toute', 'ca', 'cela', 'ceci', 'tout', 'aux', 'au', 'a', 'd', 'le', 'la', 'immediatement', 'tout', 'vite');
 export const FR_ME = set('me', 'm', 'nous', 'moi');
-export const FR_DATA = set('donnees', 'coordonnees', 'infos', 'informations', 'compte', 'profil', 'nom', 'email', 'mail', 'numero', 'fichier', 'fiche');
+export const FR_DATA = set('adresse', 'contact', 'contacts', 'donnees', 'coordonnees', 'infos', 'informations', 'compte', 'profil', 'nom', 'email', 'mail', 'numero', 'fichier', 'fiche');
 
 // ---- Spanish ----------------------------------------------------------------------------------
 
 export const ES_STOP_DEJAR = set('deja', 'dejen', 'deje', 'dejad', 'dejes', 'dejar', 'dejas', 'dejeis', 'dejame', 'dejenme', 'dejeme');
-export const ES_STOP_PARAR = set('para', 'paren', 'pare', 'parad', 'pares', 'parale', 'paren', 'detente', 'detenganse', 'detengase', 'cesa', 'cesen', 'cese', 'stop', 'xstop', 'basta');
+export const ES_STOP_PARAR = set('para', 'paren', 'pare', 'parad', 'pares', 'parale', 'parenle', 'parenla', 'parala', 'detente', 'detenganse', 'detengase', 'cesa', 'cesen', 'cese', 'stop', 'xstop', 'basta');
 /** Infinitive stems of engaging someone, with or without the clitic ("seguirme", "etiquetarme", "molestar"). */
 export const ES_ENGAGE_STEMS = [
   'segui', 'etiquet', 'escribi', 'menciona', 'molesta', 'spame', 'manda', 'envia', 'contacta', 'agrega', 'anadi', 'likea', 'llama', 'joder', 'jode', 'fastidia', 'acosa', 'taggea', 'tagea', 'stalke', 'hablarme', 'darme',
