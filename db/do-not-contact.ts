@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
+import { rows } from './rows.ts';
 import { actions, doNotContact, doNotContactEvents, leadEvents, leads, prospects, type DoNotContactChange, type LeadState } from './schema.ts';
 
 /** Lead states a do-not-contact closes: everything not already settled. */
@@ -212,4 +213,32 @@ export async function doNotContactHistory(db: Database, input: { prospectId?: st
     .orderBy(desc(doNotContactEvents.at), desc(doNotContactEvents.id))
     .limit(input.limit ?? 1000);
   return latest.reverse();
+}
+
+/**
+ * A person by `@handle` (any case) or X user id (digits; a handle made of digits needs its '@'):
+ * a stored prospect, or, by id, someone the list or a reply knows. Undefined when nobody is known.
+ */
+export async function findPerson(db: Database, key: string): Promise<{ prospectId: string; username: string | null } | undefined> {
+  const text = key.trim();
+  if (/^\d{1,20}$/.test(text)) {
+    const [prospect] = await db.select({ prospectId: prospects.xUserId, username: prospects.username }).from(prospects).where(eq(prospects.xUserId, text));
+    if (prospect) return prospect;
+    const [known] = await rows<{ id: string }>(
+      db,
+      sql`select prospect_id as id from do_not_contact where prospect_id = ${text}
+        union all select prospect_id from do_not_contact_events where prospect_id = ${text}
+        union all select prospect_id from replies where prospect_id = ${text} limit 1`,
+    );
+    return known ? { prospectId: known.id, username: null } : undefined;
+  }
+  const handle = text.replace(/^@/, '');
+  if (!/^[A-Za-z0-9_]{1,15}$/.test(handle)) return undefined;
+  const [found] = await db
+    .select({ prospectId: prospects.xUserId, username: prospects.username })
+    .from(prospects)
+    .where(sql`lower(${prospects.username}) = lower(${handle})`)
+    .orderBy(desc(prospects.lastSeenAt))
+    .limit(1);
+  return found;
 }
