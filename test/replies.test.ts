@@ -344,6 +344,12 @@ describeEachDatabase('replies read by signals, and what follows', (t) => {
     expect(reply.held).toBe(true);
     const [like] = await listActions(t.db, { prospectId: who!.id, kind: 'like', statuses: ['planned'] });
     expect(await performAction(deps(p), like!.id, 'maya')).toMatchObject({ status: 'refused', kind: 'reply_held' });
+    // Auto mode passes over their planned actions (the best match's) without trying them: others go.
+    const held = await lastSeq();
+    const auto = await engage(ctx(growth({ mode: 'auto' })));
+    expect(auto.counts).toMatchObject({ refused: 0 });
+    expect(auto.counts.performed).toBeGreaterThan(0);
+    expect(await touches(who!, held)).toEqual([]);
 
     const decided = await decideReply({ db: t.db, config: { personas: [p] }, now: now() }, { id: reply.id, verdict: 'dismiss', actor: 'maya' });
     expect(decided.message).toMatch(/dismissed: counted as a normal (reply|mention); engagement with @\S+ resumes; 1 lead warm$/);
