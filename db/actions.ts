@@ -53,12 +53,20 @@ export async function getAction(db: Database, id: number): Promise<Action | unde
   return row;
 }
 
-/** Planned actions of one account and kind, best match first (then oldest). */
+/** Planned actions of one account and kind, best match first (then oldest); none towards a person with a reply held (they wait for a person's decision). */
 export async function nextPlanned(db: Database, input: { account: string; kind: ActionKind; persona?: string; limit: number }): Promise<Action[]> {
   return db
     .select()
     .from(actions)
-    .where(and(eq(actions.account, input.account), eq(actions.kind, input.kind), eq(actions.status, 'planned'), input.persona === undefined ? undefined : eq(actions.persona, input.persona)))
+    .where(
+      and(
+        eq(actions.account, input.account),
+        eq(actions.kind, input.kind),
+        eq(actions.status, 'planned'),
+        input.persona === undefined ? undefined : eq(actions.persona, input.persona),
+        sql`not exists (select 1 from replies r where r.prospect_id = ${actions.prospectId} and r.held)`,
+      ),
+    )
     .orderBy(
       sql`(select m.score from matches m where m.persona = ${actions.persona} and m.prospect_id = ${actions.prospectId}) desc nulls last`,
       asc(actions.plannedAt),

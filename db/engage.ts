@@ -54,7 +54,8 @@ export interface EngageCandidate {
 
 /**
  * Matches of a persona at or above its engage threshold, best first, that still lack a like or a
- * follow (by any account) and are not on the do-not-contact list.
+ * follow (by any account), are not on the do-not-contact list and have no reply held for a person
+ * (a possible opt-out pauses engagement until someone decides).
  */
 export async function engageCandidates(db: Database, input: { persona: string; threshold: number; at: Date; limit: number }): Promise<EngageCandidate[]> {
   return rows<EngageCandidate>(
@@ -69,6 +70,7 @@ export async function engageCandidates(db: Database, input: { persona: string; t
     from matches m
     where m.persona = ${input.persona} and m.score >= ${input.threshold}
       and not exists (select 1 from do_not_contact d where d.prospect_id = m.prospect_id)
+      and not exists (select 1 from replies r where r.prospect_id = m.prospect_id and r.held)
       and not (exists (select 1 from actions a where a.prospect_id = m.prospect_id and a.kind = 'like')
            and exists (select 1 from actions a where a.prospect_id = m.prospect_id and a.kind = 'follow'))
     order by m.score desc, m.prospect_id

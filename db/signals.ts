@@ -41,6 +41,32 @@ export async function addSignals(db: Database, input: readonly SignalInput[], at
   });
 }
 
+/**
+ * Takes back one signal that was a misreading (an opt-out a person dismissed as a normal reply),
+ * so the score no longer counts it; its matches are marked for rescoring. The reply keeps its
+ * reading and the decision. Returns whether there was one.
+ */
+export async function withdrawSignal(db: Database, input: SignalInput, at: Date = new Date()): Promise<boolean> {
+  const gone = await db
+    .delete(signals)
+    .where(
+      and(
+        eq(signals.prospectId, input.prospectId),
+        eq(signals.account, input.account),
+        eq(signals.kind, input.kind),
+        input.postId == null ? isNull(signals.postId) : eq(signals.postId, input.postId),
+      ),
+    )
+    .returning({ id: signals.id });
+  if (gone.length > 0) {
+    await db
+      .update(matches)
+      .set({ updatedAt: sql`greatest(${matches.updatedAt}, ${at.toISOString()}::timestamptz)` })
+      .where(eq(matches.prospectId, input.prospectId));
+  }
+  return gone.length > 0;
+}
+
 /** As addSignals; returns how many signals were new. */
 export async function recordSignals(db: Database, input: readonly SignalInput[], at: Date = new Date()): Promise<number> {
   return (await addSignals(db, input, at)).length;

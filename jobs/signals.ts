@@ -1,31 +1,23 @@
 import { addDoNotContact } from '../db/do-not-contact.ts';
 import { addToGraph, getSignalCursor, hasGraph, knownGraphIds, setSignalCursor, type GraphDirection } from '../db/graph.ts';
-import { saveScores } from '../db/matches.ts';
-import {
-  acceptFollows,
-  addSignals,
-  countColdLeads,
-  engagedProspects,
-  markWarmLeads,
-  matchesOfProspects,
-  pendingFollows,
-  raiseLeadScores,
-  type SignalInput,
-} from '../db/signals.ts';
+import { recordReply } from '../db/replies.ts';
+import { acceptFollows, addSignals, engagedProspects, pendingFollows, type SignalInput } from '../db/signals.ts';
 import { ReplyReader } from '../src/engage/replies/index.ts';
-import { PersonaScorer } from '../src/scoring/score.ts';
+import { warmAndRescore } from '../src/engage/warm.ts';
 import type { XAccount } from '../src/x/account.ts';
 import { XCallError } from '../src/x/errors.ts';
 import { joinLines, type JobContext, type JobResult } from './context.ts';
-import { scoreStoredMatch } from './score.ts';
 
 /**
  * signals: notices people engaging back with each of the team's accounts, and acts on it.
  *
- * - Mentions newer than the account's stored since_id: a post asking us to stop puts its author on
- *   the global do-not-contact list at once (their open leads close in every persona, planned
- *   actions are cancelled) with an `opt_out` signal; any other reply is `replied`, any other
- *   mention `mentioned`. Retweets of the account's posts are left out: the words are ours.
+ * - Mentions newer than the account's stored since_id, each read by the reply reader and stored
+ *   with its reading (`replies`). Read as `opt_out`: the author goes on the global do-not-contact
+ *   list at once (their open leads close in every persona, planned actions are cancelled; the
+ *   list's history links the reply) with an `opt_out` signal. Read as `doubtful`: the reply is
+ *   held for a person (`prospector replies`) and nobody engages the author meanwhile; it is no
+ *   signal, so it warms nothing and raises no score. Otherwise a reply is `replied`, a mention
+ *   `mentioned`. Retweets of the account's posts are left out: the words are ours.
  * - Followers, newest first, until a page brings nobody new: a new follower the account liked or
  *   followed (a `done` action) is `followed_back`. The first read of an account's followers is a
  *   baseline and records none: X does not say when someone followed, and people who followed the
@@ -59,6 +51,8 @@ interface Tally {
   replied: number;
   mentioned: number;
   opt_outs: number;
+  /** Doubtful readings, held for a person. */
+  held: number;
   followed_back: number;
   follow_accepted: number;
 }
@@ -67,7 +61,7 @@ interface Tally {
 interface Run {
   ctx: JobContext;
   now: Date;
-  reader: ReplyReader;
+  reader: Reader;
   /** The team's handles, lower case: their posts are never signals. */
   team: ReadonlySet<string>;
   /** People with new positive signals this run (would-be, on a dry run). */
@@ -76,24 +70,33 @@ interface Run {
   optedOut: Set<string>;
 }
 
+/** What reads a reply: the reply reader, configured from `engagement.opt_out_phrases` and `opt_out_ignore`. */
+export type Reader = Pick<ReplyReader, 'read'>;
+
 export default async function signals(ctx: JobContext): Promise<JobResult> {
+  const { opt_out_phrases: phrases, opt_out_ignore: ignore } = ctx.config.worker.engagement;
+  return readSignals(ctx, new ReplyReader({ phrases, ignore }));
+}
+
+/** The job with the reader given: for a test that needs a reading today's reader does not make. */
+export async function readSignals(ctx: JobContext, reader: Reader): Promise<JobResult> {
   const now = ctx.now();
   const run: Run = {
     ctx,
     now,
-    reader: new ReplyReader({ phrases: ctx.config.worker.engagement.opt_out_phrases, ignore: ctx.config.worker.engagement.opt_out_ignore }),
+    reader,
     team: new Set([...ctx.x.handles, ...ctx.config.worker.accounts.map((a) => a.handle)].map((h) => h.toLowerCase())),
     engaged: new Set(),
     optedOut: new Set(),
   };
-  const counts = { accounts: 0, mentions: 0, replied: 0, mentioned: 0, followed_back: 0, follow_accepted: 0, opt_outs: 0, warm_leads: 0, rate_limited: 0, failed: 0 };
+  const counts = { accounts: 0, mentions: 0, replied: 0, mentioned: 0, followed_back: 0, follow_accepted: 0, opt_outs: 0, held: 0, warm_leads: 0, rate_limited: 0, failed: 0 };
   const lines: Array<[string, string]> = [];
   const failures: XCallError[] = [];
   let fatal: unknown;
 
   const only = ctx.accounts ? new Set(ctx.accounts.map((a) => a.toLowerCase())) : undefined;
   for (const handle of ctx.x.handles.filter((h) => !only || only.has(h.toLowerCase()))) {
-    const tally: Tally = { mentions: 0, replied: 0, mentioned: 0, opt_outs: 0, followed_back: 0, follow_accepted: 0 };
+    const tally: Tally = { mentions: 0, replied: 0, mentioned: 0, opt_outs: 0, held: 0, followed_back: 0, follow_accepted: 0 };
     let trouble: string | undefined;
     try {
       ctx.signal.throwIfAborted();
@@ -126,7 +129,9 @@ export default async function signals(ctx: JobContext): Promise<JobResult> {
   }
 
   // What was recorded before a stop still warms its leads; a bug or an abort stops here.
-  if (fatal === undefined || fatal instanceof XCallError) counts.warm_leads = await warmLeads(run);
+  if (fatal === undefined || fatal instanceof XCallError) {
+    counts.warm_leads = await warmAndRescore(ctx.db, ctx.config.personas, { engaged: run.engaged, rescore: run.optedOut, dryRun: ctx.dryRun }, now);
+  }
   if (fatal !== undefined) throw fatal;
 
   const warm = `${counts.warm_leads} ${counts.warm_leads === 1 ? 'lead' : 'leads'} warm${ctx.dryRun ? ' (would be)' : ''}`;
@@ -136,11 +141,12 @@ export default async function signals(ctx: JobContext): Promise<JobResult> {
   return { summary, counts };
 }
 
-/** `3 mentions (1 opt-out), 2 follow-backs, 1 follow accepted`. */
+/** `3 mentions (1 opt-out, 1 held), 2 follow-backs, 1 follow accepted`. */
 function accountLine(t: Tally, trouble: string | undefined): string {
   const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+  const read = [...(t.opt_outs ? [n(t.opt_outs, 'opt-out', 'opt-outs')] : []), ...(t.held ? [`${t.held} held`] : [])];
   const parts = [
-    `${n(t.mentions, 'mention', 'mentions')}${t.opt_outs ? ` (${n(t.opt_outs, 'opt-out', 'opt-outs')})` : ''}`,
+    `${n(t.mentions, 'mention', 'mentions')}${read.length ? ` (${read.join(', ')})` : ''}`,
     n(t.followed_back, 'follow-back', 'follow-backs'),
   ];
   if (t.follow_accepted) parts.push(n(t.follow_accepted, 'follow accepted', 'follows accepted'));
@@ -164,7 +170,7 @@ async function readMentions(run: Run, account: XAccount, me: string, tally: Tall
     newest ??= page.newestId;
     const names = new Map(page.users.map((u) => [u.id, u.username.toLowerCase()]));
     const found: SignalInput[] = [];
-    const optOuts: Array<{ userId: string; reason: string }> = [];
+    const optOuts: Array<{ userId: string; reason: string; replyId: number | null }> = [];
     for (const post of page.posts) {
       const author = names.get(post.author_id);
       if (post.author_id === me || (author !== undefined && run.team.has(author))) continue;
@@ -172,10 +178,36 @@ async function readMentions(run: Run, account: XAccount, me: string, tally: Tall
       tally.mentions++;
       const occurredAt = post.created_at ? new Date(post.created_at) : now;
       const reading = run.reader.read(post.text, { language: post.lang });
-      if (reading.outcome === 'opt_out') {
+      let { outcome, reason } = reading;
+      let replyId: number | null = null;
+      if (!ctx.dryRun) {
+        const { reply } = await recordReply(ctx.db, {
+          postId: post.id,
+          prospectId: post.author_id,
+          account: me,
+          kind: post.kind === 'reply' ? 'reply' : 'mention',
+          text: post.text,
+          language: reading.language ?? post.lang ?? null,
+          outcome: reading.outcome,
+          reason: reading.reason,
+          postedAt: occurredAt,
+          readAt: now,
+        });
+        // Read before, by a run cut short: its first reading stands, and a person's decision on it
+        // has already done what follows.
+        if (reply.decision !== null) continue;
+        ({ outcome, reason } = reply);
+        replyId = reply.id;
+      }
+      if (outcome === 'opt_out') {
         tally.opt_outs++;
         found.push({ prospectId: post.author_id, account: me, kind: 'opt_out', postId: post.id, occurredAt });
-        optOuts.push({ userId: post.author_id, reason: `${reading.reason} to @${account.handle} in post ${post.id}: "${brief(post.text)}"` });
+        optOuts.push({ userId: post.author_id, reason: `${reason} to @${account.handle} in post ${post.id}: "${brief(post.text)}"`, replyId });
+        continue;
+      }
+      if (outcome === 'doubtful') {
+        // Held for a person: no signal, so nothing warms and no score rises until they decide.
+        tally.held++;
         continue;
       }
       const kind = post.kind === 'reply' ? 'replied' : 'mentioned';
@@ -184,7 +216,7 @@ async function readMentions(run: Run, account: XAccount, me: string, tally: Tall
     }
     if (!ctx.dryRun) {
       // At once and for everyone: do-not-contact is global across personas and accounts.
-      for (const o of optOuts) await addDoNotContact(ctx.db, { prospectId: o.userId, reason: o.reason, source: 'opt_out', addedBy: 'system', at: now });
+      for (const o of optOuts) await addDoNotContact(ctx.db, { prospectId: o.userId, reason: o.reason, source: 'opt_out', addedBy: 'system', replyId: o.replyId, at: now });
     }
     await record(run, found);
   }
@@ -251,29 +283,4 @@ async function readAcceptedFollows(run: Run, account: XAccount, me: string, tall
   if (ctx.dryRun) return;
   await acceptFollows(ctx.db, { ids: accepted.map((p) => p.id), at: now });
   if (fresh.length > 0) await addToGraph(ctx.db, { account: me, direction: 'following', userIds: fresh, at: now });
-}
-
-/**
- * Warms the leads of people who engaged back, rescores their matches in every configured persona
- * (and those of people who opted out, to 0) and raises their open leads' scores. Returns how many
- * leads turned warm (would, on a dry run).
- */
-async function warmLeads(run: Run): Promise<number> {
-  const { ctx, now } = run;
-  if (ctx.dryRun) return countColdLeads(ctx.db, [...run.engaged]);
-  const warmed = await markWarmLeads(ctx.db, now);
-  const people = [...new Set([...run.engaged, ...warmed.map((w) => w.prospectId)])];
-  const rescore = [...new Set([...people, ...run.optedOut])];
-  if (rescore.length === 0) return 0;
-  for (const persona of ctx.config.personas) {
-    const found = await matchesOfProspects(ctx.db, persona.id, rescore);
-    if (found.length === 0) continue;
-    const scorer = new PersonaScorer(persona);
-    await saveScores(
-      ctx.db,
-      found.map((m) => scoreStoredMatch(scorer, m, now)),
-    );
-  }
-  await raiseLeadScores(ctx.db, people, now);
-  return warmed.length;
 }

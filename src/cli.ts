@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDncCommands } from './commands/dnc.ts';
 import { registerEngageCommands } from './commands/engage.ts';
 import { debugRequested, reportError } from './commands/errors.ts';
 import { registerEvalCommand } from './commands/eval.ts';
@@ -6,6 +7,7 @@ import { registerStatusCommands } from './commands/status.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 import { registerPersonasCommands } from './commands/personas.ts';
 import { registerPipelineCommands } from './commands/pipeline.ts';
+import { registerRepliesCommands } from './commands/replies.ts';
 import { registerSandboxCommand } from './commands/sandbox.ts';
 
 /**
@@ -38,6 +40,8 @@ registerPersonasCommands(program, {
   },
 });
 registerEngageCommands(program, { out, say });
+registerRepliesCommands(program, { out, say }); // returns the `replies` group: `replies classify` is added to it here
+registerDncCommands(program, { out, say });
 registerEvalCommand(program);
 registerStatusCommands(program, { out, say });
 registerWorkerCommand(program, { say });

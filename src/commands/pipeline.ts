@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
 import type { LeadDetail, QueueEntry } from '../../db/leads.ts';
+import type { ReplyEntry } from '../../db/replies.ts';
 import type { LeadState } from '../../db/schema.ts';
 import { utcDay } from '../../jobs/context.ts';
 import { csv, table, clean, type Column } from '../format.ts';
@@ -32,14 +33,26 @@ const DECISIONS: Record<string, LeadState> = {
   'do-not-contact': 'do_not_contact',
 };
 
-const queueColumns: Column<QueueEntry>[] = [
+/** A person's replies held for a person to read (a possible opt-out), newest first, by prospect id. */
+export type HeldReplies = ReadonlyMap<string, readonly ReplyEntry[]>;
+
+const POSSIBLE_OPT_OUT = 'possible opt-out';
+
+/** One line about a held reply: `possible opt-out: reply 7 to @maya_sells, "…" (why); decide: …`. */
+function heldLine(reply: ReplyEntry): string {
+  const text = clean(reply.text);
+  const to = reply.accountHandle ? ` to @${reply.accountHandle}` : '';
+  return `${POSSIBLE_OPT_OUT}: reply ${reply.id}${to} "${text.length > 100 ? `${text.slice(0, 99)}…` : text}" (${clean(reply.reason)}); nobody engages them until someone decides: prospector replies confirm ${reply.id} | dismiss ${reply.id}`;
+}
+
+const queueColumns = (held: HeldReplies): Column<QueueEntry>[] => [
   { header: 'lead', value: (l) => `#${l.id}`, align: 'right' },
   { header: 'score', value: (l) => l.score, align: 'right' },
   { header: 'prospect', value: (l) => `@${l.username}`, max: 20 },
   { header: 'name', value: (l) => l.name, max: 24 },
   { header: 'persona', value: (l) => l.persona },
   { header: 'owner', value: (l) => l.owner ?? '' },
-  { header: 'state', value: (l) => l.state },
+  { header: 'state', value: (l) => (held.has(l.prospectId) ? `${l.state}, ${POSSIBLE_OPT_OUT}` : l.state) },
   { header: 'why', value: (l) => l.reasons ?? '', max: 100 },
 ];
 
@@ -57,11 +70,26 @@ const csvColumns: Column<QueueEntry>[] = [
   { header: 'bio', value: (l) => l.description ?? '' },
 ];
 
-export function printQueue(entries: readonly QueueEntry[], format: 'table' | 'csv' | 'json'): string {
-  if (format === 'json') return JSON.stringify(entries, null, 2) + '\n';
+/**
+ * The queue as a table, CSV or JSON. A lead whose person has a reply held (`held`) is flagged as a
+ * possible opt-out, with the reply, in the table (its state, then a line under the table) and in
+ * JSON (`possibleOptOut`); the CSV keeps the columns CRMs import.
+ */
+export function printQueue(entries: readonly QueueEntry[], format: 'table' | 'csv' | 'json', held: HeldReplies = new Map()): string {
+  if (format === 'json') {
+    const flagged = entries.map((l) => {
+      const reply = held.get(l.prospectId)?.[0];
+      return { ...l, possibleOptOut: reply ? { reply: reply.id, text: reply.text, reason: reply.reason, postedAt: reply.postedAt } : null };
+    });
+    return JSON.stringify(flagged, null, 2) + '\n';
+  }
   if (format === 'csv') return csv(entries, csvColumns);
   if (!entries.length) return 'The queue is empty for this selection.\n';
-  return table(entries, queueColumns) + '\n';
+  const notes = entries.flatMap((l) => {
+    const reply = held.get(l.prospectId)?.[0];
+    return reply ? [`#${l.id} @${clean(l.username)}: ${heldLine(reply)}`] : [];
+  });
+  return table(entries, queueColumns(held)) + '\n' + (notes.length ? `\n${notes.join('\n')}\n` : '');
 }
 
 const SIGNAL_TEXT: Record<LeadDetail['signals'][number]['kind'], string> = {
@@ -87,7 +115,7 @@ const minute = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')}
  * did back, oldest first. Everything from X or from people goes through `clean` (the table does
  * it cell by cell).
  */
-export function printLead(lead: LeadDetail): string {
+export function printLead(lead: LeadDetail, held: readonly ReplyEntry[] = []): string {
   const rows: HistoryRow[] = [
     ...lead.events.map((e) => ({ at: e.at, what: e.fromState ? `${e.fromState} → ${e.toState}` : e.toState, by: e.actor, details: e.note ?? '' })),
     ...lead.actions.map((a) => {
@@ -121,7 +149,8 @@ export function printLead(lead: LeadDetail): string {
     { header: 'by', value: (r) => r.by, max: 24 },
     { header: 'details', value: (r) => r.details, max: 100 },
   ]);
-  return `${head}\n${lead.reasons ? `why: ${clean(lead.reasons)}\n` : ''}\n${history}\n`;
+  const flags = held.map((r) => `${heldLine(r)}\n`).join('');
+  return `${head}\n${flags}${lead.reasons ? `why: ${clean(lead.reasons)}\n` : ''}\n${history}\n`;
 }
 
 export function registerPipelineCommands(program: Command, deps: PipelineDeps = {}): Command {
@@ -166,13 +195,13 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
     .action(async (opts: { date?: string; all?: boolean; persona?: string; owner?: string; format: 'table' | 'csv' | 'json' }) => {
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: true } }, async (rt) => {
-        const { listQueue } = await import('../../db/leads.ts');
+        const [{ listQueue }, { heldRepliesOf }] = await Promise.all([import('../../db/leads.ts'), import('../../db/replies.ts')]);
         const entries = await listQueue(rt.database.db, {
           ...(opts.all ? {} : { day: opts.date ?? utcDay(await rt.worldNow()) }),
           ...(opts.persona ? { persona: opts.persona } : {}),
           ...(opts.owner ? { owner: opts.owner } : {}),
         });
-        out(printQueue(entries, opts.format));
+        out(printQueue(entries, opts.format, await heldRepliesOf(rt.database.db, entries.map((e) => e.prospectId))));
       });
     });
 
@@ -198,7 +227,8 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
         const lead = await leadOrSay(rt, key, say);
         if (!lead) return;
         if (to === undefined) {
-          out(printLead(lead));
+          const { heldRepliesOf } = await import('../../db/replies.ts');
+          out(printLead(lead, (await heldRepliesOf(rt.database.db, [lead.prospectId])).get(lead.prospectId)));
           return;
         }
         const { decideLead, LeadError } = await import('../../db/leads.ts');

@@ -4,6 +4,7 @@ import { exhaustWindow, observeLimits, type BudgetCheck, type Exhausted } from '
 import { followsDone, halveCaps, throttleFactor } from '../../db/engage.ts';
 import type { Database } from '../../db/client.ts';
 import type { ActionKind, StopKind } from '../../db/schema.ts';
+import { heldReplyOf } from '../../db/replies.ts';
 import { currentPause } from '../../db/work.ts';
 import type { Persona } from '../config/persona.ts';
 import type { EngagementConfig } from '../config/worker.ts';
@@ -44,10 +45,11 @@ export type DeferralKind = 'rate_limited' | 'x_limit' | 'persona_cap';
  * Why an action will not happen as planned: it is not planned (no such action, done, cancelled,
  * taken by another worker); every worker is paused (`prospector pause`); its account is not one
  * of the door's; its account is paused (by a person, or just now because X refused its token or
- * its actions); the person is on the do-not-contact list; X refused the request itself (a target
- * gone, a bad request).
+ * its actions); the person is on the do-not-contact list; a reply of theirs is held for a person
+ * to decide whether it asks us to stop (`reply_held`: the action waits, planned); X refused the
+ * request itself (a target gone, a bad request).
  */
-export type RefusalKind = 'not_planned' | 'workers_paused' | 'account_unknown' | 'account_paused' | 'do_not_contact' | 'invalid';
+export type RefusalKind = 'not_planned' | 'workers_paused' | 'account_unknown' | 'account_paused' | 'do_not_contact' | 'reply_held' | 'invalid';
 
 /**
  * What performing an action came to. Each outcome that is not `done` carries a `kind` to branch
@@ -173,6 +175,12 @@ export async function performAction(deps: EngageDeps, actionId: number, actor: s
   // The global pause stops every worker before its next action (`prospector pause`).
   const pause = await currentPause(deps.db);
   if (pause) return refused('workers_paused', `all workers are paused${pause.reason ? ` (${pause.reason})` : ''} by ${pause.pausedBy}: prospector resume`);
+  // A possible opt-out pauses everything towards the person until someone reads it.
+  const held = await heldReplyOf(deps.db, action.prospectId);
+  if (held) {
+    const who = held.username ? `@${held.username}` : `user ${held.prospectId}`;
+    return refused('reply_held', `${who} may have asked us to stop (reply ${held.id}: ${held.reason}); nothing goes to them until someone decides: prospector replies, then prospector replies confirm ${held.id} or dismiss ${held.id}`);
+  }
   const found = await accountOf(deps, action);
   if ('status' in found) return found;
   const { row, x } = found;

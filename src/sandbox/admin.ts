@@ -3,7 +3,7 @@ import type { SandboxState } from './state.ts';
 
 /**
  * Sandbox-only routes under `/__sandbox/`: the accounts and their tokens, the request log,
- * ground truth, the clock and fault injection. They never appear in X responses.
+ * ground truth, the clock, fault injection, and a user answering an account with given words. They never appear in X responses.
  */
 export function adminRoute(state: SandboxState, method: string, url: URL, body: unknown): HttpReply {
   const { world, clock } = state;
@@ -72,9 +72,36 @@ export function adminRoute(state: SandboxState, method: string, url: URL, body: 
     return { status: 200, body: { expired: username } };
   }
 
+  if (route === 'POST /__sandbox/say') return say(state, body);
+
   if (route === 'GET /__sandbox/usage') return { status: 200, body: { post_reads: state.meter.usage(clock.now()) } };
 
   return { status: 404, body: { error: `no sandbox route ${route}` } };
+}
+
+/**
+ * `{"from": "<username or id>", "to": "<account username>", "text": "…", "kind": "reply"|"mention"}`:
+ * the user answers one of the team's accounts with these words, now on the sandbox clock; the post
+ * shows in the account's mentions once the clock passes this minute.
+ */
+function say(state: SandboxState, body: unknown): HttpReply {
+  const { world, clock } = state;
+  const input = (body ?? {}) as { from?: unknown; to?: unknown; text?: unknown; kind?: unknown };
+  const bad = (detail: string): HttpReply => ({ status: 400, body: { error: detail } });
+  const key = typeof input.from === 'string' ? input.from.replace(/^@/, '') : undefined;
+  const user = key === undefined ? undefined : (world.userById(key) ?? world.userByUsername(key));
+  if (!user) return bad(`from: expected the username or id of a sandbox user, got ${JSON.stringify(input.from)}`);
+  const to = typeof input.to === 'string' ? input.to.replace(/^@/, '').toLowerCase() : undefined;
+  const account = world.accounts.findIndex((a) => a.user.username.toLowerCase() === to);
+  if (account < 0) return bad(`to: expected one of ${world.accounts.map((a) => a.user.username).join(', ')}, got ${JSON.stringify(input.to)}`);
+  if (world.isAccount(user.index) >= 0) return bad(`from: ${user.username} is one of the team's accounts`);
+  if (typeof input.text !== 'string' || input.text.trim() === '' || input.text.length > 280) return bad(`text: expected 1 to 280 characters, got ${JSON.stringify(input.text)?.slice(0, 60)}`);
+  const kind = input.kind ?? 'reply';
+  if (kind !== 'reply' && kind !== 'mention') return bad(`kind: expected "reply" or "mention", got ${JSON.stringify(kind)}`);
+  const at = clock.now();
+  world.say(user, account, kind, input.text, at);
+  const visible = (Math.floor(at / 60_000) + 1) * 60_000;
+  return { status: 200, body: { from: user.username, to: world.accounts[account]!.user.username, kind, at: new Date(at).toISOString(), visible_from: new Date(visible).toISOString() } };
 }
 
 function accounts(state: SandboxState) {

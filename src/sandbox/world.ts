@@ -105,6 +105,8 @@ interface PendingEvent {
   kind: 'accept_follow' | 'follow_back' | 'like_back' | 'reply' | 'mention' | 'opt_out';
   user: number;
   account: number;
+  /** The words of a reply or mention a test dictated (`say`), instead of composed ones. */
+  text?: string;
 }
 
 /** What the sandbox records of a user's reactions, for ground truth. */
@@ -484,8 +486,8 @@ export class World {
     return Math.max(MINUTE, Math.round(rng.logNormal(Math.log(median), 1)));
   }
 
-  private schedule(at: number, kind: PendingEvent['kind'], user: number, account: number): void {
-    const event = { at, seq: this.eventSeq++, kind, user, account };
+  private schedule(at: number, kind: PendingEvent['kind'], user: number, account: number, text?: string): void {
+    const event: PendingEvent = { at, seq: this.eventSeq++, kind, user, account, ...(text === undefined ? {} : { text }) };
     // Few events are pending at once; keep them sorted by time with an insertion.
     let i = this.events.length;
     while (i > 0 && (this.events[i - 1] as PendingEvent).at > at) i--;
@@ -515,6 +517,18 @@ export class World {
     if (rng.chance(p.like_back)) this.schedule(now + this.delay(rng, 90 * MINUTE), 'like_back', userIndex, accountIndex);
     if (rng.chance(p.reply)) this.schedule(now + this.delay(rng, 5 * 60 * MINUTE), 'reply', userIndex, accountIndex);
     else if (rng.chance(p.mention)) this.schedule(now + this.delay(rng, 8 * 60 * MINUTE), 'mention', userIndex, accountIndex);
+  }
+
+  /**
+   * Sandbox only: `user` replies to (to the account's latest post) or mentions an account with
+   * these words at `at` on the sandbox clock, as if they had reacted; the account's handle is put
+   * first unless the text names it. Like any reaction, the post is made when the clock passes that
+   * minute, and ground truth lists it.
+   */
+  say(user: SandboxUser, accountIndex: number, kind: 'reply' | 'mention', text: string, at: number): void {
+    const handle = (this.accounts[accountIndex] as SandboxAccount).user.username;
+    const named = new RegExp(`(^|[^A-Za-z0-9_])@${handle}(?![A-Za-z0-9_])`, 'i').test(text);
+    this.schedule(at, kind, user.index, accountIndex, named ? text : `@${handle} ${text}`);
   }
 
   reactionsOf(user: SandboxUser): ReactionRecord[] {
@@ -562,7 +576,7 @@ export class World {
       case 'mention':
       case 'opt_out': {
         const replyTo = event.kind === 'reply' ? this.latestPostBy(account.user) : undefined;
-        const body = composeReaction(rng, user, account.user, event.kind);
+        const body = event.text ?? composeReaction(rng, user, account.user, event.kind);
         return {
           post: {
             author: user.index,
