@@ -11,7 +11,7 @@ import type { JobContext } from '../jobs/context.ts';
 import engage from '../jobs/engage.ts';
 import score from '../jobs/score.ts';
 import search from '../jobs/search.ts';
-import signals, { readSignals } from '../jobs/signals.ts';
+import signals from '../jobs/signals.ts';
 import { printLead, printQueue } from '../src/commands/pipeline.ts';
 import { printReplies } from '../src/commands/replies.ts';
 import { loadConfig, type LoadedConfig } from '../src/config/load.ts';
@@ -20,7 +20,6 @@ import type { WorkerConfig } from '../src/config/worker.ts';
 import { actOnLead } from '../src/engage/assist.ts';
 import { performAction, type EngageDeps } from '../src/engage/perform.ts';
 import { decideReply, ReplyDecisionError } from '../src/engage/replies/decide.ts';
-import { ReplyReader, type ReplyHint, type ReplyReading } from '../src/engage/replies/index.ts';
 import { silentLogger } from '../src/log.ts';
 import { XDoor, type AccountStore } from '../src/x/door.ts';
 import { describeEachDatabase, type TestDatabase } from './support/db.ts';
@@ -45,13 +44,6 @@ const LOOK_ALIKE = 'stop the presses, this is great';
 const NORMAL = 'thanks for the follow, love what you share about growth';
 const DOUBTFUL = 'why does a sales account keep liking everything I post?';
 
-/** The product's reader, except that DOUBTFUL is read `doubtful` (as a possible opt-out is). */
-class ReaderWithDoubt extends ReplyReader {
-  override read(text: string, hint: ReplyHint = {}): ReplyReading {
-    if (text.includes(DOUBTFUL)) return { outcome: 'doubtful', reason: 'may ask us to stop (asks why we keep liking)', language: 'en' };
-    return super.read(text, hint);
-  }
-}
 
 let sb: TestSandbox;
 let config: LoadedConfig;
@@ -276,7 +268,7 @@ describeEachDatabase('replies read by signals, and what follows', (t) => {
     const before = await matchScore(who!);
     await answer(who!, DOUBTFUL);
 
-    const read = await readSignals(ctx(p), new ReaderWithDoubt());
+    const read = await signals(ctx(p));
     expect(read.counts.held).toBe(1);
     expect(read.summary).toMatch(/@maya_sells \d+ mentions? \(1 held\)/);
     const reply = await replyOf(who!);
@@ -308,7 +300,7 @@ describeEachDatabase('replies read by signals, and what follows', (t) => {
     expect(listed.map((r) => r.id)).toEqual([reply.id]);
     expect(listed[0]).toMatchObject({ username: who!.username, leads: [{ id: who!.lead.id, persona: 'growth-saas-en', state: 'new' }] });
     const printed = printReplies(listed, false);
-    expect(printed).toMatch(new RegExp(`^\\s*${reply.id}\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+@${who!.username}\\s+@maya_sells\\s+#${who!.lead.id} growth-saas-en\\s+doubtful, held\\s+may ask us to stop.*\\s+@maya_sells why does a sales`, 'm'));
+    expect(printed).toMatch(new RegExp(`^\\s*${reply.id}\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+@${who!.username}\\s+@maya_sells\\s+#${who!.lead.id} growth-saas-en\\s+doubtful, held\\s+may ask to stop.*\\s+@maya_sells why does a sales`, 'm'));
     const held = await heldRepliesOf(t.db, [who!.id, other!.id]);
     const queue = printQueue(await listQueue(t.db), 'table', held);
     expect(queue).toMatch(new RegExp(`#${who!.lead.id} @${who!.username}: possible opt-out: reply ${reply.id} to @maya_sells "@maya_sells why does`));
@@ -339,7 +331,7 @@ describeEachDatabase('replies read by signals, and what follows', (t) => {
     const [who] = await queuedAndPlanned(p, 1);
     const leadScore = (await leadOf(who!)).score;
     await answer(who!, DOUBTFUL);
-    await readSignals(ctx(p), new ReaderWithDoubt());
+    await signals(ctx(p));
     const reply = await replyOf(who!);
     expect(reply.held).toBe(true);
     const [like] = await listActions(t.db, { prospectId: who!.id, kind: 'like', statuses: ['planned'] });
@@ -378,7 +370,7 @@ describeEachDatabase('replies read by signals, and what follows', (t) => {
     await answer(doubtful!, DOUBTFUL, 'mention');
     await answer(normal!, NORMAL, 'mention');
 
-    const read = await readSignals(ctx(p), new ReaderWithDoubt());
+    const read = await signals(ctx(p));
     expect(read.counts).toMatchObject({ held: 1 });
     expect(read.summary).toMatch(/@maya_sells \d+ mentions \(\d+ opt-outs?, 1 held\)/);
     for (const who of [optOut!, doubtful!]) {
@@ -397,7 +389,7 @@ describeEachDatabase('replies read by signals, and what follows', (t) => {
     // Read again after a run cut short (the cursor put back): nothing changes, nothing twice.
     await t.db.execute(sql`delete from signal_cursors`);
     const stored = await t.db.select().from(replies).orderBy(replies.id);
-    await readSignals(ctx(p), new ReaderWithDoubt());
+    await signals(ctx(p));
     expect(await t.db.select().from(replies).orderBy(replies.id)).toEqual(stored);
     expect(await leadOf(doubtful!)).toMatchObject({ warmAt: null, score: before.get(doubtful!.id)!.lead });
   });

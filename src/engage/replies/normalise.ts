@@ -72,7 +72,7 @@ export function readable(text: string): ReadableReply {
   const angry = ANGRY_EMOJI.test(t);
   for (const [pattern, word] of REFUSING_EMOJI) t = t.replace(pattern, word);
   // Other emoji end a sentence as a full stop would: "qué ilusión 🙄 Párenle ya".
-  t = t.replace(/[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F\u200D]+/gu, ' . ');
+  t = t.replace(/(?:\p{Extended_Pictographic}|[\u{1F3FB}-\u{1F3FF}]|\uFE0F|\u200D)+/gu, ' . ');
 
   const folded = fold(t);
   const quotedText: string[] = [];

@@ -350,10 +350,10 @@ const enNotInterested: Rule = {
 /** Held for a person: it sounds like a no, not yet like a request to stop. */
 const enDoubts = phrases('not your customer', 'statement', [
   'not your|a customer|client|lead|prospect|target', 'never signed|consented|subscribed|agreed|opted', 'didnt ask|sign|consent|agree|subscribe|opt', 'who are you', 'who is this', 'who gave you my', 'dont know you', 'creepy', 'stalker',
-  'unsolicited', 'so annoying', 'annoying af', 'why are you liking|following|tagging|mentioning|messaging', 'why do you keep', 'keep liking|following|tagging|mentioning|messaging me', 'not buying', 'wrong person', 'youre a bot', 'fake account', 'bot account', 'sales bot', 'spam account',
+  'unsolicited', 'so annoying', 'annoying af', 'why are you liking|following|tagging|mentioning|messaging', 'why do you keep', 'keep liking|following|tagging|mentioning|messaging|liking everything|everything', 'pourquoi vous me suivez|likez|taguez|identifiez', 'not buying', 'wrong person', 'youre a bot', 'fake account', 'bot account', 'sales bot', 'spam account',
 ], { strength: 'doubtful', doubt: 'sounds like a no, not yet a request to stop' });
 /** A clause that is nothing but a no: "no thanks", "nope", "hard pass". */
-const enNoThanks = phrases('no thanks', 'statement', ['no thanks|thank|thx', 'nope', 'pass', 'im good', 'no', 'nah', 'hard pass', 'please dont', 'dont'], { strength: 'doubtful', doubt: 'declines, does not ask to stop', alone: 3, later: true });
+const enNoThanks = phrases('no thanks', 'statement', ['no thanks|thank|thx', 'no thank you', 'im good', 'hard pass', 'please dont'], { strength: 'doubtful', doubt: 'declines, does not ask to stop', alone: 3, later: true });
 
 /** "I don't want any more of this", "I'd rather not be contacted", "not to be contacted", "I withdraw my consent". */
 const enNoWish: Rule = {
@@ -514,7 +514,7 @@ const frGoAway = phrases('dégagez', 'order', ['degage|degagez|degager', 'du ven
 const frNotInterested = phrases('pas intéressé', 'negative', [
   'pas interesse|interessee|interesses|interessees', 'aucun interet', 'ca ne m|nous interesse pas', 'ca m|nous interesse pas', 'ca ne m|nous interesse vraiment pas', 'je ne suis pas interesse|interessee',
 ], { later: true });
-const frNoThanksOrLater = phrases('non merci', 'statement', ['non merci', 'sans facon', 'je passe', 'non'], { strength: 'doubtful', doubt: 'declines, does not ask to stop', alone: 3, later: true });
+const frNoThanksOrLater = phrases('non merci', 'statement', ['non merci', 'sans facon', 'je passe'], { strength: 'doubtful', doubt: 'declines, does not ask to stop', alone: 3, later: true });
 
 /** "je ne veux plus recevoir vos notifications", "je ne souhaite pas être démarché", "je retire mon consentement". */
 const frNoWish: Rule = {
@@ -754,10 +754,10 @@ const esBlocked: Rule = {
 
 const esDoubts = phrases('no soy tu cliente', 'statement', [
   'no soy tu|su|vuestro cliente|clienta|prospecto', 'que pesado|pesada|pesados|pesadas', 'pesadisimo', 'quien eres', 'quien te dio', 'no te conozco', 'no los conozco', 'que miedo', 'acoso', 'nunca me suscribi|inscribi|registre',
-  'no pedi', 'me canse de|con ?tus|sus|los|las', 'estoy harto|harta|hartos', 'me tienen harto|harta|hasta', 'que cansinos|cansino|cansina', 'que intensos|intenso|intensa',
+  'no pedi', 'por que me sigues|sigue|siguen|etiquetas|etiquetan|mencionas|mencionan', 'me canse de|con ?tus|sus|los|las', 'estoy harto|harta|hartos', 'me tienen harto|harta|hasta', 'que cansinos|cansino|cansina', 'que intensos|intenso|intensa',
 ], { strength: 'doubtful', doubt: 'sounds like a no, not yet a request to stop' });
 
-const esNoThanks = phrases('no gracias', 'statement', ['no gracias', 'paso', 'no'], { strength: 'doubtful', doubt: 'declines, does not ask to stop', alone: 3, later: true });
+const esNoThanks = phrases('no gracias', 'statement', ['no gracias', 'no gracias no'], { strength: 'doubtful', doubt: 'declines, does not ask to stop', alone: 3, later: true });
 const esNotInterested = phrases('no me interesa', 'negative', ['no me|nos interesa|interesan', 'ya no me|nos interesa', 'no estoy interesado|interesada', 'no estamos interesados|interesadas', 'sin interes'], { later: true });
 /** "no deseo recibir", "retiro mi consentimiento", "me opongo". */
 const esNoWish = phrases('no deseo recibir', 'negative', [
