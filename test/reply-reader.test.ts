@@ -116,6 +116,17 @@ describe('the reply reader', () => {
     expect(new ReplyReader().read("lâche l'affaire").outcome).toBe('other');
   });
 
+  it('holds what the rules let through when the model finds it close to requests to stop', () => {
+    // With the rule for "stop liking …" left out, the rules alone let this through.
+    const ignore = ['stop following me'];
+    expect(new ReplyReader({ ignore, model: null }).read('pls stop liking my posts bot').outcome).toBe('other');
+    const held = new ReplyReader({ ignore }).read('pls stop liking my posts bot');
+    expect(held.outcome).toBe('doubtful');
+    expect(held.reason).toMatch(/^reads like requests to stop \(the model's 0\.\d\d\), though no rule says so$/);
+    // An interested prospect is not held for sounding like "no me interesa".
+    expect(new ReplyReader().read('me interesa, cuéntame más').outcome).toBe('other');
+  });
+
   it('names its built-in phrases once each, as `opt_out_ignore` compares them', () => {
     const phrases = builtInPhrases();
     expect(phrases).toContain('stop');

@@ -10,6 +10,7 @@
  * An `opt_out` or `doubtful` reading never counts as `replied` or `mentioned`: it never raises a
  * score nor warms a lead.
  */
+import { loadReplyModel, type ReplyModel } from './model.ts';
 import { readable, type Clause } from './normalise.ts';
 import { BUILT_IN_RULES, phraseRule, type Hit, type Rule } from './rules.ts';
 import * as W from './words.ts';
@@ -33,6 +34,12 @@ export interface ReplyReaderOptions {
   phrases?: readonly string[];
   /** Built-in phrases to leave out (`engagement.opt_out_ignore`). */
   ignore?: readonly string[];
+  /**
+   * The statistical second opinion (src/engage/replies/model.ts): a reply the rules let through
+   * that the model finds as close to a request to stop as its `sure` threshold is held for a
+   * person. Default: the shipped weights; `null` reads by the rules alone.
+   */
+  model?: ReplyModel | null;
 }
 
 export interface ReplyHint {
@@ -67,12 +74,24 @@ interface Finding {
   undone?: string;
 }
 
+let shipped: ReplyModel | undefined;
+
+/**
+ * The model's probability from which a reply the rules let through is held. Above the shipped
+ * `sure` threshold (0.75), which a bag of words reaches on "me interesa" (0.87) for having seen
+ * "no me interesa": at 0.9 no reply of the other-styles test set is held, and a sixth of its
+ * requests to stop would be even if no rule read them.
+ */
+const MODEL_HOLD = 0.9;
+
 export class ReplyReader {
+  private readonly model: ReplyModel | null;
   private readonly byTrigger = new Map<string, Rule[]>();
   /** Rules opened by a word's form, tried on words no list names. */
   private readonly byForm: Rule[] = [];
 
   constructor(options: ReplyReaderOptions = {}) {
+    this.model = options.model === undefined ? (shipped ??= loadReplyModel()) : options.model;
     const ignored = new Set((options.ignore ?? []).map(phraseKey));
     const rules = BUILT_IN_RULES.filter((r) => !ignored.has(phraseKey(r.name)));
     for (const phrase of options.phrases ?? []) {
@@ -115,6 +134,11 @@ export class ReplyReader {
       return { outcome: 'doubtful', reason: `may ask to stop ("${words}"): ${asking.hit.doubt ?? 'unsure'}`, language };
     }
     if (reply.emojiOnly && reply.all.has('xangry')) return { outcome: 'doubtful', reason: 'angry emoji and nothing else', language };
+    if (this.model) {
+      // A miss is the worse error: what the rules let through but reads like requests to stop is held.
+      const p = this.model.probability(text);
+      if (p >= Math.max(MODEL_HOLD, this.model.thresholds.sure)) return { outcome: 'doubtful', reason: `reads like requests to stop (the model's ${p.toFixed(2)}), though no rule says so`, language };
+    }
     const undone = findings[0];
     if (undone !== undefined) return { outcome: 'other', reason: `"${quote(undone)}" ${undone.undone}`, language };
     for (const passage of reply.quoted) {
