@@ -61,7 +61,8 @@ interface Tally {
 interface Run {
   ctx: JobContext;
   now: Date;
-  reader: Reader;
+  /** The reply reader, configured from `engagement.opt_out_phrases` and `opt_out_ignore`. */
+  reader: ReplyReader;
   /** The team's handles, lower case: their posts are never signals. */
   team: ReadonlySet<string>;
   /** People with new positive signals this run (would-be, on a dry run). */
@@ -70,21 +71,13 @@ interface Run {
   optedOut: Set<string>;
 }
 
-/** What reads a reply: the reply reader, configured from `engagement.opt_out_phrases` and `opt_out_ignore`. */
-export type Reader = Pick<ReplyReader, 'read'>;
-
 export default async function signals(ctx: JobContext): Promise<JobResult> {
   const { opt_out_phrases: phrases, opt_out_ignore: ignore } = ctx.config.worker.engagement;
-  return readSignals(ctx, new ReplyReader({ phrases, ignore }));
-}
-
-/** The job with the reader given: for a test that needs a reading today's reader does not make. */
-export async function readSignals(ctx: JobContext, reader: Reader): Promise<JobResult> {
   const now = ctx.now();
   const run: Run = {
     ctx,
     now,
-    reader,
+    reader: new ReplyReader({ phrases, ignore }),
     team: new Set([...ctx.x.handles, ...ctx.config.worker.accounts.map((a) => a.handle)].map((h) => h.toLowerCase())),
     engaged: new Set(),
     optedOut: new Set(),
@@ -177,7 +170,7 @@ async function readMentions(run: Run, account: XAccount, me: string, tally: Tall
       if (post.kind === 'retweet') continue;
       tally.mentions++;
       const occurredAt = post.created_at ? new Date(post.created_at) : now;
-      const reading = run.reader.read(post.text, { language: post.lang });
+      const reading = run.reader.read(post.text, { language: post.lang, account: account.handle });
       let { outcome, reason } = reading;
       let replyId: number | null = null;
       if (!ctx.dryRun) {
