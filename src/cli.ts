@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerClassifyCommand } from './commands/classify.ts';
 import { registerEngageCommands } from './commands/engage.ts';
 import { debugRequested, reportError } from './commands/errors.ts';
 import { registerEvalCommand } from './commands/eval.ts';
@@ -39,6 +40,7 @@ registerPersonasCommands(program, {
 });
 registerEngageCommands(program, { out, say });
 registerEvalCommand(program);
+registerClassifyCommand(program.command('replies').description('replies and mentions to the team\'s accounts: how the reply reader reads them'), { out, say });
 registerStatusCommands(program, { out, say });
 registerWorkerCommand(program, { say });
 registerSandboxCommand(program);
