@@ -70,7 +70,7 @@ Examples:
       if (!config.value) throw new ConfigError(config.issues);
       const { opt_out_phrases: phrases, opt_out_ignore: ignore } = config.value.engagement;
       if (phrases.length > 0 || ignore.length > 0) {
-        say(`reading with ${config.value.file ?? "the config"}: ${phrases.length} phrase${phrases.length === 1 ? '' : 's'} added (opt_out_phrases), ${ignore.length} built-in left out (opt_out_ignore)`);
+        say(`reading with ${config.value.file ?? 'the config'}: ${phrases.length} phrase${phrases.length === 1 ? '' : 's'} added (opt_out_phrases), ${ignore.length} built-in left out (opt_out_ignore)`);
       }
       const reader = new ReplyReader({ phrases, ignore });
       const classified: ClassifiedRow[] = rows.map((row) => ({ row, reading: reader.read(row.text, { language: rowLanguage(row) }) }));
