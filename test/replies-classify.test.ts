@@ -114,7 +114,7 @@ describe('prospector replies classify', { timeout: 120_000 }, () => {
     expect(json).toMatchObject({ recall: null, precision: null, doubtful_share: null, rows: [{ line: 1, label: null, outcome: 'other' }] });
   });
 
-  it('reads CRLF files and files that start with a byte-order mark as plain ones', async () => {
+  it('reads CRLF files and files that start with a byte-order mark as plain ones; lines ended by CR alone are refused', async () => {
     const crlf = await classify(['--input', file('crlf.tsv', `${LABELLED.replaceAll('\n', '\r\n')}\r\n`), '--format', 'json']);
     const bom = await classify(['--input', file('bom.tsv', `\uFEFF${LABELLED}`), '--format', 'json']);
     const plain = await classify(['--input', file('plain.tsv', LABELLED), '--format', 'json']);
@@ -123,6 +123,8 @@ describe('prospector replies classify', { timeout: 120_000 }, () => {
     expect(crlf.stdout).toBe(plain.stdout);
     expect(bom.stdout).toBe(plain.stdout);
     expect((JSON.parse(crlf.stdout) as { rows: Array<{ text: string }> }).rows.every((r) => !r.text.includes('\r'))).toBe(true);
+    const cr = file('cr.tsv', LABELLED.replaceAll('\n', '\r'));
+    failed(await classify(['--input', cr]), `${cr}:1: lines end with a carriage return alone; save the file with Unix (LF) or Windows (CRLF) line endings`);
   });
 
   it('makes control characters harmless and cuts long text with … on one line', async () => {
@@ -189,13 +191,15 @@ describe('prospector replies classify', { timeout: 120_000 }, () => {
       failed(await classify(['--input', '-']), none('stdin'));
     });
 
-    it('a bad label, a row with no text, a row of one column, each with file:line', async () => {
+    it('a bad label, a row with no text (or only its label), a row of one column, each with file:line', async () => {
       const label = file('label.tsv', 'en\toptout\tstop\nen\tyes\tleave me alone\n');
       failed(await classify(['--input', label]), `${label}:2: label must be optout or other (or empty), got "yes"`);
       const noText = file('no-text.tsv', 'lang\tlabel\ttext\nen\toptout\t\n');
       failed(await classify(['--input', noText]), `${noText}:2: no text`);
       const spaces = file('spaces.tsv', 'en\tother\thello\n\nfr\toptout\t   \n');
       failed(await classify(['--input', spaces]), `${spaces}:3: no text`);
+      const labelOnly = file('label-only.tsv', 'en\toptout\tstop\nfr\toptout\n');
+      failed(await classify(['--input', labelOnly]), `${labelOnly}:2: no text, only the label "optout"; expected lang<TAB>label<TAB>text`);
       const oneColumn = file('one-column.tsv', 'en\toptout\tstop\nstop following me\n');
       failed(await classify(['--input', oneColumn]), `${oneColumn}:2: expected lang<TAB>label<TAB>text (or lang<TAB>text), got one column`);
     });

@@ -63,6 +63,9 @@ Examples:
         throw error;
       }
       if (rows.length === 0) throw new Error(`${shown}: no replies in it; expected one a line: lang<TAB>label<TAB>text (label optout, other or empty)`);
+      // `en<TAB>optout` with the text forgotten reads as an unlabelled reply whose text is "optout".
+      const labelOnly = rows.find((r) => r.label === undefined && /^(optout|other)$/i.test(r.text.trim()));
+      if (labelOnly) throw new Error(`${shown}:${labelOnly.line}: no text, only the label "${labelOnly.text.trim()}"; expected lang<TAB>label<TAB>text`);
 
       const file = readEnvironment().value.configFile;
       // Only the engagement section matters here: secrets are not resolved, so a config for the real X works without its tokens.
@@ -135,7 +138,12 @@ function decodeText(bytes: Buffer, shown: string): string {
     if (!valid) throw new Error(`${shown}:${line}: not UTF-8 text (a binary file?); expected lines of lang<TAB>label<TAB>text`);
     start = end + 1;
   }
-  return bytes.toString('utf8');
+  const text = bytes.toString('utf8');
+  // Lines ended by a carriage return alone (old Mac files) would read as one line.
+  if (text.includes('\r') && !text.includes('\n') && text.replace(/\r+$/, '').includes('\r')) {
+    throw new Error(`${shown}:1: lines end with a carriage return alone; save the file with Unix (LF) or Windows (CRLF) line endings`);
+  }
+  return text;
 }
 
 const percent = (x: number | null): string => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
