@@ -71,6 +71,12 @@ describe('engagement.opt_out_ignore', () => {
     expect(messages('engagement:\n  opt_out_ignore:\n    - stop\n    - STOP\n')).toEqual([`${FILE}:4 engagement.opt_out_ignore[1]: "STOP" is already opt_out_ignore[0]`]);
   });
 
+  it('a phrase both added and left out is an error at the added one', () => {
+    expect(messages('engagement:\n  opt_out_phrases:\n    - quit tagging me\n    - Not interested\n  opt_out_ignore: [not interested]\n')).toEqual([
+      `${FILE}:4 engagement.opt_out_phrases[1]: "Not interested" is also in opt_out_ignore: added and left out at once; keep one of them`,
+    ]);
+  });
+
   it('the worker says at start which phrases are left out and what it means; nothing when none are', () => {
     const none = parse('').value!;
     expect(optOutIgnoreWarning(none.engagement)).toBeUndefined();

@@ -145,7 +145,7 @@ function optOutIgnore() {
         seen.set(key, i);
       });
     })
-    .overwrite((phrases) => phrases.map((p) => builtIn.get(foldPhrase(p)) as string));
+    .overwrite((phrases) => phrases.map((p) => builtIn.get(foldPhrase(p)) ?? p));
 }
 
 /** The three folded candidates closest to `key` in edit distance, nearest first (ties in list order). */
@@ -194,6 +194,10 @@ const engagement = mapping({
   .superRefine((value, ctx) => {
     const [min, max] = value.jitter_seconds;
     if (min > max) ctx.addIssue({ code: 'custom', path: ['jitter_seconds'], input: value.jitter_seconds, message: `expected [min, max] with min ≤ max, got [${min}, ${max}]` });
+    const ignored = new Set(value.opt_out_ignore.map(foldPhrase));
+    value.opt_out_phrases.forEach((phrase, i) => {
+      if (ignored.has(foldPhrase(phrase))) ctx.addIssue({ code: 'custom', path: ['opt_out_phrases', i], input: phrase, message: `${JSON.stringify(phrase)} is also in opt_out_ignore: added and left out at once; keep one of them` });
+    });
   })
   .prefault({});
 
