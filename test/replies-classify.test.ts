@@ -194,6 +194,8 @@ describe('prospector replies classify', { timeout: 120_000 }, () => {
     it('a bad label, a row with no text (or only its label), a row of one column, each with file:line', async () => {
       const label = file('label.tsv', 'en\toptout\tstop\nen\tyes\tleave me alone\n');
       failed(await classify(['--input', label]), `${label}:2: label must be optout or other (or empty), got "yes"`);
+      const hostile = file('hostile-label.tsv', 'en\t\u001b[2Jyes\u0007\tleave me alone\n');
+      failed(await classify(['--input', hostile]), `${hostile}:1: label must be optout or other (or empty), got "[2jyes"`);
       const noText = file('no-text.tsv', 'lang\tlabel\ttext\nen\toptout\t\n');
       failed(await classify(['--input', noText]), `${noText}:2: no text`);
       const spaces = file('spaces.tsv', 'en\tother\thello\n\nfr\toptout\t   \n');

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { LabelledReply, ReplyFigures, ReplyReport } from '../engage/replies/evaluate.ts';
 import type { ReplyReading } from '../engage/replies/index.ts';
-import { table, type Column } from '../format.ts';
+import { clean, table, type Column } from '../format.ts';
 import type { CommandDeps } from './common.ts';
 
 /**
@@ -58,8 +58,9 @@ Examples:
       try {
         rows = parseReplyFile(content, shown);
       } catch (error) {
-        // Its message is already `file:line: what`; the stack would add nothing.
-        if (error instanceof ReplyFileError) throw new Error(error.message);
+        // Its message is already `file:line: what`; the stack would add nothing. It quotes the
+        // file's text (a bad label), which must not reach a terminal with its control characters.
+        if (error instanceof ReplyFileError) throw new Error(clean(error.message));
         throw error;
       }
       if (rows.length === 0) throw new Error(`${shown}: no replies in it; expected one a line: lang<TAB>label<TAB>text (label optout, other or empty)`);
