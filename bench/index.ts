@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { engageBench } from './engage.ts';
 import { pipelineBench } from './pipeline.ts';
 import { reloadBench } from './reload.ts';
+import { repliesBench } from './replies.ts';
 import { sandboxBench } from './sandbox.ts';
 import { startupBench } from './startup.ts';
 import { formatTable, type BenchRow } from './table.ts';
@@ -18,6 +19,7 @@ rows.push(...(await sandboxBench({ full: !quick })));
 rows.push(...(await pipelineBench({ full: !quick })));
 rows.push(...(await engageBench()));
 rows.push(...(await reloadBench()));
+rows.push(...(await repliesBench()));
 rows.push(...(await startupBench()));
 
 console.log(formatTable(rows));

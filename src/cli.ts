@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerClassifyCommand } from './commands/classify.ts';
 import { registerDncCommands } from './commands/dnc.ts';
 import { registerEngageCommands } from './commands/engage.ts';
 import { debugRequested, reportError } from './commands/errors.ts';
@@ -40,7 +41,7 @@ registerPersonasCommands(program, {
   },
 });
 registerEngageCommands(program, { out, say });
-registerRepliesCommands(program, { out, say }); // returns the `replies` group: `replies classify` is added to it here
+registerClassifyCommand(registerRepliesCommands(program, { out, say }), { out, say });
 registerDncCommands(program, { out, say });
 registerEvalCommand(program);
 registerStatusCommands(program, { out, say });

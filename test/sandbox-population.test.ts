@@ -3,7 +3,9 @@ import {
   composePost,
   composeReaction,
   generateUsers,
+  LOOK_ALIKE_SHARE,
   POPULATION_NOW,
+  reactionCatalogue,
   SENIORITY_ORDER,
   TRADES,
 } from '../src/sandbox/population/index.ts';
@@ -351,29 +353,83 @@ describe('composePost', () => {
 describe('composeReaction', () => {
   const account = WORLD.find((u) => !u.truth.is_automated && B2B_TRADES.has(u.truth.trade)) as SandboxUser;
 
-  it('always addresses the account by its handle', () => {
+  it('always addresses the account by its handle, within 280 characters, with its ground truth', () => {
     const rng = new Rng(6, 'reactions');
     for (const user of WORLD.slice(0, 600)) {
       for (const kind of ['reply', 'mention', 'opt_out'] as const) {
-        const text = composeReaction(rng, user, account, kind);
-        expect(text).toContain(`@${account.username}`);
-        expect(text.length).toBeLessThanOrEqual(280);
+        const reaction = composeReaction(rng, user, account, kind);
+        expect(reaction.text).toContain(`@${account.username}`);
+        expect(reaction.text.length).toBeLessThanOrEqual(280);
+        expect(reaction.asks_to_stop).toBe(kind === 'opt_out');
+        expect(reaction.style).toEqual(kind === 'opt_out' ? 'opt_out' : user.truth.is_automated ? 'bot' : expect.stringMatching(/^(look_alike|ordinary)$/));
       }
     }
   });
 
-  it('writes opt-out requests in each language', () => {
+  it('writes requests to stop in each language in many different ways', () => {
     const rng = new Rng(7, 'opt-out');
-    const expected: Record<Lang, RegExp> = {
-      en: /stop|leave me alone|unfollow|not interested|remove me/i,
-      fr: /arrête|arrêtez|laisse|désabonne|stop|pas intéressé|démarché|ça suffit|lâchez/i,
-      es: /no me sigas|déjame|deja de|stop|no me interesa|basta|no quiero|sácame|dejen de/i,
-    };
     for (const lang of LANGS) {
-      const people = HUMANS.filter((u) => u.truth.language === lang).slice(0, 100);
-      const texts = people.map((u) => composeReaction(rng, u, account, 'opt_out'));
-      for (const text of texts) expect(text, `${lang}: ${text}`).toMatch(expected[lang]);
-      expect(new Set(texts).size).toBeGreaterThan(5);
+      const people = HUMANS.filter((u) => u.truth.language === lang).slice(0, 300);
+      const texts = people.map((u) => composeReaction(rng, u, account, 'opt_out').text);
+      expect(new Set(texts).size, lang).toBeGreaterThan(25);
+      // Some without a single letter (emoji only), some longer than a tweet of one clause.
+      expect(texts.some((t) => !/\p{L}/u.test(t.replace(`@${account.username}`, ''))), lang).toBe(true);
+      expect(texts.some((t) => t.length > 150), lang).toBe(true);
     }
+  });
+
+  it("mixes look-alikes into people's replies and mentions, about as often as LOOK_ALIKE_SHARE says", () => {
+    const rng = new Rng(8, 'look-alike');
+    const styles = HUMANS.slice(0, 2000).map((u) => composeReaction(rng, u, account, rng.chance(0.5) ? 'reply' : 'mention').style);
+    const lookAlikes = styles.filter((s) => s === 'look_alike').length / styles.length;
+    expect(lookAlikes).toBeGreaterThan(LOOK_ALIKE_SHARE - 0.05);
+    expect(lookAlikes).toBeLessThan(LOOK_ALIKE_SHARE + 0.05);
+    expect(new Set(styles)).toEqual(new Set(['look_alike', 'ordinary']));
+  });
+});
+
+describe('reactionCatalogue', () => {
+  const catalogue = reactionCatalogue();
+
+  it('holds, per language, at least 40 requests to stop and 30 look-alikes, ordinary replies and bot replies, all distinct', () => {
+    for (const lang of LANGS) {
+      const of = (style: string) => catalogue.filter((r) => r.lang === lang && r.style === style);
+      expect(of('opt_out').length, lang).toBeGreaterThanOrEqual(40);
+      expect(of('look_alike').length, lang).toBeGreaterThanOrEqual(30);
+      expect(of('ordinary').length, lang).toBeGreaterThanOrEqual(15);
+      expect(of('bot').length, lang).toBeGreaterThan(0);
+      const texts = catalogue.filter((r) => r.lang === lang).map((r) => r.text);
+      expect(new Set(texts).size, lang).toBe(texts.length);
+    }
+    expect(catalogue.every((r) => r.asks_to_stop === (r.style === 'opt_out') && r.text.includes('@maya_sells') && r.text.length <= 280)).toBe(true);
+  });
+
+  it('covers the styles people use: data-protection requests, emoji only, SMS spellings, every form of address', () => {
+    const optOuts = (lang: Lang) => catalogue.filter((r) => r.lang === lang && r.asks_to_stop).map((r) => r.text);
+    expect(optOuts('en').some((t) => /GDPR/.test(t))).toBe(true);
+    expect(optOuts('fr').some((t) => /RGPD/.test(t) && /droit d'opposition/.test(t))).toBe(true);
+    expect(optOuts('es').some((t) => /derecho de supresión/.test(t))).toBe(true);
+    for (const lang of LANGS) expect(optOuts(lang).some((t) => /^@maya_sells (?:🛑|🚫|🤖|✋|🙄|🙅|📩|\u200d|\u2640|\u2642|\ufe0f)+$/u.test(t)), lang).toBe(true);
+    expect(optOuts('en').some((t) => /\bpls\b/.test(t))).toBe(true);
+    expect(optOuts('fr').some((t) => /\bstp\b/.test(t))).toBe(true);
+    expect(optOuts('es').some((t) => /\bxfa\b/.test(t))).toBe(true);
+    // French tu and vous; Spanish tú, usted, ustedes, vosotros and vos.
+    expect(optOuts('fr').some((t) => /\barrête\b/.test(t)) && optOuts('fr').some((t) => /\barrêtez\b/.test(t))).toBe(true);
+    for (const form of [/\bdeja de\b/, /\bdeje de\b/, /\bdejen de\b/, /\bdejad de\b/, /\bdejá de\b/]) expect(optOuts('es').some((t) => form.test(t)), String(form)).toBe(true);
+  });
+
+  it('look-alikes share the words of a request without being one', () => {
+    const lookAlikes = (lang: Lang) => catalogue.filter((r) => r.lang === lang && r.style === 'look_alike').map((r) => r.text);
+    expect(lookAlikes('en')).toContain("@maya_sells can't stop reading this thread, so good");
+    expect(lookAlikes('en').some((t) => /stop by our booth/.test(t))).toBe(true);
+    expect(lookAlikes('fr').some((t) => /^@maya_sells arrête, c'est génial/.test(t))).toBe(true);
+    expect(lookAlikes('es').some((t) => /no puedo dejar de leer esto/.test(t))).toBe(true);
+    // Quoted requests about someone else.
+    for (const lang of LANGS) expect(lookAlikes(lang).some((t) => /"[^"]+"/.test(t)), lang).toBe(true);
+  });
+
+  it('is the same on every call', () => {
+    expect(reactionCatalogue()).toEqual(catalogue);
+    expect(reactionCatalogue('lucas_ventes')[0]?.text).toMatch(/@lucas_ventes/);
   });
 });

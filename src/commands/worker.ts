@@ -40,7 +40,7 @@ export function registerWorkerCommand(program: Command, deps: WorkerCommandDeps 
     .option('--no-first-cycle', 'do not run a cycle at start-up (config: worker.first_cycle)')
     .action(async (opts: { firstCycle: boolean }) => {
       const say = deps.say ?? ((line: string) => process.stderr.write(`${line}\n`));
-      const [{ ConfigError, formatIssue, readConfig }, { secretValues }, { createLogger }, { Worker }] = await Promise.all([
+      const [{ ConfigError, formatIssue, readConfig }, { optOutIgnoreWarning, secretValues }, { createLogger }, { Worker }] = await Promise.all([
         import('../config/load.ts'),
         import('../config/worker.ts'),
         import('../log.ts'),
@@ -54,6 +54,8 @@ export function registerWorkerCommand(program: Command, deps: WorkerCommandDeps 
         const checked = await readConfig(file ? { file } : {});
         if (!checked.value) throw new ConfigError(checked.issues);
         const log = deps.log ?? createLogger({ secrets: secretValues(checked.value.worker) });
+        const ignored = optOutIgnoreWarning(checked.value.worker.engagement);
+        if (ignored) say(ignored);
         // Read once: the worker runs on this config (persona files with problems left out, and said).
         worker = await Worker.start({ log, say, runtime: { config: checked.value }, web: deps.web ?? serveWeb(log), ...(deps.onRun ? { onRun: deps.onRun } : {}) });
       } catch (error) {

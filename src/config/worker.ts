@@ -9,7 +9,9 @@
  */
 import { inspect } from 'node:util';
 import { Cron } from 'croner';
+import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
+import { builtInPhrases } from '../engage/replies/index.ts';
 import { between, envName, flag, isoDate, list, mapping, nonNegative, oneOf, sandboxUrl, secretReference, text, timeZone, whole } from './fields.ts';
 
 export const NETWORKS = ['sandbox', 'x'] as const;
@@ -87,6 +89,84 @@ const account = mapping({
   engaging_since: isoDate().optional().describe('When this account started engaging (YYYY-MM-DD): the warm-up ramp counts weeks from it. Default: its first day in Prospector.'),
 });
 
+/** Longest phrase `opt_out_phrases` takes: a request to stop is a few words, not a paragraph. */
+export const MAX_OPT_OUT_PHRASE = 80;
+
+/**
+ * How phrases are compared, as the reply reader compares text: case, accents and spacing do not
+ * count ("Arrêtez  MOI" is "arretez moi").
+ */
+export function foldPhrase(phrase: string): string {
+  return phrase.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().trim().replace(/\s+/g, ' ');
+}
+
+/** Letters, digits or emoji: what makes a phrase more than punctuation ("🛑" is a phrase, "!!" is not). */
+const MEANINGFUL = /[\p{L}\p{N}\p{Extended_Pictographic}]/u;
+
+/**
+ * `opt_out_phrases`: each phrase not empty, more than punctuation, at most MAX_OPT_OUT_PHRASE
+ * characters, and given once (folded). Each issue is at the phrase's own line.
+ */
+function optOutPhrases() {
+  const phrase = z.string({ error: () => 'expected a phrase, e.g. "quit messaging me"' }).meta({ minLength: 1, maxLength: MAX_OPT_OUT_PHRASE });
+  return list(phrase, 'phrases').superRefine((phrases, ctx) => {
+    const seen = new Map<string, number>();
+    phrases.forEach((phrase, i) => {
+      const problem = (message: string) => ctx.addIssue({ code: 'custom', path: [i], input: phrase, message });
+      const trimmed = phrase.trim();
+      if (trimmed === '') return problem('expected a phrase, got an empty one');
+      if (!MEANINGFUL.test(trimmed)) return problem(`expected words (or an emoji), got only punctuation: ${JSON.stringify(trimmed)}`);
+      if (trimmed.length > MAX_OPT_OUT_PHRASE) return problem(`a phrase is a few words that mean "stop", at most ${MAX_OPT_OUT_PHRASE} characters; this one has ${trimmed.length}`);
+      const key = foldPhrase(trimmed);
+      const first = seen.get(key);
+      if (first !== undefined) return problem(`${JSON.stringify(trimmed)} is already opt_out_phrases[${first}] (case and accents do not count)`);
+      seen.set(key, i);
+    });
+  });
+}
+
+/**
+ * `opt_out_ignore`: each entry one of the reader's built-in phrases, compared folded, and given
+ * to the reader as the built-in spells it. An unknown one names the nearest built-in phrases.
+ */
+function optOutIgnore() {
+  const builtIn = new Map(builtInPhrases().map((p) => [foldPhrase(p), p]));
+  // `examples` rather than `enum`: editors complete the phrases, and case and accents still do not count.
+  const phrase = z.string({ error: () => 'expected a built-in phrase, e.g. "not interested"' }).meta({ examples: [...builtIn.values()] });
+  return list(phrase, 'phrases')
+    .superRefine((phrases, ctx) => {
+      const seen = new Map<string, number>();
+      phrases.forEach((phrase, i) => {
+        const problem = (message: string) => ctx.addIssue({ code: 'custom', path: [i], input: phrase, message });
+        const key = foldPhrase(phrase);
+        if (!builtIn.has(key)) return problem(`${JSON.stringify(phrase.length > 60 ? `${phrase.slice(0, 57)}…` : phrase)} is not a built-in phrase; the nearest are ${nearestPhrases(key, [...builtIn.keys()]).map((k) => JSON.stringify(builtIn.get(k))).join(', ')}`);
+        const first = seen.get(key);
+        if (first !== undefined) return problem(`${JSON.stringify(phrase)} is already opt_out_ignore[${first}]`);
+        seen.set(key, i);
+      });
+    })
+    .overwrite((phrases) => phrases.map((p) => builtIn.get(foldPhrase(p)) ?? p));
+}
+
+/** The three folded candidates closest to `key` in edit distance, nearest first (ties in list order). */
+function nearestPhrases(key: string, candidates: readonly string[]): string[] {
+  return candidates
+    .map((c, order) => ({ c, order, d: distance(key, c) }))
+    .sort((a, b) => a.d - b.d || a.order - b.order)
+    .slice(0, 3)
+    .map((x) => x.c);
+}
+
+/**
+ * The line the worker says at start when `opt_out_ignore` leaves built-in phrases out, or
+ * undefined: leaving one out means replies with it no longer put their author on do-not-contact.
+ */
+export function optOutIgnoreWarning(engagement: Pick<EngagementConfig, 'opt_out_ignore'>): string | undefined {
+  const left = engagement.opt_out_ignore;
+  if (left.length === 0) return undefined;
+  return `WARNING: engagement.opt_out_ignore leaves out ${left.length === 1 ? 'the built-in phrase' : `${left.length} built-in phrases:`} ${left.map((p) => JSON.stringify(p)).join(', ')}: replies with ${left.length === 1 ? 'it' : 'them'} are no longer read as requests to stop, so their authors stay contactable.`;
+}
+
 /** Fractions of a persona's caps by week since an account started engaging: 30% in week one, then rising. */
 export const DEFAULT_WARMUP = [0.3, 0.5, 0.75, 1] as const;
 
@@ -99,8 +179,12 @@ const engagement = mapping({
     .tuple([nonNegative(), nonNegative()], { error: () => 'expected [min, max] seconds, e.g. [20, 90]' })
     .default([20, 90])
     .describe('Random pause between two actions of one account, in seconds: [min, max].'),
-  opt_out_phrases: list(text('a phrase'), 'phrases').default([]).describe('Phrases that mean "stop", added to what the reply reader knows: a mention or reply with one puts its author on do-not-contact.'),
-  opt_out_ignore: list(text('a phrase'), 'phrases').default([]).describe('Built-in phrases the reply reader leaves out (a warning says so at start).'),
+  opt_out_phrases: optOutPhrases()
+    .default([])
+    .describe('Phrases that mean "stop", added to what the reply reader knows: a mention or reply with one puts its author on do-not-contact.'),
+  opt_out_ignore: optOutIgnore()
+    .default([])
+    .describe('Built-in phrases the reply reader leaves out, as `prospector replies classify` shows them in its reasons; the worker warns at start that replies with them are no longer read as requests to stop.'),
   throttle: mapping({
     follows: whole(1).default(50).describe('Look at this many of the persona\'s latest follows, old enough to be answered.'),
     min_follow_back_rate: between(0, 1).default(0.05).describe('Below this follow-back rate, the persona\'s caps are halved.'),
@@ -110,6 +194,10 @@ const engagement = mapping({
   .superRefine((value, ctx) => {
     const [min, max] = value.jitter_seconds;
     if (min > max) ctx.addIssue({ code: 'custom', path: ['jitter_seconds'], input: value.jitter_seconds, message: `expected [min, max] with min ≤ max, got [${min}, ${max}]` });
+    const ignored = new Set(value.opt_out_ignore.map(foldPhrase));
+    value.opt_out_phrases.forEach((phrase, i) => {
+      if (ignored.has(foldPhrase(phrase))) ctx.addIssue({ code: 'custom', path: ['opt_out_phrases', i], input: phrase, message: `${JSON.stringify(phrase)} is also in opt_out_ignore: added and left out at once; keep one of them` });
+    });
   })
   .prefault({});
 

@@ -6,3 +6,4 @@ export { TIER_NAMES, type TierName, type Endpoint } from '../x/tiers.ts';
 export type { Faults, EndpointFaults } from './faults.ts';
 export type { SandboxUser, SandboxPost, UserTruth } from './types.ts';
 export { accountsTable } from './describe.ts';
+export { reactionCatalogue, type ReactionSample, type ReactionStyle } from './population/index.ts';

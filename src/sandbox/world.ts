@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { POPULATION_NOW, composePost, composeReaction, generateUsers } from './population/index.ts';
+import { POPULATION_NOW, composePost, composeReaction, generateUsers, type ReactionStyle } from './population/index.ts';
 import { Rng } from './rng.ts';
 import { SearchIndex } from './search-index.ts';
 import { compareIds, snowflake } from './ids.ts';
@@ -114,8 +114,16 @@ export interface ReactionRecord {
   kind: PendingEvent['kind'];
   account: string;
   at: string;
+  /** The post liked back (like_back), or the post written (reply, mention, opt_out). */
   post_id?: string;
+  /** For a post written: whether it asks the account to stop, whatever words it uses. */
+  asks_to_stop?: boolean;
+  /** For a post written: a request to stop, a look-alike of one, an ordinary reply, or a bot's. */
+  style?: ReactionStyle;
 }
+
+/** Share of requests to stop written as a reply to the account's latest post, not as a mention. */
+const OPT_OUT_AS_REPLY = 0.5;
 
 const ACCOUNT_PROFILES = [
   {
@@ -542,8 +550,8 @@ export class World {
       .map((e) => ({ kind: e.kind, account: (this.accounts[e.account] as SandboxAccount).user.username, at: new Date(e.at).toISOString() }));
   }
 
-  /** Applies one event; returns the post it produced, if any, for the timeline to append. */
-  private fire(event: PendingEvent): { post?: PostDraft } {
+  /** Applies one event; returns the post it produced, if any, for the timeline to append, and its record. */
+  private fire(event: PendingEvent): { post?: PostDraft; record: ReactionRecord } {
     const account = this.accounts[event.account] as SandboxAccount;
     const user = this.users[event.user] as SandboxUser;
     const record: ReactionRecord = { kind: event.kind, account: account.user.username, at: new Date(event.at).toISOString() };
@@ -553,14 +561,14 @@ export class World {
     const rng = new Rng(this.seed, 'fire', event.seq, event.kind);
     switch (event.kind) {
       case 'accept_follow': {
-        if (!this.pending.get(account.user.index)?.delete(user.index)) return {};
+        if (!this.pending.get(account.user.index)?.delete(user.index)) return { record };
         this.addEdge(account.user.index, user.index);
         this.maybeFollowBack(event.account, user.index, event.at);
-        return {};
+        return { record };
       }
       case 'follow_back':
         this.addEdge(user.index, account.user.index);
-        return {};
+        return { record };
       case 'like_back': {
         const target = this.latestPostBy(account.user);
         if (target) {
@@ -570,17 +578,24 @@ export class World {
           target.likeCount++;
           record.post_id = target.id;
         }
-        return {};
+        return { record };
       }
       case 'reply':
       case 'mention':
       case 'opt_out': {
-        const replyTo = event.kind === 'reply' ? this.latestPostBy(account.user) : undefined;
-        const body = event.text ?? composeReaction(rng, user, account.user, event.kind);
+        const asReply = event.kind === 'reply' || (event.kind === 'opt_out' && rng.chance(OPT_OUT_AS_REPLY));
+        const replyTo = asReply ? this.latestPostBy(account.user) : undefined;
+        // Words given through /__sandbox/say carry no truth: the test that wrote them knows it.
+        const reaction = event.text === undefined ? composeReaction(rng, user, account.user, event.kind) : undefined;
+        if (reaction) {
+          record.asks_to_stop = reaction.asks_to_stop;
+          record.style = reaction.style;
+        }
         return {
+          record,
           post: {
             author: user.index,
-            text: body,
+            text: event.text ?? (reaction as { text: string }).text,
             lang: user.truth.language,
             kind: replyTo ? 'reply' : 'original',
             ref: replyTo ? replyTo.index : -1,
@@ -640,11 +655,11 @@ export class World {
       for (; e < due.length && Math.max((due[e] as PendingEvent).at, start) < at; e++) {
         const event = due[e] as PendingEvent;
         const when = Math.max(event.at, start);
-        const draft = this.fire(event).post;
+        const { post: draft, record } = this.fire(event);
         if (!draft) continue;
         sequence = when === lastMs ? sequence + 1 : 0;
         lastMs = when;
-        this.append(when, sequence, draft);
+        record.post_id = this.append(when, sequence, draft).id;
       }
       if (i === count) break;
       sequence = at === lastMs ? sequence + 1 : 0;
@@ -654,7 +669,7 @@ export class World {
   }
 
 
-  private append(at: number, sequence: number, body: PostDraft): void {
+  private append(at: number, sequence: number, body: PostDraft): TimelinePost {
     const index = this.posts.length;
     const post = new TimelinePost(index, at, sequence, body);
     this.posts.push(post);
@@ -673,6 +688,7 @@ export class World {
       authorVerified: author.verified,
       ...(replyTo ? { inReplyToUsername: replyTo.username, inReplyToUserId: replyTo.id } : {}),
     });
+    return post;
   }
 
   private organicPost(rng: Rng): PostDraft {

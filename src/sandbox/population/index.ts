@@ -5,7 +5,7 @@
  */
 export { generateUsers } from './users.ts';
 export { composePost, type ComposeOptions } from './posts.ts';
-export { composeReaction, type ReactionKind } from './reactions.ts';
+export { composeReaction, reactionCatalogue, LOOK_ALIKE_SHARE, type ComposedReaction, type ReactionKind, type ReactionSample, type ReactionStyle } from './reactions.ts';
 export { TRADES, type Trade } from './trades.ts';
 export { POPULATION_NOW } from './ids.ts';
 export { SENIORITY_ORDER } from './text/index.ts';

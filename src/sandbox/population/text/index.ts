@@ -64,7 +64,7 @@ export interface CompiledLang {
   replies: readonly Template[];
   intentReplies: readonly Template[];
   quotes: readonly Template[];
-  reactions: { reply: readonly Template[]; mention: readonly Template[]; optOut: readonly Template[] };
+  reactions: { reply: readonly Template[]; mention: readonly Template[]; optOut: readonly Template[]; lookAlike: readonly Template[] };
   bots: {
     fakeBios: readonly Template[];
     spamBios: readonly Template[];
@@ -146,6 +146,7 @@ function compileLang(lang: Lang, text: LangText): CompiledLang {
       reply: compileAll(s.reactions.reply),
       mention: compileAll(s.reactions.mention),
       optOut: compileAll(s.reactions.optOut),
+      lookAlike: compileAll(s.reactions.lookAlike),
     },
     bots: {
       fakeBios: compileAll(s.bots.fakeBios),

@@ -68,9 +68,21 @@ export interface SocialText {
   quotes: readonly string[];
 
   reactions: {
+    /** Ordinary replies to the account: thanks, questions. */
     reply: readonly string[];
+    /** Ordinary posts that mention the account. */
     mention: readonly string[];
+    /**
+     * Requests to stop, in every way people write them: direct, polite, formal data-protection
+     * requests, rude, emoji only, misspelled and SMS-style, buried in a long complaint, in every
+     * person and verb form of the language. Never derived from the product's phrase list.
+     */
     optOut: readonly string[];
+    /**
+     * Replies that share the words of a request to stop but are not one: "stop by our booth",
+     * "can't stop reading this", a request quoted about someone else, "not now, ping me in Q3".
+     */
+    lookAlike: readonly string[];
   };
 
   bots: {
