@@ -121,5 +121,25 @@ describe('the sandbox records whether each reply asks to stop', { timeout: 180_0
       `reply reader on the sandbox (seed ${SEED}): ${report.replies} replies, ${report.opt_outs} requests to stop; recall ${pct(report.recall)}, precision ${pct(report.precision)}, doubtful ${pct(report.doubtful_share)}; ` +
         Object.entries(report.by_language).map(([lang, f]) => `${lang} recall ${pct(f.recall)} precision ${pct(f.precision)}`).join(', '),
     );
+    // The targets: every request to stop caught (held at least), opt-outs nearly always right, few held.
+    for (const f of Object.values(report.by_language)) if (f.recall !== null) expect(f.recall).toBeGreaterThanOrEqual(0.99);
+    expect(report.precision ?? 1).toBeGreaterThanOrEqual(0.95);
+    expect(report.doubtful_share).toBeLessThanOrEqual(0.1);
+  });
+
+  it('the reader meets its targets on every text the sandbox can write, in each language', () => {
+    const reader = new ReplyReader();
+    const rows = reactionCatalogue().map((c, i): { row: LabelledReply; reading: ReplyReading } => ({
+      row: { line: i + 1, lang: c.lang, label: c.asks_to_stop ? 'optout' : 'other', text: c.text },
+      reading: reader.read(c.text, { language: c.lang, account: 'maya_sells' }),
+    }));
+    const report = figures(rows);
+    expect(Object.keys(report.by_language).sort()).toEqual(['en', 'es', 'fr']);
+    for (const [lang, f] of Object.entries(report.by_language)) {
+      expect(f.opt_outs, lang).toBeGreaterThan(30);
+      expect(f.recall, lang).toBeGreaterThanOrEqual(0.99);
+      expect(f.precision, lang).toBeGreaterThanOrEqual(0.95);
+      expect(f.doubtful_share, lang).toBeLessThanOrEqual(0.1);
+    }
   });
 });

@@ -115,7 +115,12 @@ export class ReplyReader {
     const later = [...reply.all].some((w) => W.LATER_ANYWHERE.has(w));
     const but = [...reply.all].some((w) => W.BUT.has(w));
     const elsewhere = [...reply.all].some((w) => W.ELSEWHERE.has(w)) && [...reply.all].some((w) => W.CHANNELS.has(w));
+    const moved = reply.clauses.some((c) => W.MOVE_ME.some((seq) => asked(c.words, seq)));
     for (const f of findings) {
+      if (f.undone === undefined && f.rule.removes && moved) f.undone = 'asks to be moved, not removed';
+      if (f.undone === undefined && f.rule.turn === 'order' && W.IF_YOU_WANT.some((seq) => contains(f.clause.words, seq, f.hit.to))) f.undone = 'gives leave, does not ask';
+      // "not interested in the webinar, but the ebook yes": a no about one thing, not about us.
+      if (f.undone === undefined && f.rule.later && but && ABOUT.has(f.clause.words[f.hit.to] as string)) f.undone = 'is about one thing, not about us';
       if (f.undone === undefined && f.rule.later && later) f.undone = 'asks to wait, not to stop';
       else if (f.undone === undefined && f.rule.later && but && f.hit.strength === 'opt_out') f.hit = { ...f.hit, strength: 'doubtful', doubt: 'a no with a "but"' };
       if (f.undone === undefined && f.hit.doubt === 'a question' && reply.delighted) f.undone = 'is a question in a friendly reply';
@@ -129,7 +134,8 @@ export class ReplyReader {
         if (account && reply.addressees.length > 0 && !reply.addressees.includes(account)) {
           return { outcome: 'doubtful', reason: `may ask to stop ("${words}"), but speaks to @${reply.addressees[0]}, not @${account}`, language };
         }
-        return { outcome: 'opt_out', reason: `asked to stop ("${words}")`, language };
+        const configured = asking.rule.configured ? `, the configured phrase "${asking.rule.name}"` : '';
+        return { outcome: 'opt_out', reason: `asked to stop ("${words}"${configured})`, language };
       }
       return { outcome: 'doubtful', reason: `may ask to stop ("${words}"): ${asking.hit.doubt ?? 'unsure'}`, language };
     }
@@ -171,6 +177,27 @@ export class ReplyReader {
     }
     return findings;
   }
+}
+
+/** Words that open what a "not interested" is about: "in the starter plan", "par le webinaire", "el plan básico". */
+const ABOUT = new Set(['in', 'by', 'par', 'pour', 'el', 'la', 'le', 'les', 'the', 'en', 'de', 'du', 'des', 'los', 'las', 'this', 'that', 'ce', 'cette', 'ese', 'esa', 'este', 'esta', 'tu', 'su', 'ton', 'votre']);
+
+/** Whether `seq` occurs in `words` as an order: not after a subject ("whatever list you put me on"). */
+function asked(words: readonly string[], seq: readonly string[]): boolean {
+  for (let i = 0; i + seq.length <= words.length; i++) {
+    if (seq.every((w, k) => words[i + k] === w) && !SUBJECTS.has(words[i - 1] as string)) return true;
+  }
+  return false;
+}
+const SUBJECTS = new Set(['you', 'u', 'they', 'we', 'i', 'he', 'she', 'vous', 'tu', 'ils', 'on', 'je', 'nous']);
+
+/** Whether `seq` occurs in `words` at or after `from`. */
+function contains(words: readonly string[], seq: readonly string[], from: number): boolean {
+  outer: for (let i = from; i + seq.length <= words.length; i++) {
+    for (let k = 0; k < seq.length; k++) if (words[i + k] !== seq[k]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 /** The strongest finding: an opt-out before a doubt, then the earliest rule. */

@@ -34,7 +34,7 @@ const REFUSING_EMOJI: ReadonlyArray<[RegExp, string]> = [
   [/\u{1F916}/gu, ' bot '],
 ];
 const ANGRY_EMOJI = /\u{1F621}|\u{1F92C}|\u{1F44E}|\u{1F620}|\u{1F612}|\u{1F644}|\u{1F624}/u;
-const DELIGHT_EMOJI = /\u{1F602}|\u{1F923}|\u{1F525}|\u{1F64C}|\u2764|\u{1F60D}|\u{1F4AF}|\u{1F680}|\u{1F44F}|\u{1F970}|\u{1F929}|\u{1F605}|\u{1F3B6}|\u{1F3B5}|\u{1F60E}|\u{1F64F}|\u{1F389}|\u{1F973}|\u{1F49C}|\u{1F499}|\u{1F49A}|\u{1F9E1}|\u{1F48E}/u;
+const DELIGHT_EMOJI = /\u{1F60A}|\u263A|\u{1F604}|\u{1F601}|\u{1F603}|\u{1F917}|\u{1F979}|\u{1F62D}|\u{1F602}|\u{1F923}|\u{1F525}|\u{1F64C}|\u2764|\u{1F60D}|\u{1F4AF}|\u{1F680}|\u{1F44F}|\u{1F970}|\u{1F929}|\u{1F605}|\u{1F3B6}|\u{1F3B5}|\u{1F60E}|\u{1F64F}|\u{1F389}|\u{1F973}|\u{1F49C}|\u{1F499}|\u{1F49A}|\u{1F9E1}|\u{1F48E}/u;
 const DELIGHT_WORDS: ReadonlySet<string> = new Set([
   'lol', 'lmao', 'haha', 'hahaha', 'love', 'great', 'amazing', 'awesome', 'gold', 'useful', 'brilliant', 'best', 'good', 'happy', 'fun', 'funny', 'genius', 'fire', 'incredible',
   'mdr', 'ptdr', 'genial', 'super', 'top', 'pepite', 'adore', 'excellent', 'bravo', 'rire', 'utile', 'trop', 'fou',
@@ -64,6 +64,7 @@ export function readable(text: string): ReadableReply {
   t = t
     .replace(/https?:\/\/\S+/g, ' ')
     .replace(/@['’-]?ing\b/gi, ' mentioning ')
+    .replace(/\bw\/(?=\s)/gi, 'with')
     .replace(/@\w{1,15}/g, ' ');
 
   const bare = t.replace(/[\s\p{P}\p{S}\uFE0F\u200D]/gu, '');

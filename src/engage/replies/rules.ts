@@ -40,6 +40,10 @@ export interface Rule {
   playful?: boolean;
   /** A no that a later undoes ("not interested right now, ping me in Q3"). */
   later?: boolean;
+  /** A phrase from `engagement.opt_out_phrases`, named in reasons as written there. */
+  configured?: boolean;
+  /** A removal from a list, undone by asking to be put elsewhere ("remove me from the waitlist and put me in the beta"). */
+  removes?: boolean;
   /** Words that can open the request. */
   triggers: readonly string[];
   /** Words that can open it, by form rather than by list ("quitadme", "sacarme", "borréis"). */
@@ -128,11 +132,17 @@ const enStopEngaging: Rule = {
   name: 'stop following me',
   turn: 'order',
   plans: true,
-  triggers: [...W.EN_STOP, 'stopped', 'stopping'],
+  triggers: [...W.EN_STOP, 'stopped', 'stopping', 'enough'],
   match(words, i) {
     if (i > 0 && STOP_AS_NOUN.has(words[i - 1] as string)) return undefined;
     let j = i + 1;
     if (words[i] === 'refrain' || words[i] === 'desist') j = skip(words, j, new Set(['from', 'in', 'further', 'any', 'all']));
+    if (words[i] === 'enough') {
+      // "enough with the follows", "enough of your likes"
+      if (words[j] !== 'with' && words[j] !== 'of') return undefined;
+      const k = skip(words, j + 1, new Set(['the', 'your', 'all', 'these', 'those', 'this', 'fucking']));
+      return has(W.EN_ENGAGEMENT, words[k]) || has(W.EN_ENGAGING, words[k]) ? sure(i, k + 1) : undefined;
+    }
     j = skip(words, j, new Set(['further', 'any', 'with', 'the', 'your', 'all', 'these', 'those', 'this', 'please', 'just', 'fucking', 'damn', 'constantly', 'ever', 'every', 'single', 'random', 'on', 'it', 'already', 'now', 'goddamn', 'bloody', 'being', 'auto', 'mass', 'cold', 'creepy', 'weird', 'pls']));
     const next = words[j];
     if (has(W.EN_ENGAGING, next)) {
@@ -199,6 +209,7 @@ const enLeaveMeAlone: Rule = {
   turn: 'order',
   triggers: ['leave'],
   match(words, i) {
+    if ((words[i + 1] === 'my' || words[i + 1] === 'our') && words.slice(i + 2, i + 5).includes('alone')) return sure(i, i + 2 + words.slice(i + 2, i + 5).indexOf('alone') + 1);
     if (words[i + 1] !== 'me' && words[i + 1] !== 'us') return undefined;
     const what = words[i + 2];
     if (what === 'alone' || what === 'be') {
@@ -247,12 +258,22 @@ const enUnfollowOrder: Rule = {
 const enRemoveMe: Rule = {
   name: 'remove me',
   turn: 'order',
+  removes: true,
   triggers: ['remove', 'take', 'delete', 'erase', 'drop', 'scrub', 'purge', 'wipe', 'count', 'cross', 'strike', 'exclude'],
   match(words, i) {
     const object = words[i + 1];
     if (object === 'me' || object === 'us') {
       if (words[i] === 'take' && words[i + 2] !== 'off' && words[i + 2] !== 'out') return undefined;
       if (words[i] === 'count' && words[i + 2] !== 'out') return undefined;
+      // "remove me from your list" asks; "remove me from the waitlist" is about something else.
+      const from = words.indexOf('from', i + 2);
+      if (from === i + 2 || (words[i] === 'take' && words[i + 3] !== undefined)) {
+        const k = skip(words, from === i + 2 ? from + 1 : i + 3, new Set(['the', 'your', 'this', 'these', 'all', 'any', 'of', 'ur', 'whatever', 'that']), 3);
+        const what = words[k];
+        if (what !== undefined && !has(W.EN_LISTS, what) && !has(W.EN_ENGAGEMENT, what) && !['lists', 'emails', 'mailing', 'newsletter', 'contacts', 'leads', 'prospects', 'targets', 'audience', 'it', 'there', 'here', 'everything'].includes(what)) {
+          return maybe(i, i + 2, 'from something else');
+        }
+      }
       return sure(i, i + 2);
     }
     if (object === 'my' || object === 'our' || object === 'all' || object === 'any') {
@@ -368,6 +389,11 @@ const enNoWish: Rule = {
     if (w === 'do' && words[j] === 'not') j++;
     else if (w === 'no' && words[j] === 'longer') j++;
     else if (w === 'rather' || w === 'prefer') {
+      // "I'd rather you didn't follow me", "I'd prefer you stopped"
+      if ((words[j] === 'you' || words[j] === 'u') && ['didnt', 'wouldnt', 'dont', 'stopped', 'not'].includes(words[j + 1] as string)) {
+        const k = skip(words, j + 2, new Set(['do', 'did', 'not', 'anymore', 'ever']), 2);
+        if (words[j + 1] === 'stopped' || has(W.EN_ENGAGE, words[k]) || has(W.EN_ENGAGING, words[k])) return sure(i, k + 1);
+      }
       if (words[j] === 'not') j++;
       else return undefined;
       if (words[j] === 'to') j++;
@@ -405,8 +431,10 @@ const dataProtection: Rule = {
       (['article', 'art', 'articulo'].includes(w) && ['17', '21'].includes(words[i + 1] as string)) ||
       ['cnil', 'aepd', 'ico'].includes(w) ||
       (['opposition', 'oposicion', 'supresion', 'effacement', 'erasure'].includes(w) && i > 0);
-    if (strong) return sure(i, i + 2);
+    // A right named without saying whose ("le droit d'opposition, vous le gérez comment ?") may be a question about the product.
+    if (strong) return words.some((x) => FIRST_PERSON_WORDS.has(x)) ? sure(i, i + 2) : maybe(i, i + 2, 'names a data-protection right');
     if (['gdpr', 'rgpd', 'lopd', 'lopdgdd', 'ccpa', 'dsgvo'].includes(w)) {
+      if (words.includes('how') || words.includes('comment') || words.includes('como')) return undefined;
       // "is it GDPR compliant?" is a question about the product.
       if (words.some((x) => x.startsWith('complian') || x.startsWith('conform') || x === 'cumple' || x === 'compatible' || x === 'ready')) return undefined;
       return maybe(i, i + 1, 'names a data-protection law');
@@ -415,6 +443,8 @@ const dataProtection: Rule = {
     return undefined;
   },
 };
+
+const FIRST_PERSON_WORDS = new Set(['i', 'my', 'me', 'mine', 'myself', 'je', 'j', 'mes', 'mon', 'ma', 'moi', 'me', 'm', 'yo', 'mi', 'mis', 'ejerzo', 'solicito', 'exerce', 'demande', 'request', 'exercise', 'invoke', 'solicitar']);
 
 /** Emoji that refuse: "🛑", "🚫🤖", "🖕" — as words, from src/engage/replies/normalise.ts. */
 const refusingEmoji = phrases('🛑', 'statement', ['xstop', 'xfinger']);
@@ -427,7 +457,7 @@ const frStopEngaging: Rule = {
   plans: true,
   triggers: [...W.FR_STOP],
   match(words, i) {
-    if (i > 0 && STOP_AS_NOUN.has(words[i - 1] as string)) return undefined;
+    if (words[i] === 'stop' && i > 0 && STOP_AS_NOUN.has(words[i - 1] as string)) return undefined;
     let j = i + 1;
     if (W.AFTER_VERB_NEGATIONS.has(words[j] as string)) return undefined;
     if (words[j] === 'de' || words[j] === 'd') {
@@ -454,7 +484,6 @@ const frBareStop: Rule = {
   playful: true,
   triggers: ['arrete', 'arretez', 'arretes', 'arreter', 'cesse', 'cessez', 'cesser', 'stoppe', 'stoppez', 'suffit', 'assez'],
   match(words, i, last, end) {
-    if (i > 0 && STOP_AS_NOUN.has(words[i - 1] as string)) return undefined;
     if (W.AFTER_VERB_NEGATIONS.has(words[i + 1] as string)) return undefined;
     const w = words[i] as string;
     if ((w === 'suffit' || w === 'assez') && !words.slice(0, i).some((b) => b === 'ca' || b === 'c' || b === 'bon' || b === 'en' || b === 'est' || b === 'il')) return undefined;
@@ -483,7 +512,11 @@ const frNeverContact: Rule = {
     }
     if (w === 'ne' || w === 'n') {
       j++;
-      if (words[j] === 'plus' || words[j] === 'jamais') j++;
+      if (words[j] === 'plus' || words[j] === 'jamais') {
+        j++;
+        // "de ne plus liker mes publications"
+        if (startsWithAny(words[j], W.FR_ENGAGE_STEMS) && ['mes', 'ma', 'mon', 'moi'].includes(words[j + 1] as string)) return sure(i, j + 2);
+      }
     }
     if (words[j] !== 'me' && words[j] !== 'm' && words[j] !== 'nous') return undefined;
     j++;
@@ -499,6 +532,18 @@ const frNeverContact: Rule = {
     const negatedAfter = after === 'plus' || after === 'pas' || after === 'jamais' || after2 === 'plus' || after2 === 'jamais';
     if (negatedAfter || (negatedBefore && (words[i + 1] === 'plus' || words[i + 2] === 'plus' || words[i + 1] === 'jamais'))) return sure(i, j + 1);
     return undefined;
+  },
+};
+
+/** "pas la peine de me relancer", "inutile de m'écrire": no need, so don't. */
+const frNoNeed: Rule = {
+  name: 'pas la peine de me relancer',
+  turn: 'negative',
+  triggers: ['peine', 'inutile'],
+  match(words, i) {
+    const k = skip(words, i + 1, new Set(['de', 'd', 'me', 'm', 'nous']), 3);
+    if (!words.slice(i + 1, k).some((x) => x === 'me' || x === 'm' || x === 'nous')) return undefined;
+    return startsWithAny(words[k], W.FR_ENGAGE_STEMS) ? sure(i, k + 1) : undefined;
   },
 };
 
@@ -547,6 +592,7 @@ const frLeaveOrLater: Rule = {
 const frRemoveMe: Rule = {
   name: 'désabonnez-moi',
   turn: 'order',
+  removes: true,
   triggers: ['desabonne', 'desabonnez', 'desabonner', 'desinscris', 'desinscrivez', 'desinscrire', 'retire', 'retirez', 'retirer', 'enleve', 'enlevez', 'enlever', 'supprime', 'supprimez', 'supprimer', 'efface', 'effacez', 'effacer', 'raye', 'rayez', 'rayer', 'sors', 'sortez', 'sortir', 'vire', 'virez', 'virer', 'me', 'm'],
   match(words, i) {
     let j = i;
@@ -606,7 +652,7 @@ const esStopEngaging: Rule = {
   plans: true,
   triggers: [...W.ES_STOP_DEJAR, ...W.ES_STOP_PARAR],
   match(words, i) {
-    if (i > 0 && STOP_AS_NOUN.has(words[i - 1] as string)) return undefined;
+    if (words[i] === 'stop' && i > 0 && STOP_AS_NOUN.has(words[i - 1] as string)) return undefined;
     let j = i + 1;
     if (words[i] === 'basta') {
       // "basta de spam"; "basta de reuniones inútiles" and "basta con un clic" are other things.
@@ -614,7 +660,9 @@ const esStopEngaging: Rule = {
       const k = skip(words, j + 1, new Set(['tanto', 'tanta', 'tantos', 'tantas', 'su', 'sus', 'tu', 'tus', 'el', 'la', 'los', 'las', 'de']), 2);
       return has(W.ES_ENGAGEMENT, words[k]) ? sure(i, k + 1) : undefined;
     }
-    j = skip(words, j, new Set(['ya', 'porfavor', 'por', 'favor', 'tio', 'tia', 'hombre', 'de', 'd', 'una', 'vez', 'con', 'tus', 'sus', 'los', 'las', 'el', 'la', 'tanto', 'tantos', 'tantas']), 5);
+    j = skip(words, j, new Set(['ya', 'porfavor', 'por', 'favor', 'tio', 'tia', 'hombre', 'de', 'd', 'una', 'vez', 'con', 'tus', 'sus', 'su', 'tu', 'los', 'las', 'el', 'la', 'tanto', 'tantos', 'tantas', 'todo', 'toda', 'todos', 'todas', 'cualquier']), 5);
+    // "que cesen todo contacto comercial", "paren los mensajes"
+    if (!words.slice(i + 1, j).includes('de') && !words.slice(i + 1, j).includes('d') && engagementNoun(W.ES_ENGAGEMENT, words[j]) && j > i + 1) return sure(i, j + 1);
     // "párale con los mensajes", "basta de spam": what to stop, named.
     if (words.slice(i + 1, j).includes('con') && engagementNoun(W.ES_ENGAGEMENT, words[j])) return sure(i, j + 1);
     if (words[j - 1] !== 'de' && words[j - 1] !== 'd') return undefined;
@@ -666,6 +714,12 @@ const esNeverContact: Rule = {
       if (words[k] === undefined && j + 1 >= words.length && words.length <= 3) return sure(i, j + 1);
       return undefined;
     }
+    if (words[i] === 'ni' && words[j] === 'se' && ['te', 'les', 'le', 'os'].includes(words[j + 1] as string) && /^ocurr/.test(words[j + 2] ?? '')) {
+      // "ni se te ocurra escribirme"
+      const verb = words[j + 3];
+      if (/(me|nos)$/.test(verb ?? '') && startsWithAny(verb, ['contact', 'escrib', 'mencion', 'etiquet', 'segu', 'molest', 'mand', 'envi', 'agreg', 'llam', 'habl', 'spam', 'tag'])) return sure(i, j + 4);
+      return undefined;
+    }
     if (words[i] === 'no' && words[j] === 'quiero') {
       // "no quiero recibir más", "no quiero nada", "no quiero publicidad", "no quiero que me escribas"
       const next = words[j + 1];
@@ -691,7 +745,7 @@ const esNeverContact: Rule = {
 
 const esLeaveMeAlone = phrases('déjame en paz', 'order', [
   'dejame|dejenme|dejeme|dejadme|dejanos|dejennos en paz', 'dejame|dejenme|dejeme|dejadme tranquilo|tranquila|tranquilos|tranquilas|tranqui|ya', 'largate|larguense|larguese|largo', 'vete|vayanse|vayase|idos|andate|rajate|rajen|andense', 'alejate|alejense|alejese|alejaos', 'fuera de aqui|mi',
-  'pierdete|pierdanse', 'esfumate', 'a la mierda', 'ya basta', 'basta ya', 'ya esta bien', 'ya estuvo', 'ya chole', 'ya para', 'no molestes|molesten|jodas|jodan', 'no gracias no',
+  'pierdete|pierdanse', 'esfumate', 'olvidate|olvidense|olvideme|olvidenme|olvidame|olvidese de mi|nosotros', 'olvidame|olvidenme|olvideme', 'a la mierda', 'ya basta', 'basta ya', 'ya esta bien', 'ya estuvo', 'ya chole', 'ya para', 'no molestes|molesten|jodas|jodan', 'no gracias no',
 ]);
 const esLeaveOrLater: Rule = {
   ...esLeaveMeAlone,
@@ -707,6 +761,7 @@ const esLeaveOrLater: Rule = {
 const esRemoveMe: Rule = {
   name: 'sácame de tu lista',
   turn: 'order',
+  removes: true,
   opens: (word) => /^(saca|saque|borra|borre|elimina|elimine|quita|quite|desuscrib)\p{L}*(me|nos)$/u.test(word),
   triggers: ['me', 'sacame', 'saquenme', 'sacarme', 'borrame', 'borrenme', 'borrarme', 'eliminame', 'eliminenme', 'eliminarme', 'quitame', 'quitenme', 'quitarme', 'desuscribeme', 'desuscribanme', 'desuscribirme', 'desuscribirse', 'dame', 'denme', 'darme', 'dar', 'borren', 'eliminen', 'supriman', 'borra', 'elimina', 'suprime', 'borrar', 'eliminar', 'suprimir', 'desuscribir', 'baja'],
   match(words, i) {
@@ -753,7 +808,7 @@ const esBlocked: Rule = {
 };
 
 const esDoubts = phrases('no soy tu cliente', 'statement', [
-  'no soy tu|su|vuestro cliente|clienta|prospecto', 'que pesado|pesada|pesados|pesadas', 'pesadisimo', 'quien eres', 'quien te dio', 'no te conozco', 'no los conozco', 'que miedo', 'acoso', 'nunca me suscribi|inscribi|registre',
+  'no soy ?tu|su|vuestro cliente|clienta|prospecto', 'que pesado|pesada|pesados|pesadas', 'pesadisimo', 'quien eres', 'quien te dio', 'no te conozco', 'no los conozco', 'que miedo', 'acoso', 'nunca me suscribi|inscribi|registre',
   'no pedi', 'por que me sigues|sigue|siguen|etiquetas|etiquetan|mencionas|mencionan', 'me canse de|con ?tus|sus|los|las', 'estoy harto|harta|hartos', 'me tienen harto|harta|hasta', 'que cansinos|cansino|cansina', 'que intensos|intenso|intensa',
 ], { strength: 'doubtful', doubt: 'sounds like a no, not yet a request to stop' });
 
@@ -779,7 +834,7 @@ const esTiredOf: Rule = {
 /** The built-in rules, in the order their reasons are preferred. */
 export const BUILT_IN_RULES: readonly Rule[] = [
   enNeverContact, enStopEngaging, enUnsubscribe, enRemoveMe, enUnfollowOrder, enLeaveMeAlone, enGoAwayOrder, enSpam, enBlocked, enNotInterested, enBareStop, dataProtection, refusingEmoji,
-  enNoWish, frNeverContact, frStopEngaging, frRemoveMe, frLeaveOrLater, frGoAway, frNotInterested, frNoWish, frSpam, frBlocked, frBareStop,
+  enNoWish, frNeverContact, frStopEngaging, frRemoveMe, frLeaveOrLater, frGoAway, frNoNeed, frNotInterested, frNoWish, frSpam, frBlocked, frBareStop,
   esNeverContact, esStopEngaging, esRemoveMe, esLeaveOrLater, esNotInterested, esNoWish, esSpam, esBlocked, esTiredOf, esBareStop,
   enDoubts, enNoThanks, frDoubts, frNoThanksOrLater, esDoubts, esNoThanks,
 ];
@@ -789,6 +844,7 @@ export function phraseRule(phrase: string, words: readonly string[]): Rule {
   return {
     name: phrase,
     turn: 'order',
+    configured: true,
     triggers: words.slice(0, 1),
     match(clause, i) {
       for (let k = 0; k < words.length; k++) if (clause[i + k] !== words[k]) return undefined;

@@ -9,7 +9,7 @@
 const VARIANTS: Readonly<Record<string, string>> = {
   // English
   pls: 'please', plz: 'please', plez: 'please', plis: 'please', pleas: 'please', plox: 'please', pleeze: 'please', pleez: 'please', pl0x: 'please', ples: 'please', plss: 'please',
-  u: 'you', yu: 'you', dnt: 'dont', ur: 'your', yr: 'your', r: 'are',
+  u: 'you', yu: 'you', w: 'with', srsly: 'seriously', sry: 'sorry', rly: 'really', dnt: 'dont', ur: 'your', yr: 'your', r: 'are',
   stpo: 'stop', sotp: 'stop', stahp: 'stop', stapp: 'stop', stap: 'stop', stopp: 'stop', stopit: 'stop',
   unfolow: 'unfollow', unfollw: 'unfollow', unfolllow: 'unfollow', unfollo: 'unfollow', unflw: 'unfollow', unfollowme: 'unfollow',
   alon: 'alone', aloen: 'alone', alnoe: 'alone', agian: 'again', agin: 'again', agan: 'again', againn: 'again',
@@ -89,8 +89,8 @@ function nearKey(word: string): string | undefined {
   for (const length of [word.length, word.length - 1, word.length + 1]) {
     for (const key of KEYS_BY_LENGTH.get(length) ?? []) {
       if (key[0] !== word[0] && key[1] !== word[1]) continue;
-      // Another ending is another form of a word ("retire", "retirez"), not a typo.
-      if (key.startsWith(word) || word.startsWith(key)) continue;
+      // Another ending is another form of a word ("retire", "retirez"; "contacted", "contacter"), not a typo.
+      if (key.startsWith(word) || word.startsWith(key) || key.slice(0, -2) === word.slice(0, -2)) continue;
       if (oneTypo(word, key)) return key;
     }
   }

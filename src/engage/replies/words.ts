@@ -59,6 +59,15 @@ export const LATER_ANYWHERE = set(
 );
 /** A no with a "but" after it: held for a person. */
 export const BUT = set('but', 'mais', 'pero', 'though', 'sin', 'embargo', 'however', 'cependant');
+/** "put me in the beta instead", "mettez-moi dans la bêta", "méteme en la beta": moved, not removed. */
+export const MOVE_ME: readonly (readonly string[])[] = [
+  ['put', 'me'], ['add', 'me'], ['sign', 'me', 'up'], ['mettez', 'moi'], ['mets', 'moi'], ['ajoutez', 'moi'], ['ajoute', 'moi'], ['inscrivez', 'moi'], ['inscris', 'moi'], ['passez', 'moi'],
+  ['meteme'], ['metanme'], ['agregame'], ['agreguenme'], ['anademe'], ['inscribeme'], ['inscribanme'], ['ponme'], ['ponganme'], ['pasame'], ['pasenme'],
+];
+/** After a request, giving leave rather than asking: "unfollow me if you want", "si tu veux", "si quieres". */
+export const IF_YOU_WANT: readonly (readonly string[])[] = [
+  ['if', 'you', 'want'], ['if', 'you', 'like'], ['if', 'you', 'wish'], ['if', 'you', 'must'], ['if', 'u', 'want'], ['si', 'tu', 'veux'], ['si', 'vous', 'voulez'], ['si', 'quieres'], ['si', 'quieren'], ['si', 'queres'], ['si', 'usted', 'quiere'],
+];
 /** A reply that moves the talk elsewhere ("don't write me here, better by email") is not a request to stop. */
 export const ELSEWHERE = set('instead', 'better', 'rather', 'prefer', 'plutot', 'prefere', 'mejor', 'prefiero', 'mieux');
 export const CHANNELS = set('here', 'email', 'mail', 'linkedin', 'phone', 'ici', 'aqui', 'correo', 'telephone', 'telefono', 'whatsapp', 'slack');
@@ -111,7 +120,7 @@ export const FR_DATA = set('adresse', 'contact', 'contacts', 'donnees', 'coordon
 // ---- Spanish ----------------------------------------------------------------------------------
 
 export const ES_STOP_DEJAR = set('deja', 'dejen', 'deje', 'dejad', 'dejes', 'dejar', 'dejas', 'dejeis', 'dejame', 'dejenme', 'dejeme');
-export const ES_STOP_PARAR = set('para', 'paren', 'pare', 'parad', 'pares', 'parale', 'parenle', 'parenla', 'parala', 'detente', 'detenganse', 'detengase', 'cesa', 'cesen', 'cese', 'stop', 'xstop', 'basta');
+export const ES_STOP_PARAR = set('cesar', 'cesen', 'cese', 'cesa', 'para', 'paren', 'pare', 'parad', 'pares', 'parale', 'parenle', 'parenla', 'parala', 'detente', 'detenganse', 'detengase', 'cesa', 'cesen', 'cese', 'stop', 'xstop', 'basta');
 /** Infinitive stems of engaging someone, with or without the clitic ("seguirme", "etiquetarme", "molestar"). */
 export const ES_ENGAGE_STEMS = [
   'segui', 'etiquet', 'escribi', 'menciona', 'molesta', 'spame', 'manda', 'envia', 'contacta', 'agrega', 'anadi', 'likea', 'llama', 'joder', 'jode', 'fastidia', 'acosa', 'taggea', 'tagea', 'stalke', 'hablarme', 'darme',
