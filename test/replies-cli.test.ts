@@ -144,5 +144,8 @@ describe('prospector replies and dnc', () => {
     await expect(prospector('dnc', 'add', '@nobody_here', '--reason', 'x')).rejects.toThrow(/^no one known as @nobody_here: give the @handle or the X user id of a prospect/);
     await expect(prospector('dnc', 'remove', '1234567', '--reason', 'x')).rejects.toThrow(/^no one known as 1234567/);
     await expect(prospector('dnc', 'add', '@bob_ok')).rejects.toThrow(/--reason/);
+    // An X user id not seen yet can be listed (someone who asked by email), and is never engaged after.
+    expect((await prospector('dnc', 'add', '1234567', '--reason', 'asked by email', '--as', 'maya')).out).toBe('user 1234567 is on the do-not-contact list\n');
+    expect((await prospector('dnc', 'list')).out).toMatch(/^user 1234567\s+.*maya\s+manual\s+asked by email$/m);
   });
 });

@@ -83,7 +83,9 @@ export function registerDncCommands(program: Command, deps: CommandDeps = {}): C
     .action(async (key: string, opts: { reason: string; as?: string }) => {
       await withRuntime({ ...deps, say }, async (rt) => {
         const { addDoNotContact, findPerson, listDoNotContact } = await import('../../db/do-not-contact.ts');
-        const person = (await findPerson(rt.database.db, key)) ?? unknownPerson(key);
+        // An X user id Prospector has not seen yet may be listed too: someone who asked by email is never engaged.
+        const id = key.trim();
+        const person = (await findPerson(rt.database.db, key)) ?? (/^\d{1,20}$/.test(id) ? { prospectId: id, username: null } : unknownPerson(key));
         const name = clean(who(person));
         const result = await addDoNotContact(rt.database.db, { prospectId: person.prospectId, source: 'manual', addedBy: actor(opts.as), reason: opts.reason, at: await rt.worldNow() });
         if (!result.added) {
