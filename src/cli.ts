@@ -9,6 +9,7 @@ import { registerWorkerCommand } from './commands/worker.ts';
 import { registerPersonasCommands } from './commands/personas.ts';
 import { registerPipelineCommands } from './commands/pipeline.ts';
 import { registerRepliesCommands } from './commands/replies.ts';
+import { registerWebCommands } from './commands/web.ts';
 import { registerSandboxCommand } from './commands/sandbox.ts';
 
 /**
@@ -47,6 +48,7 @@ registerEvalCommand(program);
 registerStatusCommands(program, { out, say });
 registerWorkerCommand(program, { say });
 registerSandboxCommand(program);
+registerWebCommands(program, { out });
 
 function fail(error: unknown): void {
   const { text, exitCode } = reportError(error, { debug });

@@ -28,8 +28,23 @@ export function serveWeb(log: Logger): NonNullable<WorkerOptions['web']> {
     const metrics = createMetrics({ db: rt.database.db, source: worker, xStats: () => door.stats, now: () => rt.now(), processMetrics: true });
     worker.onRun.push((job, status, seconds) => metrics.observeJobRun(job, status, seconds));
     // The port is the file's or PROSPECTOR_WEB_PORT's (several workers on one host; 0 picks a free one).
-    const { host, port } = rt.config.worker.web;
-    return startWebServer({ host, port, db: rt.database.db, statusSource: worker, config: rt.config.worker, door, log, metrics, now: () => rt.now() });
+    const { host, port, users } = rt.config.worker.web;
+    const { readEnvironment } = await import('../config/env.ts');
+    const secret = readEnvironment().value.webSecret?.reveal();
+    return startWebServer({
+      host,
+      port,
+      db: rt.database.db,
+      statusSource: worker,
+      config: rt.config.worker,
+      door,
+      log,
+      metrics,
+      now: () => rt.now(),
+      users: users.map((u) => ({ name: u.name, passwordHash: u.password_hash })),
+      secret,
+      secretDir: rt.config.worker.database.url ? undefined : rt.config.worker.database.data_dir,
+    });
   };
 }
 

@@ -8,6 +8,7 @@
  * Secrets named by `${VAR}` references in the file and the accounts' `token_env` variables are read
  * where the file names them (`load.ts`); this module is for the fixed names below.
  */
+import { parseUsersVariable } from '../web/auth.ts';
 import { checkUrl, DATABASE_URL_EXAMPLE, DATABASE_URL_PROTOCOLS, SANDBOX_URL_EXAMPLE, SANDBOX_URL_PROTOCOLS } from './fields.ts';
 import { Secret } from './worker.ts';
 
@@ -32,6 +33,10 @@ export interface Environment {
   webPort?: number;
   /** PROSPECTOR_LOG_LEVEL: the log level. */
   logLevel?: string;
+  /** PROSPECTOR_WEB_USERS: people who may sign in, `name:hash` pairs (added to `web.users`). */
+  webUsers?: { name: string; password_hash: string }[];
+  /** PROSPECTOR_WEB_SECRET: signs session cookies; the same on every worker behind one address. */
+  webSecret?: Secret;
 }
 
 /** The variables, with what each one sets; the README's table says the same. */
@@ -42,6 +47,8 @@ export const ENVIRONMENT_VARIABLES = {
   PROSPECTOR_SANDBOX_URL: 'sandbox.url',
   PROSPECTOR_WEB_PORT: 'web.port',
   PROSPECTOR_LOG_LEVEL: 'the log level',
+  PROSPECTOR_WEB_USERS: 'web.users (added)',
+  PROSPECTOR_WEB_SECRET: 'the secret that signs sign-in cookies',
 } as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -85,6 +92,20 @@ export function readEnvironment(env: Env = process.env): { value: Environment; i
     const n = /^\s*\d+\s*$/.test(port) ? Number(port) : Number.NaN;
     if (!Number.isInteger(n) || n > 65535) problem('PROSPECTOR_WEB_PORT', `expected a port, a whole number from 0 to 65535 (0 picks a free one), got ${shown(port)}`);
     else value.webPort = n;
+  }
+
+  const users = get('PROSPECTOR_WEB_USERS');
+  if (users !== undefined) {
+    try {
+      value.webUsers = parseUsersVariable(users).map((u) => ({ name: u.name, password_hash: u.passwordHash }));
+    } catch (error) {
+      problem('PROSPECTOR_WEB_USERS', (error as Error).message.replace(/^PROSPECTOR_WEB_USERS: /, ''));
+    }
+  }
+  const secret = get('PROSPECTOR_WEB_SECRET');
+  if (secret !== undefined) {
+    if (secret.length < 32) problem('PROSPECTOR_WEB_SECRET', 'expected at least 32 characters (e.g. `openssl rand -base64 32`)');
+    else value.webSecret = new Secret('PROSPECTOR_WEB_SECRET', secret);
   }
 
   const level = get('PROSPECTOR_LOG_LEVEL');

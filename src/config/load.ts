@@ -434,7 +434,7 @@ export function parseWorkerConfig(text: string, file: string, options: WorkerLoa
     value: deepFreeze({
       ...config,
       sandbox: { ...config.sandbox, ...(env.sandboxUrl ? { url: env.sandboxUrl } : {}) },
-      web: { ...config.web, ...(env.webPort !== undefined ? { port: env.webPort } : {}) },
+      web: { ...config.web, ...(env.webPort !== undefined ? { port: env.webPort } : {}), users: [...config.web.users, ...(env.webUsers ?? []).filter((u) => !config.web.users.some((c) => c.name.toLowerCase() === u.name.toLowerCase()))] },
       database: {
         data_dir: env.dataDir ?? config.database.data_dir,
         ...(env.databaseUrl ? { url: env.databaseUrl } : config.database.url ? { url: config.database.url } : {}),

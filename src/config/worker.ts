@@ -12,6 +12,7 @@ import { Cron } from 'croner';
 import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { builtInPhrases } from '../engage/replies/index.ts';
+import { parsePasswordHash, USER_NAME } from '../web/auth.ts';
 import { between, envName, flag, isoDate, list, mapping, nonNegative, oneOf, sandboxUrl, secretReference, text, timeZone, whole } from './fields.ts';
 
 export const NETWORKS = ['sandbox', 'x'] as const;
@@ -231,6 +232,25 @@ export const WorkerSchema = mapping({
   web: mapping({
     port: whole(0, 65535).default(8787).describe('The web port (0 picks a free one); PROSPECTOR_WEB_PORT overrides it.'),
     host: text('a host name or address').default('127.0.0.1'),
+    users: list(
+      mapping({
+        name: text('a name').refine((n) => USER_NAME.test(n), { error: (issue) => `expected a name of letters, digits, . _ - (at most 40), got ${JSON.stringify(issue.input)}` }),
+        password_hash: text('a password hash').superRefine((hash, ctx) => {
+          const parsed = parsePasswordHash(hash);
+          if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+        }),
+      }),
+      'people who may sign in',
+    )
+      .default([])
+      .superRefine((users, ctx) => {
+        const seen = new Set<string>();
+        for (const [i, u] of users.entries()) {
+          if (seen.has(u.name.toLowerCase())) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `${u.name} is listed twice` });
+          seen.add(u.name.toLowerCase());
+        }
+      })
+      .describe('People who may sign in to the review page, each with a hash from `prospector web add-user`; PROSPECTOR_WEB_USERS adds more. With none, the page serves one local user on a loopback address and refuses any other.'),
   }).prefault({}),
   worker: mapping({
     first_cycle: flag().default(true).describe('Run search, score, queue, signals and engage once at start-up, before the schedules take over.'),
@@ -327,7 +347,7 @@ export interface WorkerConfig {
   readonly sandbox: { readonly seed: number; readonly users: number; readonly url?: string };
   readonly schedules: Readonly<Record<JobName, ScheduleConfig>>;
   /** `port`: the file's, or PROSPECTOR_WEB_PORT. */
-  readonly web: { readonly port: number; readonly host: string };
+  readonly web: { readonly port: number; readonly host: string; readonly users: readonly { readonly name: string; readonly password_hash: string }[] };
   readonly worker: { readonly first_cycle: boolean; readonly lease_seconds: number; readonly shutdown_seconds: number };
   /** The environment wins over the file: DATABASE_URL, PROSPECTOR_DATA_DIR. */
   readonly database: { readonly url?: Secret; readonly data_dir: string };
