@@ -195,7 +195,8 @@ export async function buildWebApp(options: WebServerOptions): Promise<FastifyIns
     return payload;
   });
   app.addHook('onRequest', async (req) => {
-    req.user = localUser ?? openSession(secret, req.cookies[SESSION_COOKIE], now());
+    // Sessions live in the browser's time, the wall clock, whatever clock the worker's jobs follow.
+    req.user = localUser ?? openSession(secret, req.cookies[SESSION_COOKIE], new Date());
   });
   app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, req, reply) => {
     const status = error.statusCode ?? 500;
@@ -257,7 +258,7 @@ export async function buildWebApp(options: WebServerOptions): Promise<FastifyIns
       return reply.code(401).type('text/html; charset=utf-8').send(signInPage(await reply.generateCsrf(), next, 'Wrong name or password.').value);
     }
     failures.delete(key);
-    const expires = new Date(now().getTime() + SESSION_HOURS * 3600_000);
+    const expires = new Date(Date.now() + SESSION_HOURS * 3600_000);
     reply.setCookie(SESSION_COOKIE, sealSession(secret, user.name, expires), { httpOnly: true, sameSite: 'strict', path: '/', expires, secure: req.protocol === 'https' });
     return reply.redirect(next, 303);
   });
