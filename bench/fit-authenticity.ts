@@ -40,6 +40,7 @@ import { AUTHENTICITY_FEATURES, AUTHENTICITY_THRESHOLD, FEATURE_COUNT, authentic
 import { readLabelledProfiles, rocAuc } from '../src/eval/authenticity.ts';
 import type { ProfileInput } from '../src/scoring/types.ts';
 import { profileInputOf } from '../src/sandbox/profile.ts';
+import { mulberry } from './seeded.ts';
 
 interface Sample {
   x: Float64Array;
@@ -241,16 +242,6 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 // ---------------------------------------------------------------- evaluation
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Out-of-fold bot probabilities (product bias) from stratified k-fold CV, per sample. */
 function crossValidated(samples: Sample[], lambda: number, seed: number, k = 5): Float64Array {

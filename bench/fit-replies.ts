@@ -35,6 +35,7 @@ import { encodeReplyModel, REPLY_MODEL_FILE, type ReplyModelThresholds } from '.
 import { figures, parseReplyFile, rowLanguage, type LabelledReply, type ReplyFigures } from '../src/engage/replies/evaluate.ts';
 import type { ReplyOutcome } from '../src/engage/replies/index.ts';
 import { rocAuc } from '../src/eval/authenticity.ts';
+import { mulberry } from './seeded.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PENALTIES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1];
@@ -198,16 +199,6 @@ function probability(m: Fit, s: Sample): number {
 
 // ---------------------------------------------------------------- cross-validation
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A fold per sample, each class (within each language) dealt evenly over the folds in a seeded order. */
 function stratifiedFolds(samples: Sample[], seed: number): Int32Array {
