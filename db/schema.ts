@@ -45,7 +45,7 @@ export const DO_NOT_CONTACT_CHANGES = ['added', 'removed'] as const;
  */
 export const LEAD_EVENT_KINDS = ['queued', 'decision', 'undo', 'note', 'list'] as const;
 /** Why a lead is not a fit: the short list a salesperson picks from (a note says more). */
-export const NOT_A_FIT_REASONS = ['wrong_person', 'company_size', 'competitor', 'student_or_job_seeker', 'bot_or_fake', 'not_in_market', 'other'] as const;
+export const NOT_A_FIT_REASONS = ['wrong_person', 'wrong_company_size', 'competitor', 'student_or_job_seeker', 'bot_or_fake', 'not_in_market', 'other'] as const;
 export const RUN_STATUSES = ['running', 'ok', 'failed'] as const;
 export const WORK_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
 
