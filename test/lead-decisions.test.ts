@@ -4,10 +4,10 @@ import type { Database } from '../db/client.ts';
 import { addDoNotContact, doNotContactHistory, isDoNotContact } from '../db/do-not-contact.ts';
 import { buildQueue, decideLead, decideLeads, findLead, lastChange, LeadError, MAX_BULK, noteLead, undoDecision, type Lead } from '../db/leads.ts';
 import { saveScores, upsertMatches } from '../db/matches.ts';
-import { migrate } from '../db/migrate.ts';
+import { loadMigrations, migrate } from '../db/migrate.ts';
 import { upsertProspects } from '../db/prospects.ts';
 import { rows } from '../db/rows.ts';
-import { actions, leadEvents, leads } from '../db/schema.ts';
+import { actions, doNotContact, doNotContactEvents, leadEvents, leads } from '../db/schema.ts';
 import { AT, describeEachDatabase, minutesAfter, prospectInput, xid } from './support/db.ts';
 
 /**
@@ -299,6 +299,56 @@ describeEachDatabase('lead decisions', (t) => {
     await expect(noteLead(t.db, { lead: lead!.id, actor: 'system', note: 'hi' })).rejects.toMatchObject({ reason: 'invalid' });
     await expect(noteLead(t.db, { lead: 4242, actor: 'maya', note: 'hi' })).rejects.toMatchObject({ reason: 'not_found', message: 'lead 4242 not found' });
     await expect(noteLead(t.db, { lead: lead!.id, actor: 'maya', note: 'hi', requestId: 'has spaces' })).rejects.toMatchObject({ reason: 'invalid' });
+  });
+
+  it('the migration sorts the history written before events had kinds: queued, decisions, the list\'s closures and reopenings', async () => {
+    const { handle } = await t.fresh();
+    const all = loadMigrations();
+    const upTo = all.findIndex((m) => m.tag === '0004_lead_decisions');
+    await migrate(handle, all.slice(0, upTo));
+    const db = handle.db;
+    const at = (m: number) => minutesAfter(m).toISOString();
+    await upsertProspects(db, [0, 1, 2, 3].map((i) => prospectInput(i)));
+    await db.insert(leads).values([
+      { prospectId: xid(0), persona: 'saas-en', owner: 'maya', queuedOn: DAY, state: 'do_not_contact', score: 90, createdAt: AT, updatedAt: AT },
+      { prospectId: xid(0), persona: 'saas-fr', owner: 'sofia', queuedOn: DAY, state: 'do_not_contact', score: 80, createdAt: AT, updatedAt: AT },
+      { prospectId: xid(1), persona: 'saas-en', owner: 'maya', queuedOn: DAY, state: 'do_not_contact', score: 70, createdAt: AT, updatedAt: AT },
+      { prospectId: xid(2), persona: 'saas-en', owner: 'maya', queuedOn: DAY, state: 'new', score: 60, createdAt: AT, updatedAt: AT },
+      { prospectId: xid(3), persona: 'saas-en', owner: 'maya', queuedOn: DAY, state: 'snoozed', snoozedUntil: minutesAfter(WEEK), score: 50, createdAt: AT, updatedAt: AT },
+    ]);
+    // As the code before wrote them: maya's do not contact on lead 1 closing lead 2 with it; an
+    // opt-out closing lead 3; ana adding and removing prospect 2 by hand; maya snoozing lead 5.
+    await db.execute(sql`insert into lead_events (lead_id, at, actor, from_state, to_state, note) values
+      (1, ${at(0)}, 'system', null, 'new', 'queued'), (2, ${at(0)}, 'system', null, 'new', 'queued'), (3, ${at(0)}, 'system', null, 'new', 'queued'),
+      (4, ${at(0)}, 'system', null, 'new', 'queued'), (5, ${at(0)}, 'system', null, 'new', 'queued'),
+      (1, ${at(1)}, 'maya', 'new', 'do_not_contact', 'rude'), (2, ${at(1)}, 'maya', 'new', 'do_not_contact', 'rude'),
+      (3, ${at(2)}, 'system', 'new', 'do_not_contact', 'asked to stop'),
+      (4, ${at(3)}, 'ana', 'new', 'do_not_contact', 'asked by email'), (4, ${at(4)}, 'ana', 'do_not_contact', 'new', 'off the do-not-contact list: wrong person'),
+      (5, ${at(5)}, 'maya', 'new', 'snoozed', null)`);
+    await db.insert(doNotContactEvents).values([
+      { prospectId: xid(0), change: 'added', at: minutesAfter(1), actor: 'maya', source: 'lead', reason: 'rude' },
+      { prospectId: xid(1), change: 'added', at: minutesAfter(2), actor: 'system', source: 'opt_out', reason: 'asked to stop' },
+      { prospectId: xid(2), change: 'added', at: minutesAfter(3), actor: 'ana', source: 'manual', reason: 'asked by email' },
+      { prospectId: xid(2), change: 'removed', at: minutesAfter(4), actor: 'ana', source: 'manual', reason: 'wrong person' },
+    ]);
+    await db.insert(doNotContact).values([
+      { prospectId: xid(0), reason: 'rude', source: 'lead', addedAt: minutesAfter(1), addedBy: 'maya' },
+      { prospectId: xid(1), reason: 'asked to stop', source: 'opt_out', addedAt: minutesAfter(2), addedBy: 'system' },
+    ]);
+    expect((await migrate(handle)).applied).toEqual(['0004_lead_decisions']);
+    const events = await db.select({ lead: leadEvents.leadId, kind: leadEvents.kind, until: leadEvents.snoozedUntil }).from(leadEvents).where(sql`${leadEvents.fromState} is not null`).orderBy(asc(leadEvents.id));
+    expect(events).toEqual([
+      { lead: 1, kind: 'decision', until: null },
+      { lead: 2, kind: 'list', until: null },
+      { lead: 3, kind: 'list', until: null },
+      { lead: 4, kind: 'list', until: null },
+      { lead: 4, kind: 'list', until: null },
+      { lead: 5, kind: 'decision', until: minutesAfter(WEEK) },
+    ]);
+    expect(await db.select().from(leadEvents).where(eq(leadEvents.kind, 'queued'))).toHaveLength(5);
+    // maya's do not contact can be undone, and takes prospect 0 off the list with lead 2 reopened.
+    const undone = await undoDecision(db, { lead: 1, actor: 'maya', at: minutesAfter(6) });
+    expect(undone.unlisted).toMatchObject({ removed: true, leadsReopened: [{ id: 2, state: 'new' }] });
   });
 });
 
