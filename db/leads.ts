@@ -410,19 +410,16 @@ export async function decideLeads(db: Database, input: DecideLeadsInput): Promis
   if (selection.length === 0) throw new LeadError('a bulk decision needs at least one lead', 'invalid');
   const at = input.at ?? new Date();
   checkDecision({ ...decision, lead: 0, at });
-  const seen = new Set<number>();
-  const outcomes: BulkOutcome[] = [];
+  const chosen = new Map<number, Pick<DecideLeadInput, 'expectedState' | 'expectedEventId'>>();
   for (const item of selection) {
-    const one = typeof item === 'number' ? { id: item } : item;
-    if (seen.has(one.id)) continue;
-    seen.add(one.id);
-    if (seen.size > MAX_BULK) throw new LeadError(`a bulk decision takes at most ${MAX_BULK} leads, got ${new Set(selection.map((l) => (typeof l === 'number' ? l : l.id))).size}`, 'invalid');
+    const { id, ...seen } = typeof item === 'number' ? { id: item } : item;
+    if (!chosen.has(id)) chosen.set(id, seen);
   }
-  for (const id of seen) {
-    const one = selection.find((l) => (typeof l === 'number' ? l : l.id) === id)!;
-    const seenState = typeof one === 'number' ? {} : { expectedState: one.expectedState, expectedEventId: one.expectedEventId };
+  if (chosen.size > MAX_BULK) throw new LeadError(`a bulk decision takes at most ${MAX_BULK} leads, got ${chosen.size}`, 'invalid');
+  const outcomes: BulkOutcome[] = [];
+  for (const [id, seen] of chosen) {
     try {
-      outcomes.push({ lead: id, outcome: 'done', result: await decideLead(db, { ...decision, ...seenState, lead: id, at }) });
+      outcomes.push({ lead: id, outcome: 'done', result: await decideLead(db, { ...decision, ...seen, lead: id, at }) });
     } catch (error) {
       if (!(error instanceof LeadError)) {
         const done = outcomes.filter((o) => o.outcome === 'done').map((o) => `#${o.lead}`);
