@@ -59,7 +59,7 @@ export async function addDoNotContact(db: Database, input: DoNotContactInput): P
       const ids = open.map((l) => l.id);
       await tx.update(leads).set({ state: 'do_not_contact', snoozedUntil: null, updatedAt: at }).where(inArray(leads.id, ids));
       await tx.insert(leadEvents).values(
-        open.map((l) => ({ leadId: l.id, at, actor: input.addedBy, fromState: l.state, toState: 'do_not_contact' as const, note: reason ?? `do not contact (${input.source})` })),
+        open.map((l) => ({ leadId: l.id, at, actor: input.addedBy, kind: 'list' as const, fromState: l.state, toState: 'do_not_contact' as const, note: reason ?? `do not contact (${input.source})` })),
       );
     }
     const cancelled = await tx
@@ -117,7 +117,7 @@ export async function removeDoNotContact(db: Database, input: RemoveDoNotContact
       const state = await stateBefore(tx, lead.id, 'do_not_contact');
       const back = state === 'snoozed' ? await stateBefore(tx, lead.id, 'snoozed') : state;
       await tx.update(leads).set({ state: back, snoozedUntil: null, updatedAt: at }).where(eq(leads.id, lead.id));
-      await tx.insert(leadEvents).values({ leadId: lead.id, at, actor: input.removedBy, fromState: 'do_not_contact', toState: back, note: `off the do-not-contact list: ${input.reason}` });
+      await tx.insert(leadEvents).values({ leadId: lead.id, at, actor: input.removedBy, kind: 'list', fromState: 'do_not_contact', toState: back, note: `off the do-not-contact list: ${input.reason}` });
       reopened.push({ id: lead.id, state: back });
     }
     const replanned = await tx

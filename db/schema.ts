@@ -38,6 +38,14 @@ export const LEAD_STATES = ['new', 'contacted', 'replied', 'won', 'not_a_fit', '
 export const REPLY_OUTCOMES = ['opt_out', 'doubtful', 'other'] as const;
 export const REPLY_DECISIONS = ['confirmed', 'dismissed'] as const;
 export const DO_NOT_CONTACT_CHANGES = ['added', 'removed'] as const;
+/**
+ * What a lead event is: `queued` (the queue job created the lead), `decision` (a person moved it),
+ * `undo` (a person reverted the decision it names), `note` (a person wrote something; the state
+ * stays), `list` (the do-not-contact list closed or reopened it).
+ */
+export const LEAD_EVENT_KINDS = ['queued', 'decision', 'undo', 'note', 'list'] as const;
+/** Why a lead is not a fit: the short list a salesperson picks from (a note says more). */
+export const NOT_A_FIT_REASONS = ['wrong_person', 'wrong_company_size', 'competitor', 'student_or_job_seeker', 'bot_or_fake', 'not_in_market', 'other'] as const;
 export const RUN_STATUSES = ['running', 'ok', 'failed'] as const;
 export const WORK_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
 
@@ -51,6 +59,8 @@ export type LeadState = (typeof LEAD_STATES)[number];
 export type ReplyOutcome = (typeof REPLY_OUTCOMES)[number];
 export type ReplyDecision = (typeof REPLY_DECISIONS)[number];
 export type DoNotContactChange = (typeof DO_NOT_CONTACT_CHANGES)[number];
+export type LeadEventKind = (typeof LEAD_EVENT_KINDS)[number];
+export type NotAFitReason = (typeof NOT_A_FIT_REASONS)[number];
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export type WorkStatus = (typeof WORK_STATUSES)[number];
 
@@ -377,7 +387,10 @@ export const leads = pgTable(
   ],
 );
 
-/** Every change of a lead's state: who (a person's name, or 'system'), when, why. */
+/**
+ * A lead's history, never erased: every change of its state and every note, with who (a person's
+ * name, or 'system'), when, why. An undo is a new event naming the decision it reverts.
+ */
 export const leadEvents = pgTable(
   'lead_events',
   {
@@ -387,12 +400,29 @@ export const leadEvents = pgTable(
       .references(() => leads.id),
     at: instant('at').notNull(),
     actor: text('actor').notNull(),
-    /** Null when the lead was created. */
+    /** Every writer in db/ names it; the default is there for rows written by hand. */
+    kind: text('kind').$type<LeadEventKind>().notNull().default('decision'),
+    /** Null when the lead was created. A note's from and to are the state it was written in. */
     fromState: text('from_state').$type<LeadState>(),
     toState: text('to_state').$type<LeadState>().notNull(),
     note: text('note'),
+    /** With `to_state` 'not_a_fit': why, from the short list. */
+    reason: text('reason').$type<NotAFitReason>(),
+    /** With `to_state` 'snoozed': when the lead comes back (an undo back to the snooze restores it). */
+    snoozedUntil: instant('snoozed_until'),
+    /** The caller's key for the request (a page's form token): a replay finds this event instead of writing another. */
+    requestId: text('request_id'),
+    /** With kind 'undo': the decision it reverts. Unique: a decision is undone once. */
+    undoes: bigint('undoes', { mode: 'number' }).references((): AnyPgColumn => leadEvents.id),
   },
-  (t) => [index('lead_events_lead_idx').on(t.leadId, t.at)],
+  (t) => [
+    index('lead_events_lead_idx').on(t.leadId, t.at),
+    uniqueIndex('lead_events_request_idx').on(t.leadId, t.requestId).where(sql`${t.requestId} is not null`),
+    uniqueIndex('lead_events_undoes_idx').on(t.undoes).where(sql`${t.undoes} is not null`),
+    check('lead_events_kind_check', oneOf(t.kind, LEAD_EVENT_KINDS)),
+    check('lead_events_reason_check', sql`${t.reason} is null or (${t.toState} = 'not_a_fit' and ${oneOf(t.reason, NOT_A_FIT_REASONS)})`),
+    check('lead_events_undo_check', sql`(${t.kind} = 'undo') = (${t.undoes} is not null)`),
+  ],
 );
 
 /** Global: never queue, engage or contact these people, whatever the persona or account. */

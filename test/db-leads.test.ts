@@ -76,7 +76,7 @@ describeEachDatabase('lead queue and decisions', (t) => {
     const fr = await buildQueue(t.db, { persona: 'saas-fr', day: DAY1, perDay: 3, minScore: 50, owners: ['sofia'], at: AT });
     expect(ids(fr)).toEqual([xid(0), xid(1), xid(2)]);
     // In saas-fr: 0 stays new (someone has them), 1 is not a fit there (fine for saas-en), 2 was won.
-    await decideLead(t.db, { lead: fr[1]!.id, to: 'not_a_fit', actor: 'sofia', at: AT });
+    await decideLead(t.db, { lead: fr[1]!.id, to: 'not_a_fit', reason: 'wrong_person', actor: 'sofia', at: AT });
     await decideLead(t.db, { lead: fr[2]!.id, to: 'won', actor: 'sofia', at: AT });
     await addDoNotContact(t.db, { prospectId: xid(3), source: 'opt_out', addedBy: 'system', reason: 'asked to be left alone', at: AT });
 
@@ -107,7 +107,7 @@ describeEachDatabase('lead queue and decisions', (t) => {
     await expect(decideLead(t.db, { lead: id, to: 'contacted', actor: 'maya' })).rejects.toThrow(LeadError);
     await decideLead(t.db, { lead: id, to: 'replied', actor: 'maya', note: 'wants a demo', at: minutesAfter(20) });
     const won = await decideLead(t.db, { lead: id, to: 'won', actor: 'lucas', note: 'signed 🎉', at: minutesAfter(30) });
-    expect(won).toMatchObject({ id, state: 'won', updatedAt: minutesAfter(30) });
+    expect(won.lead).toMatchObject({ id, state: 'won', updatedAt: minutesAfter(30) });
     await expect(decideLead(t.db, { lead: id, to: 'replied', actor: 'maya' })).rejects.toThrow(/lead 1 cannot move from won to replied: .*it can go to do_not_contact/);
 
     const detail = await findLead(t.db, id);
@@ -128,11 +128,11 @@ describeEachDatabase('lead queue and decisions', (t) => {
     await expect(decideLead(t.db, { lead: id, to: 'snoozed', actor: 'maya', at: AT })).rejects.toThrow('needs a snoozeUntil after');
     await decideLead(t.db, { lead: id, to: 'contacted', actor: 'maya', at: AT });
     const snoozed = await decideLead(t.db, { lead: id, to: 'snoozed', actor: 'maya', snoozeUntil: minutesAfter(60 * 24 * 7), at: minutesAfter(1) });
-    expect(snoozed).toMatchObject({ state: 'snoozed', snoozedUntil: minutesAfter(60 * 24 * 7) });
+    expect(snoozed.lead).toMatchObject({ state: 'snoozed', snoozedUntil: minutesAfter(60 * 24 * 7) });
     await decideLead(t.db, { lead: id, to: 'snoozed', actor: 'maya', snoozeUntil: minutesAfter(60 * 24 * 14), at: minutesAfter(2) });
     await expect(decideLead(t.db, { lead: id, to: 'contacted', actor: 'maya', at: minutesAfter(3) })).rejects.toThrow('lead 1 cannot move from snoozed to contacted: leads only move forward, and from snoozed (snoozed while contacted) it can go to replied, won, not_a_fit, snoozed, do_not_contact');
     const replied = await decideLead(t.db, { lead: id, to: 'replied', actor: 'maya', at: minutesAfter(4) });
-    expect(replied).toMatchObject({ state: 'replied', snoozedUntil: null });
+    expect(replied.lead).toMatchObject({ state: 'replied', snoozedUntil: null });
     expect(nextStates('new')).toEqual(['contacted', 'replied', 'won', 'not_a_fit', 'snoozed', 'do_not_contact']);
     expect(nextStates('do_not_contact')).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
-import type { LeadDetail, QueueEntry } from '../../db/leads.ts';
+import type { DecisionResult, LeadDetail, LeadEvent, QueueEntry } from '../../db/leads.ts';
 import type { ReplyEntry } from '../../db/replies.ts';
 import type { LeadState } from '../../db/schema.ts';
 import { utcDay } from '../../jobs/context.ts';
@@ -110,6 +110,21 @@ interface HistoryRow {
 
 const minute = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')}`;
 
+/** A lead event as a history row: a move, a note, an undo naming what it reverts; a not-a-fit's reason, a snooze's date. */
+function eventRow(e: LeadEvent, events: readonly LeadEvent[]): HistoryRow {
+  const move = e.fromState ? `${e.fromState} → ${e.toState}` : e.toState;
+  const details: string[] = [];
+  if (e.reason) details.push(e.reason.replaceAll('_', ' '));
+  if (e.snoozedUntil && e.toState === 'snoozed') details.push(`until ${e.snoozedUntil.toISOString().slice(0, 10)}`);
+  if (e.kind === 'undo') {
+    const undone = events.find((d) => d.id === e.undoes);
+    details.push(undone ? `reverts ${undone.actor}'s ${undone.toState} of ${minute(undone.at)}` : 'reverts the last decision');
+  }
+  if (e.note) details.push(e.note);
+  const what = e.kind === 'note' ? 'note' : e.kind === 'undo' ? `undo: ${move}` : move;
+  return { at: e.at, what, by: e.actor, details: details.join(' — ') };
+}
+
 /**
  * One lead with its history: state changes, likes and follows towards the person, and what they
  * did back, oldest first. Everything from X or from people goes through `clean` (the table does
@@ -117,7 +132,7 @@ const minute = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')}
  */
 export function printLead(lead: LeadDetail, held: readonly ReplyEntry[] = []): string {
   const rows: HistoryRow[] = [
-    ...lead.events.map((e) => ({ at: e.at, what: e.fromState ? `${e.fromState} → ${e.toState}` : e.toState, by: e.actor, details: e.note ?? '' })),
+    ...lead.events.map((e) => eventRow(e, lead.events)),
     ...lead.actions.map((a) => {
       const outcome = a.outcome ?? {};
       const details = [a.kind === 'like' ? `post ${a.target}` : `user ${a.target}`];
@@ -151,6 +166,53 @@ export function printLead(lead: LeadDetail, held: readonly ReplyEntry[] = []): s
   ]);
   const flags = held.map((r) => `${heldLine(r)}\n`).join('');
   return `${head}\n${flags}${lead.reasons ? `why: ${clean(lead.reasons)}\n` : ''}\n${history}\n`;
+}
+
+interface LeadOptions {
+  note?: string;
+  reason?: string;
+  until?: string;
+  undo?: boolean;
+  as?: string;
+}
+
+/** The not-a-fit reasons as `--reason` takes them (db/schema.ts NOT_A_FIT_REASONS; a test keeps them in step). */
+export const REASONS_HELP = 'wrong-person, wrong-company-size, competitor, student-or-job-seeker, bot-or-fake, not-in-market, other';
+
+/** What `prospector lead` refuses before opening anything: options that do not go together. */
+function checkLeadUsage(decision: string | undefined, text: string | undefined, opts: LeadOptions): void {
+  if (opts.undo && decision !== undefined) throw new UsageError(`--undo reverts the lead's last decision: give no decision with it (got ${decision})`);
+  if (decision === 'note') {
+    if (!text?.trim() && !opts.note?.trim()) throw new UsageError('note needs its text: prospector lead 42 note "called, left a voicemail"');
+    if (text !== undefined && opts.note !== undefined) throw new UsageError('give the note once: as the text after note, or with --note');
+  } else if (text !== undefined) {
+    throw new UsageError(`unexpected "${clean(text)}": only note takes a text; a decision's note goes in --note "…"`);
+  }
+  if (opts.reason !== undefined && decision !== 'not-a-fit') throw new UsageError(`--reason goes with not-a-fit only${decision ? `, not with ${decision}` : ''}`);
+  if (decision === 'snooze' && !opts.until) throw new UsageError('snooze needs --until YYYY-MM-DD: the day the lead comes back');
+  if (decision !== 'snooze' && opts.until) throw new UsageError(`--until goes with snooze only${decision ? `, not with ${decision}` : ''}`);
+}
+
+/** `lead #3 @maya (saas-en): new → not_a_fit (competitor) — uses Apollo`, and what the do-not-contact list did. */
+function decidedLine(lead: LeadDetail, decided: DecisionResult): string {
+  const e = decided.event;
+  const why = e.reason ? ` (${e.reason.replaceAll('_', ' ')})` : e.snoozedUntil ? ` until ${e.snoozedUntil.toISOString().slice(0, 10)}` : '';
+  const listed = decided.listed;
+  const list = listed
+    ? `; on the do-not-contact list${listed.added ? '' : ' already'}${listed.leadsClosed.length ? `, ${listed.leadsClosed.length} other lead(s) closed` : ''}${listed.actionsCancelled ? `, ${listed.actionsCancelled} planned like(s) or follow(s) cancelled` : ''}`
+    : '';
+  return `lead #${lead.id} @${clean(lead.username)} (${lead.persona}): ${e.fromState} → ${e.toState}${why}${e.note ? ` — ${clean(e.note)}` : ''}${list}\n`;
+}
+
+/** `lead #3 @maya (saas-en): undid maya's contacted of 2026-11-02 09:10 UTC, contacted → new`, and the list's part. */
+function undoneLine(lead: LeadDetail, undone: DecisionResult): string {
+  const e = undone.event;
+  const decision = lead.events.find((d) => d.id === e.undoes);
+  const what = decision ? `${clean(decision.actor)}'s ${decision.toState} of ${minute(decision.at)} UTC` : 'the last decision';
+  const off = undone.unlisted?.removed
+    ? `; off the do-not-contact list again${undone.unlisted.leadsReopened.length ? `, ${undone.unlisted.leadsReopened.length} other lead(s) reopened` : ''}${undone.unlisted.actionsReplanned ? `, ${undone.unlisted.actionsReplanned} like(s) or follow(s) planned again` : ''}`
+    : '';
+  return `lead #${lead.id} @${clean(lead.username)} (${lead.persona}): undid ${what}, ${e.fromState} → ${e.toState}${e.snoozedUntil ? ` until ${e.snoozedUntil.toISOString().slice(0, 10)}` : ''}${off}\n`;
 }
 
 export function registerPipelineCommands(program: Command, deps: PipelineDeps = {}): Command {
@@ -207,43 +269,77 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
 
   program
     .command('lead')
-    .description('show a lead with its history, or record a decision on it: contacted, replied, won, not-a-fit, snooze, do-not-contact')
-    .argument('<lead>', 'lead number (42 or #42) or the prospect\'s @handle')
-    .addArgument(program.createArgument('[decision]', 'what happened; without one, the lead and its history are shown').choices(Object.keys(DECISIONS)))
-    .option('--note <text>', 'a note kept in the lead\'s history')
+    .description('show a lead with its history; record a decision on it (contacted, replied, won, not-a-fit, snooze, do-not-contact), a note, or undo its last decision')
+    .argument('<lead>', "lead number (42 or #42) or the prospect's @handle; several, comma-separated, for one decision on each")
+    .addArgument(program.createArgument('[decision]', 'what happened, or note; without one, the lead and its history are shown').choices([...Object.keys(DECISIONS), 'note']))
+    .argument('[text]', 'with note: the note')
+    .option('--note <text>', "a note kept in the lead's history with the decision")
+    .option('--reason <reason>', `with not-a-fit: why (${REASONS_HELP})`)
     .option('--until <YYYY-MM-DD>', 'with snooze: the day the lead comes back (after today)', day('--until'))
+    .option('--undo', "undo the lead's last decision (a new entry in its history)")
     .option('--as <name>', 'who decides (default: your user name)')
-    .action(async (key: string, decision: string | undefined, opts: { note?: string; until?: string; as?: string }) => {
-      const to = decision === undefined ? undefined : (DECISIONS[decision] as LeadState);
+    .action(async (key: string, decision: string | undefined, text: string | undefined, opts: LeadOptions) => {
+      const to = decision === undefined || decision === 'note' ? undefined : (DECISIONS[decision] as LeadState);
+      checkLeadUsage(decision, text, opts);
+      const keys = key.split(',').map((k) => k.trim()).filter((k) => k !== '');
+      if (keys.length > 1 && to === undefined) throw new UsageError(`several leads (${key}) go with a decision only, not with ${opts.undo ? '--undo' : decision === 'note' ? 'note' : 'showing a lead'}: one lead at a time`);
+      const leadsModule = await import('../../db/leads.ts');
+      const reason = opts.reason === undefined ? undefined : leadsModule.notAFitReason(opts.reason);
+      if (opts.reason !== undefined && !reason) throw new UsageError(`--reason "${clean(opts.reason)}" is not one of the reasons: ${leadsModule.notAFitReasonList()}`);
+      if (to === 'not_a_fit' && !reason) throw new UsageError(`not-a-fit needs --reason: ${leadsModule.notAFitReasonList()}`);
       // Reading a lead needs no config: it works while the worker config is broken.
-      if (to === 'snoozed' && !opts.until) throw new UsageError('snooze needs --until YYYY-MM-DD: the day the lead comes back');
-      if (to !== 'snoozed' && opts.until) throw new UsageError(`--until goes with snooze only${decision ? `, not with ${decision}` : ''}`);
-      await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: to === undefined } }, async (rt) => {
+      const reading = to === undefined && !opts.undo && decision !== 'note';
+      await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: reading } }, async (rt) => {
         const until = opts.until === undefined ? undefined : calendarDay(opts.until);
         if (until) {
           const today = utcDay(await rt.worldNow());
           if (opts.until! <= today) throw new UsageError(`--until ${opts.until} is not after today (${today}, UTC): give the day the lead comes back, ${nextDay(today)} or later`);
         }
-        const lead = await leadOrSay(rt, key, say);
+        const found: LeadDetail[] = [];
+        for (const k of keys) {
+          const lead = await leadOrSay(rt, k, say);
+          if (lead) found.push(lead);
+        }
+        const lead = found[0];
         if (!lead) return;
-        if (to === undefined) {
+        const db = rt.database.db;
+        if (reading) {
           const { heldRepliesOf } = await import('../../db/replies.ts');
-          out(printLead(lead, (await heldRepliesOf(rt.database.db, [lead.prospectId])).get(lead.prospectId)));
+          out(printLead(lead, (await heldRepliesOf(db, [lead.prospectId])).get(lead.prospectId)));
           return;
         }
-        const { decideLead, LeadError } = await import('../../db/leads.ts');
+        const actor = opts.as ?? userInfo().username;
+        const { decideLead, decideLeads, noteLead, undoDecision, LeadError } = leadsModule;
         try {
-          const updated = await decideLead(rt.database.db, {
-            lead: lead.id,
-            to,
-            actor: opts.as ?? userInfo().username,
-            note: opts.note ?? null,
-            ...(until ? { snoozeUntil: until } : {}),
-          });
-          out(`lead #${updated.id} @${clean(lead.username)} (${lead.persona}): ${lead.state} → ${updated.state}${opts.note ? ` — ${clean(opts.note)}` : ''}\n`);
+          if (opts.undo) {
+            out(undoneLine(lead, await undoDecision(db, { lead: lead.id, actor, note: opts.note ?? null })));
+          } else if (decision === 'note') {
+            const noted = await noteLead(db, { lead: lead.id, actor, note: text ?? opts.note ?? '' });
+            out(`lead #${lead.id} @${clean(lead.username)} (${lead.persona}): note added, still ${noted.lead.state} — ${clean(noted.event.note)}\n`);
+          } else if (keys.length === 1) {
+            const decided = await decideLead(db, { lead: lead.id, to: to!, actor, note: opts.note ?? null, reason: reason ?? null, expectedState: lead.state, ...(until ? { snoozeUntil: until } : {}) });
+            out(decidedLine(lead, decided));
+          } else {
+            const outcomes = await decideLeads(db, {
+              leads: found.map((l) => ({ id: l.id, expectedState: l.state })),
+              to: to!,
+              actor,
+              note: opts.note ?? null,
+              reason: reason ?? null,
+              ...(until ? { snoozeUntil: until } : {}),
+            });
+            for (const outcome of outcomes) {
+              const one = found.find((l) => l.id === outcome.lead)!;
+              if (outcome.outcome === 'done') out(decidedLine(one, outcome.result));
+              else say(`lead #${one.id} @${clean(one.username)}: not decided: ${clean(outcome.message)}`);
+            }
+            const refused = outcomes.filter((o) => o.outcome === 'refused').length;
+            if (refused > 0 || found.length < keys.length) process.exitCode = 1;
+            say(`${outcomes.length - refused} of ${keys.length} leads decided${refused ? `, ${refused} refused` : ''}${found.length < keys.length ? `, ${keys.length - found.length} not found` : ''}`);
+          }
         } catch (error) {
           if (!(error instanceof LeadError)) throw error;
-          say(error.message);
+          say(clean(error.message));
           process.exitCode = 1;
         }
       });
