@@ -92,6 +92,11 @@ export function printQueue(entries: readonly QueueEntry[], format: 'table' | 'cs
   return table(entries, queueColumns(held)) + '\n' + (notes.length ? `\n${notes.join('\n')}\n` : '');
 }
 
+/** A decision recorded: `lead #12 @maya (growth-saas-en): new → contacted — sent a DM`. */
+export function printDecision(lead: Pick<QueueEntry, 'username' | 'persona' | 'state'>, updated: Pick<QueueEntry, 'id' | 'state'>, note?: string): string {
+  return `lead #${updated.id} @${clean(lead.username)} (${lead.persona}): ${lead.state} → ${updated.state}${note ? ` — ${clean(note)}` : ''}\n`;
+}
+
 const SIGNAL_TEXT: Record<LeadDetail['signals'][number]['kind'], string> = {
   followed_back: 'followed back',
   follow_accepted: 'accepted our follow',
@@ -194,6 +199,12 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
     .option('--owner <name>', 'only this salesperson')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
     .action(async (opts: { date?: string; all?: boolean; persona?: string; owner?: string; format: 'table' | 'csv' | 'json' }) => {
+      const { viaWorker } = await import('./remote.ts');
+      const viaTheWorker = await viaWorker({ ...deps, say }, async (api) => {
+        const { entries, heldBy } = await api.queue(opts);
+        out(printQueue(entries, opts.format, heldBy));
+      });
+      if (viaTheWorker) return;
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: true } }, async (rt) => {
         const [{ listQueue }, { heldRepliesOf }] = await Promise.all([import('../../db/leads.ts'), import('../../db/replies.ts')]);
         const entries = await listQueue(rt.database.db, {
@@ -218,6 +229,17 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
       // Reading a lead needs no config: it works while the worker config is broken.
       if (to === 'snoozed' && !opts.until) throw new UsageError('snooze needs --until YYYY-MM-DD: the day the lead comes back');
       if (to !== 'snoozed' && opts.until) throw new UsageError(`--until goes with snooze only${decision ? `, not with ${decision}` : ''}`);
+      const { viaWorker } = await import('./remote.ts');
+      const viaTheWorker = await viaWorker({ ...deps, say }, async (api) => {
+        if (to === undefined) {
+          const { lead, held } = await api.lead(key);
+          out(printLead(lead, held));
+          return;
+        }
+        const { lead, updated } = await api.decide(key, { decision: to, note: opts.note, until: opts.until, as: opts.as ?? userInfo().username });
+        out(printDecision(lead, updated, opts.note));
+      });
+      if (viaTheWorker) return;
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: to === undefined } }, async (rt) => {
         const until = opts.until === undefined ? undefined : calendarDay(opts.until);
         if (until) {
@@ -240,7 +262,7 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
             note: opts.note ?? null,
             ...(until ? { snoozeUntil: until } : {}),
           });
-          out(`lead #${updated.id} @${clean(lead.username)} (${lead.persona}): ${lead.state} → ${updated.state}${opts.note ? ` — ${clean(opts.note)}` : ''}\n`);
+          out(printDecision(lead, updated, opts.note));
         } catch (error) {
           if (!(error instanceof LeadError)) throw error;
           say(error.message);
