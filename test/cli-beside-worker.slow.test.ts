@@ -132,6 +132,9 @@ it('queue, lead, act, pause and status work beside the worker on PGlite, and its
   expect(accounts.code).toBe(1);
   expect(accounts.stderr).toBe(`the worker (pid ${worker.pid}) owns the embedded database (${dataDir}): stop it, or use the page at ${info.url}, or set DATABASE_URL to a PostgreSQL server that every process can share\n`);
   expect(accounts.stderr).not.toMatch(/is in use by process/);
+  const second = await prospector('worker');
+  expect(second.code).toBe(1);
+  expect(second.stderr).toContain(`a worker (pid ${worker.pid}) already runs on the embedded database ${dataDir}, its page at ${info.url}`);
 
   // Hours later in the sandbox: people react. The worker's next signals run reads it.
   await sb.advance(HOURS_LATER * 3600);

@@ -189,6 +189,8 @@ describeEachDatabase('the JSON API', (t) => {
     expect((await bad({ decision: 'new', as: 'maya' })).field).toBe('decision');
     expect((await bad({ decision: 'won' })).field).toBe('as');
     expect((await bad({ decision: 'won', as: '' })).field).toBe('as');
+    expect((await bad({ decision: 'won', as: 'system' })).field).toBe('as');
+    expect((await bad({ decision: 'won', as: 'x'.repeat(65) })).field).toBe('as');
     expect((await bad({ decision: 'won', as: 'maya', note: 42 })).field).toBe('note');
     expect((await bad({ decision: 'snooze', as: 'maya' })).field).toBe('until');
     expect((await bad({ decision: 'won', as: 'maya', until: '2030-01-01' })).field).toBe('until');

@@ -101,6 +101,14 @@ export function registerWorkerCommand(program: Command, deps: WorkerCommandDeps 
         const log = deps.log ?? createLogger({ secrets: secretValues(checked.value.worker) });
         const ignored = optOutIgnoreWarning(checked.value.worker.engagement);
         if (ignored) say(ignored);
+        // PGlite is one process: a second worker on it would only meet its lock.
+        const { owningWorker } = await import('./worker-file.ts');
+        const owner = await owningWorker({ config: checked.value });
+        if (owner) {
+          say(`a worker (pid ${owner.pid}) already runs on the embedded database ${owner.dataDir}, its page at ${owner.file.url}: one worker per embedded database; set DATABASE_URL to a PostgreSQL server to run several`);
+          exit(1);
+          return;
+        }
         // Read once: the worker runs on this config (persona files with problems left out, and said).
         worker = await Worker.start({ log, say, runtime: { config: checked.value }, web: deps.web ?? serveWeb(log), ...(deps.onRun ? { onRun: deps.onRun } : {}) });
       } catch (error) {

@@ -124,7 +124,8 @@ class ApiProblem extends Error {
   }
 }
 
-const NAME = /^[\p{L}\p{N}._@-]{1,64}$/u;
+/** A person's name as `--as` gives it (or the OS user name): printable, at most 64 characters. */
+const NAME = /^[^\p{C}]{1,64}$/u;
 const NOTE_MAX = 2000;
 const REASON_MAX = 500;
 
@@ -153,9 +154,10 @@ function bodyOf(req: FastifyRequest): Record<string, unknown> {
 /** Who acts: the signed-in person, or with the token the `as` of the body (the command's user). */
 function actorOf(req: FastifyRequest, body: Record<string, unknown>): string {
   if (req.apiCaller === 'session' && req.user) return req.user;
-  const as = body.as;
-  if (typeof as !== 'string' || !NAME.test(as.trim())) throw new ApiProblem(400, `as: expected the name of the person deciding (letters, digits, . _ @ -; at most 64), got ${JSON.stringify(as) ?? 'nothing'}`, 'as');
-  return as.trim();
+  const as = typeof body.as === 'string' ? body.as.trim() : undefined;
+  // 'system' is what the jobs write: a person's decision must name the person.
+  if (as === undefined || !NAME.test(as) || as === 'system') throw new ApiProblem(400, `as: expected the name of the person deciding (at most 64 characters, not "system"), got ${JSON.stringify(body.as) ?? 'nothing'}`, 'as');
+  return as;
 }
 
 function sameToken(given: string, token: string): boolean {
@@ -269,6 +271,8 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
         const next = utcDay(new Date(calendarDay(today)!.getTime() + 86_400_000));
         throw new ApiProblem(400, `until ${untilText} is not after today (${today}, UTC): give the day the lead comes back, ${next} or later`, 'until');
       }
+      // The decision is recorded on the wall clock, which a sandbox's world may be behind.
+      if (until.getTime() <= Date.now()) throw new ApiProblem(400, `until ${untilText} is not after now (${new Date().toISOString()}): give a later day`, 'until');
     }
     const lead = await findLead(db, key);
     if (!lead) throw noLead(key);
