@@ -42,6 +42,13 @@ afterAll(async () => sb?.close());
 
 const bearer = { authorization: `Bearer ${TOKEN}` };
 
+/** The cookies a response sets, as one Cookie header. */
+const cookiesOf = (headers: Record<string, unknown>): string =>
+  ([] as string[])
+    .concat((headers['set-cookie'] as string | string[] | undefined) ?? [])
+    .map((c) => c.split(';')[0])
+    .join('; ');
+
 describeEachDatabase('the JSON API', (t) => {
   let app: FastifyInstance;
   let door: XDoor;
@@ -281,6 +288,23 @@ describe('the JSON API and page sessions', () => {
       expect(write.json()).toEqual({ error: expect.stringMatching(/CSRF/) });
       expect(await currentPause(handle.db)).toBeUndefined();
       await local.close();
+
+      // A person signed in: reads, and writes with the page's CSRF token (the person decides, not `as`).
+      const signed = await buildWebApp({ ...base, users: [{ name: 'maya', passwordHash: hashPassword('correct horse battery staple') }] });
+      expect((await signed.inject({ method: 'GET', url: '/api/queue' })).statusCode).toBe(401);
+      const form = await signed.inject({ method: 'GET', url: '/sign-in' });
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
+      const csrfCookie = cookiesOf(form.headers);
+      const signIn = await signed.inject({ method: 'POST', url: '/sign-in', headers: { cookie: csrfCookie }, payload: { _csrf: csrf, name: 'maya', password: 'correct horse battery staple', next: '/' } });
+      expect(signIn.statusCode).toBe(303);
+      const cookie = `${csrfCookie}; ${cookiesOf(signIn.headers)}`;
+      expect((await signed.inject({ method: 'GET', url: '/api/status', headers: { cookie } })).statusCode).toBe(200);
+      const noCsrf = await signed.inject({ method: 'POST', url: '/api/pause', headers: { cookie, 'content-type': 'application/json' }, payload: '{"as": "boss"}' });
+      expect(noCsrf.statusCode).toBe(403);
+      const withCsrf = await signed.inject({ method: 'POST', url: '/api/pause', headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrf }, payload: '{"as": "boss"}' });
+      expect(withCsrf.statusCode).toBe(200);
+      expect((withCsrf.json() as PauseAnswer).pause.pausedBy).toBe('maya');
+      await signed.close();
 
       // Listening beyond loopback with nobody configured: the local user opens nothing here.
       const wide = await buildWebApp({ ...base, host: '0.0.0.0', localUser: 'maya' });
