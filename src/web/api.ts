@@ -133,7 +133,7 @@ const REASON_MAX = 500;
 function decisionOf(value: unknown): LeadState {
   const word = typeof value === 'string' ? (value === 'snooze' ? 'snoozed' : value.replaceAll('-', '_')) : undefined;
   const state = LEAD_STATES.find((s) => s === word && s !== 'new');
-  if (!state) throw new ApiProblem(400, `decision: expected one of contacted, replied, won, not-a-fit, snooze, do-not-contact, got ${JSON.stringify(value) ?? 'nothing'}`, 'decision');
+  if (!state) throw new ApiProblem(400, `decision: expected one of contacted, replied, won, not-a-fit, snooze, do-not-contact, got ${shown(value)}`, 'decision');
   return state;
 }
 
@@ -156,13 +156,19 @@ function actorOf(req: FastifyRequest, body: Record<string, unknown>): string {
   if (req.apiCaller === 'session' && req.user) return req.user;
   const as = typeof body.as === 'string' ? body.as.trim() : undefined;
   // 'system' is what the jobs write: a person's decision must name the person.
-  if (as === undefined || !NAME.test(as) || as === 'system') throw new ApiProblem(400, `as: expected the name of the person deciding (at most 64 characters, not "system"), got ${JSON.stringify(body.as) ?? 'nothing'}`, 'as');
+  if (as === undefined || !NAME.test(as) || as === 'system') throw new ApiProblem(400, `as: expected the name of the person deciding (at most 64 characters, not "system"), got ${shown(body.as)}`, 'as');
   return as;
 }
 
 function sameToken(given: string, token: string): boolean {
   const digest = (s: string) => createHash('sha256').update(s).digest();
   return timingSafeEqual(digest(given), digest(token));
+}
+
+/** A value a client sent, for a message: JSON, cut short. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'nothing';
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
 
 const noLead = (key: string) => new ApiProblem(404, `no lead ${key}: give a lead number (#42) or the prospect's @handle`);
@@ -236,8 +242,8 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
     };
     const date = text('date');
     const all = text('all');
-    if (all !== undefined && !['1', 'true', 'yes'].includes(all)) throw new ApiProblem(400, `all: expected 1 or true, got ${JSON.stringify(all)}`, 'all');
-    if (date !== undefined && !calendarDay(date)) throw new ApiProblem(400, `date: expected a day YYYY-MM-DD, got ${JSON.stringify(date)}`, 'date');
+    if (all !== undefined && !['1', 'true', 'yes'].includes(all)) throw new ApiProblem(400, `all: expected 1 or true, got ${shown(all)}`, 'all');
+    if (date !== undefined && !calendarDay(date)) throw new ApiProblem(400, `date: expected a day YYYY-MM-DD, got ${shown(date)}`, 'date');
     if (date !== undefined && all !== undefined) throw new ApiProblem(400, 'date and all: give one or the other', 'date');
     const persona = text('persona');
     const owner = text('owner');
@@ -264,7 +270,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
     if (to === 'snoozed' && untilText === undefined) throw new ApiProblem(400, 'until: snooze needs the day the lead comes back (YYYY-MM-DD)', 'until');
     if (to !== 'snoozed' && untilText !== undefined) throw new ApiProblem(400, 'until goes with snooze only', 'until');
     const until = untilText === undefined ? undefined : calendarDay(untilText);
-    if (untilText !== undefined && !until) throw new ApiProblem(400, `until: expected a day YYYY-MM-DD, got ${JSON.stringify(untilText)}`, 'until');
+    if (untilText !== undefined && !until) throw new ApiProblem(400, `until: expected a day YYYY-MM-DD, got ${shown(untilText)}`, 'until');
     if (until) {
       const today = utcDay(await options.worldNow());
       if (untilText! <= today) {
@@ -284,7 +290,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   app.post('/leads/:key/act', writing, async (req, reply): Promise<ActAnswer> => {
     const { key } = req.params as { key: string };
     const body = bodyOf(req);
-    if (body.kind !== 'like' && body.kind !== 'follow') throw new ApiProblem(400, `kind: expected like or follow, got ${JSON.stringify(body.kind) ?? 'nothing'}`, 'kind');
+    if (body.kind !== 'like' && body.kind !== 'follow') throw new ApiProblem(400, `kind: expected like or follow, got ${shown(body.kind)}`, 'kind');
     const kind: ActionKind = body.kind;
     const actor = actorOf(req, body);
     if (!options.engage) throw new ApiProblem(503, 'this server does not act on X (no worker behind it)');
