@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import pg from 'pg';
+import { isAlive, pgliteLockFile } from './pglite-lock.ts';
 import * as schema from './schema.ts';
 
 /**
@@ -120,7 +121,7 @@ async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Da
  * process is gone is stale and taken over. Returns the release function.
  */
 function lockDataDir(dir: string): () => void {
-  const lockPath = `${dir}.lock`;
+  const lockPath = pgliteLockFile(dir);
   mkdirSync(dirname(lockPath), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -141,15 +142,6 @@ function lockDataDir(dir: string): () => void {
     rmSync(lockPath, { force: true });
   }
   throw new Error(`cannot lock PGlite directory ${dir}: ${lockPath} keeps coming back`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** `postgres://user@host:5432/db`, password removed. */

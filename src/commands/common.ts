@@ -30,9 +30,19 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** Opens the runtime, runs `fn`, closes; config problems are printed whole and exit 1. */
+/**
+ * Opens the runtime, runs `fn`, closes; config problems are printed whole and exit 1. While a
+ * worker owns the embedded database (commands that go through it branch off before: remote.ts),
+ * says so and what to do instead, exit 1, rather than PGlite's lock error.
+ */
 export async function withRuntime(deps: CommandDeps, fn: (rt: Runtime) => Promise<void>): Promise<void> {
-  const [{ openRuntime }, { ConfigError, formatIssue }] = await Promise.all([import('../runtime.ts'), import('../config/load.ts')]);
+  const [{ openRuntime }, { ConfigError, formatIssue }, { owningWorker, ownedMessage }] = await Promise.all([import('../runtime.ts'), import('../config/load.ts'), import('./worker-file.ts')]);
+  const owner = await owningWorker(deps.runtime);
+  if (owner) {
+    (deps.say ?? console.error)(ownedMessage(owner));
+    process.exitCode = 1;
+    return;
+  }
   let runtime: Runtime;
   try {
     runtime = await openRuntime({ ...(deps.say ? { say: deps.say } : {}), ...deps.runtime });

@@ -10,6 +10,33 @@ import { engageDeps, leadOrSay, withRuntime, type CommandDeps } from './common.t
  * and `stops clear <kind>` once X's monthly cap or the credit is sorted out.
  */
 
+/**
+ * What a click came to, for a person: what X did on stdout, else why not on stderr with an exit
+ * code (75, EX_TEMPFAIL, when trying again later may work).
+ */
+export function reportAct(who: string, outcome: { status: string; message?: string; reason?: string }, out: (text: string) => void, say: (line: string) => void): void {
+  switch (outcome.status) {
+    case 'done':
+      out(`${who}: ${outcome.message}\n`);
+      return;
+    case 'deferred':
+      say(`${who}: not now — ${outcome.reason}`);
+      process.exitCode = 75; // EX_TEMPFAIL: try again later
+      return;
+    case 'unknown':
+      say(`${who}: sent, but X's answer was lost (${outcome.reason}); the next engage run checks it once`);
+      process.exitCode = 75;
+      return;
+    case 'stopped':
+      say(`${who}: X stopped all calls — ${outcome.reason}`);
+      process.exitCode = 1;
+      return;
+    default:
+      say(`${who}: ${outcome.reason}`);
+      process.exitCode = 1;
+  }
+}
+
 export function registerEngageCommands(program: Command, deps: CommandDeps = {}): Command {
   const out = deps.out ?? ((text: string) => process.stdout.write(text));
   const say = deps.say ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -21,32 +48,18 @@ export function registerEngageCommands(program: Command, deps: CommandDeps = {})
     .addArgument(program.createArgument('<action>', 'what to do').choices(['like', 'follow']))
     .option('--as <name>', 'who clicks (default: your user name)')
     .action(async (key: string, kind: ActionKind, opts: { as?: string }) => {
+      const { viaWorker } = await import('./remote.ts');
+      const viaTheWorker = await viaWorker({ ...deps, say }, async (api) => {
+        const answer = await api.act(key, { kind, as: opts.as ?? userInfo().username });
+        reportAct(`lead #${answer.lead.id} @${clean(answer.lead.username)}`, answer, out, say);
+      });
+      if (viaTheWorker) return;
       await withRuntime({ ...deps, say }, async (rt) => {
         const lead = await leadOrSay(rt, key, say);
         if (!lead) return;
         const { actOnLead } = await import('../engage/assist.ts');
         const outcome = await actOnLead(await engageDeps(rt), lead, kind, opts.as ?? userInfo().username);
-        const who = `lead #${lead.id} @${clean(lead.username)}`;
-        switch (outcome.status) {
-          case 'done':
-            out(`${who}: ${outcome.message}\n`);
-            return;
-          case 'deferred':
-            say(`${who}: not now — ${outcome.reason}`);
-            process.exitCode = 75; // EX_TEMPFAIL: try again later
-            return;
-          case 'unknown':
-            say(`${who}: sent, but X's answer was lost (${outcome.reason}); the next engage run checks it once`);
-            process.exitCode = 75;
-            return;
-          case 'stopped':
-            say(`${who}: X stopped all calls — ${outcome.reason}`);
-            process.exitCode = 1;
-            return;
-          default:
-            say(`${who}: ${outcome.reason}`);
-            process.exitCode = 1;
-        }
+        reportAct(`lead #${lead.id} @${clean(lead.username)}`, outcome, out, say);
       });
     });
 

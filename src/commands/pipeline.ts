@@ -92,6 +92,7 @@ export function printQueue(entries: readonly QueueEntry[], format: 'table' | 'cs
   return table(entries, queueColumns(held)) + '\n' + (notes.length ? `\n${notes.join('\n')}\n` : '');
 }
 
+
 const SIGNAL_TEXT: Record<LeadDetail['signals'][number]['kind'], string> = {
   followed_back: 'followed back',
   follow_accepted: 'accepted our follow',
@@ -256,6 +257,12 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
     .option('--owner <name>', 'only this salesperson')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
     .action(async (opts: { date?: string; all?: boolean; persona?: string; owner?: string; format: 'table' | 'csv' | 'json' }) => {
+      const { viaWorker } = await import('./remote.ts');
+      const viaTheWorker = await viaWorker({ ...deps, say }, async (api) => {
+        const { entries, heldBy } = await api.queue(opts);
+        out(printQueue(entries, opts.format, heldBy));
+      });
+      if (viaTheWorker) return;
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: true } }, async (rt) => {
         const [{ listQueue }, { heldRepliesOf }] = await Promise.all([import('../../db/leads.ts'), import('../../db/replies.ts')]);
         const entries = await listQueue(rt.database.db, {
@@ -289,6 +296,41 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
       if (to === 'not_a_fit' && !reason) throw new UsageError(`not-a-fit needs --reason: ${leadsModule.notAFitReasonList()}`);
       // Reading a lead needs no config: it works while the worker config is broken.
       const reading = to === undefined && !opts.undo && decision !== 'note';
+      const { viaWorker } = await import('./remote.ts');
+      const viaTheWorker = await viaWorker({ ...deps, say }, async (api) => {
+        if (reading) {
+          const { lead, held } = await api.lead(key);
+          out(printLead(lead, held));
+          return;
+        }
+        // One lead after another, each with the state this command saw: the worker's decide path.
+        let refused = 0;
+        for (const k of keys) {
+          try {
+            const seen = keys.length > 1 ? (await api.lead(k)).lead.state : undefined;
+            const { lead, result } = await api.decide(k, {
+              ...(opts.undo ? { undo: true } : { decision: decision === 'note' ? 'note' : to }),
+              note: decision === 'note' ? (text ?? opts.note) : opts.note,
+              until: opts.until,
+              reason: reason ?? undefined,
+              expectedState: seen,
+              as: opts.as ?? userInfo().username,
+            });
+            if (opts.undo) out(undoneLine(lead, result));
+            else if (decision === 'note') out(`lead #${lead.id} @${clean(lead.username)} (${lead.persona}): note added, still ${result.lead.state} — ${clean(result.event.note)}\n`);
+            else out(decidedLine(lead, result));
+          } catch (error) {
+            if (keys.length === 1) throw error;
+            refused++;
+            say(`lead ${k}: not decided: ${clean((error as Error).message)}`);
+          }
+        }
+        if (keys.length > 1) {
+          if (refused > 0) process.exitCode = 1;
+          say(`${keys.length - refused} of ${keys.length} leads decided${refused ? `, ${refused} refused` : ''}`);
+        }
+      });
+      if (viaTheWorker) return;
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: reading } }, async (rt) => {
         const until = opts.until === undefined ? undefined : calendarDay(opts.until);
         if (until) {

@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import type { Pause } from '../../db/work.ts';
 import type { LiveWorker } from '../../db/workers.ts';
 import { clean, table } from '../format.ts';
 import { formatIssue } from '../config/load.ts';
@@ -97,6 +98,23 @@ export function printHealth(health: Health, workers?: readonly LiveWorker[]): st
   return `${lines.join('\n')}\n`;
 }
 
+/** What `pause` did: a new pause (`fresh`), or the one already in force, which stays. */
+export function pauseLine(pause: Pause, fresh: boolean): string {
+  const why = pause.reason ? `: ${clean(pause.reason)}` : '';
+  if (fresh) return `Paused every worker (by ${clean(pause.pausedBy)}${why}). They stop acting within one tick; \`prospector resume\` lifts it.\n`;
+  return `Already paused since ${minute(pause.pausedAt.toISOString())} UTC by ${clean(pause.pausedBy)}${why}; that pause stays. \`prospector resume\` lifts it.\n`;
+}
+
+/**
+ * What `resume` did. Resuming when nothing is paused is not an error: deploy scripts may run it
+ * unconditionally.
+ */
+export function resumeLine(resumed: boolean, pause: Pause | undefined): string {
+  if (!resumed) return 'Nothing to resume: no pause was in force.\n';
+  const what = pause ? ` (paused since ${minute(pause.pausedAt.toISOString())} UTC by ${clean(pause.pausedBy)}${pause.reason ? `: ${clean(pause.reason)}` : ''})` : '';
+  return `Resumed${what}: workers act again from their next tick.\n`;
+}
+
 export function registerStatusCommands(program: Command, deps: CommandDeps = {}): Command {
   const out = deps.out ?? ((text: string) => process.stdout.write(text));
   const say = deps.say ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -106,12 +124,20 @@ export function registerStatusCommands(program: Command, deps: CommandDeps = {})
     .description("is Prospector healthy: the workers running, jobs' last and next runs, pause, used-up budgets, X stops, paused accounts (exit code 1 when not, or when no worker runs)")
     .option('--json', 'the same JSON as /healthz, with the workers running')
     .action(async (opts: { json?: boolean }) => {
+      const report = (health: Health, workers: readonly LiveWorker[]) => {
+        out(opts.json ? `${JSON.stringify({ ...health, workers: workers.map((w) => ({ id: w.id, since: w.since.toISOString() })) }, null, 2)}\n` : printHealth(health, workers));
+        if (!health.healthy || workers.length === 0) process.exitCode = 1;
+      };
+      const { viaWorker } = await import('./remote.ts');
+      const viaTheWorker = await viaWorker({ ...deps, say }, async (api) => {
+        const { health, workers } = await api.status();
+        report(health, workers ?? []);
+      });
+      if (viaTheWorker) return;
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: true } }, async (rt) => {
         const [{ collectHealth }, { liveWorkers }] = await Promise.all([import('../observe/health.ts'), import('../../db/workers.ts')]);
         const health = await collectHealth(rt.database.db, { config: rt.config.worker, configErrors: rt.configIssues.map(formatIssue), now: await nowOf(rt) });
-        const workers = await liveWorkers(rt.database);
-        out(opts.json ? `${JSON.stringify({ ...health, workers: workers.map((w) => ({ id: w.id, since: w.since.toISOString() })) }, null, 2)}\n` : printHealth(health, workers));
-        if (!health.healthy || workers.length === 0) process.exitCode = 1;
+        report(health, await liveWorkers(rt.database));
       });
     });
 
@@ -121,17 +147,18 @@ export function registerStatusCommands(program: Command, deps: CommandDeps = {})
     .option('--reason <text>', 'why, for the others (shown by status and /healthz)')
     .option('--as <name>', 'who pauses (default: your user name)')
     .action(async (opts: { reason?: string; as?: string }) => {
+      const by = opts.as ?? userInfo().username;
+      const { viaWorker } = await import('./remote.ts');
+      const viaTheWorker = await viaWorker({ ...deps, say }, async (api) => {
+        const { pause, fresh } = await api.pause({ reason: opts.reason, as: by });
+        out(pauseLine(pause, fresh));
+      });
+      if (viaTheWorker) return;
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: true } }, async (rt) => {
         const { pauseAll } = await import('../../db/work.ts');
-        const by = opts.as ?? userInfo().username;
         const at = new Date();
         const pause = await pauseAll(rt.database.db, { reason: opts.reason ?? null, by, at });
-        const why = pause.reason ? `: ${clean(pause.reason)}` : '';
-        if (pause.pausedBy === by && pause.pausedAt.getTime() === at.getTime()) {
-          out(`Paused every worker (by ${clean(by)}${why}). They stop acting within one tick; \`prospector resume\` lifts it.\n`);
-        } else {
-          out(`Already paused since ${minute(pause.pausedAt.toISOString())} UTC by ${clean(pause.pausedBy)}${why}; that pause stays. \`prospector resume\` lifts it.\n`);
-        }
+        out(pauseLine(pause, pause.pausedBy === by && pause.pausedAt.getTime() === at.getTime()));
       });
     });
 
@@ -139,16 +166,16 @@ export function registerStatusCommands(program: Command, deps: CommandDeps = {})
     .command('resume')
     .description('lift the pause: workers act again from their next tick')
     .action(async () => {
+      const { viaWorker } = await import('./remote.ts');
+      const viaTheWorker = await viaWorker({ ...deps, say }, async (api) => {
+        const { resumed, pause } = await api.resume();
+        out(resumeLine(resumed, pause ?? undefined));
+      });
+      if (viaTheWorker) return;
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: true } }, async (rt) => {
         const { currentPause, resumeAll } = await import('../../db/work.ts');
         const pause = await currentPause(rt.database.db);
-        // Resuming when nothing is paused is not an error: deploy scripts may run it unconditionally.
-        if (await resumeAll(rt.database.db)) {
-          const what = pause ? ` (paused since ${minute(pause.pausedAt.toISOString())} UTC by ${clean(pause.pausedBy)}${pause.reason ? `: ${clean(pause.reason)}` : ''})` : '';
-          out(`Resumed${what}: workers act again from their next tick.\n`);
-        } else {
-          out('Nothing to resume: no pause was in force.\n');
-        }
+        out(resumeLine(await resumeAll(rt.database.db), pause));
       });
     });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { readEnvironment } from '../config/env.ts';
 import type { Logger } from '../log.ts';
@@ -19,10 +20,21 @@ export interface WorkerCommandDeps {
   exit?: (code: number) => void;
 }
 
-/** The worker's web port: health, metrics (fed by the worker's finished runs), the review page. */
+/**
+ * The worker's web port: health, metrics (fed by the worker's finished runs), the review page, and
+ * the JSON API. On the embedded database the worker is its one owner: it writes `worker.json` (its
+ * URL, pid and the API's token, for commands to go through it) once the server listens, and
+ * removes it first thing when it stops.
+ */
 export function serveWeb(log: Logger): NonNullable<WorkerOptions['web']> {
   return async (worker) => {
-    const [{ createMetrics }, { startWebServer }] = await Promise.all([import('../observe/metrics.ts'), import('../web/server.ts')]);
+    const [{ createMetrics }, { startWebServer }, { engageDeps }, { liveWorkers }, { removeWorkerFile, writeWorkerFile }] = await Promise.all([
+      import('../observe/metrics.ts'),
+      import('../web/server.ts'),
+      import('./common.ts'),
+      import('../../db/workers.ts'),
+      import('./worker-file.ts'),
+    ]);
     const rt = worker.runtime;
     const door = await rt.x();
     const metrics = createMetrics({ db: rt.database.db, source: worker, xStats: () => door.stats, now: () => rt.now(), processMetrics: true });
@@ -31,7 +43,8 @@ export function serveWeb(log: Logger): NonNullable<WorkerOptions['web']> {
     const { host, port, users } = rt.config.worker.web;
     const { readEnvironment } = await import('../config/env.ts');
     const secret = readEnvironment().value.webSecret?.reveal();
-    return startWebServer({
+    const token = randomBytes(32).toString('base64url');
+    const web = await startWebServer({
       host,
       port,
       db: rt.database.db,
@@ -44,7 +57,24 @@ export function serveWeb(log: Logger): NonNullable<WorkerOptions['web']> {
       users: users.map((u) => ({ name: u.name, passwordHash: u.password_hash })),
       secret,
       secretDir: rt.config.worker.database.url ? undefined : rt.config.worker.database.data_dir,
+      api: { token, engage: () => engageDeps(rt), worldNow: () => rt.worldNow(), workers: () => liveWorkers(rt.database) },
     });
+    // With PostgreSQL every process connects itself: no file (several workers may share a host).
+    const dataDir = rt.database.kind === 'pglite' && !rt.config.worker.database.data_dir.startsWith('memory://') ? rt.config.worker.database.data_dir : undefined;
+    if (dataDir === undefined) return web;
+    try {
+      writeWorkerFile(dataDir, { url: web.url, token });
+    } catch (error) {
+      await web.close();
+      throw new Error(`cannot write ${dataDir}/worker.json, which lets commands reach this worker: ${(error as Error).message}`, { cause: error });
+    }
+    return {
+      url: web.url,
+      close: async () => {
+        removeWorkerFile(dataDir, token);
+        await web.close();
+      },
+    };
   };
 }
 
@@ -71,6 +101,14 @@ export function registerWorkerCommand(program: Command, deps: WorkerCommandDeps 
         const log = deps.log ?? createLogger({ secrets: secretValues(checked.value.worker) });
         const ignored = optOutIgnoreWarning(checked.value.worker.engagement);
         if (ignored) say(ignored);
+        // PGlite is one process: a second worker on it would only meet its lock.
+        const { owningWorker } = await import('./worker-file.ts');
+        const owner = await owningWorker({ config: checked.value });
+        if (owner) {
+          say(`a worker (pid ${owner.pid}) already runs on the embedded database ${owner.dataDir}, its page at ${owner.file.url}: one worker per embedded database; set DATABASE_URL to a PostgreSQL server to run several`);
+          exit(1);
+          return;
+        }
         // Read once: the worker runs on this config (persona files with problems left out, and said).
         worker = await Worker.start({ log, say, runtime: { config: checked.value }, web: deps.web ?? serveWeb(log), ...(deps.onRun ? { onRun: deps.onRun } : {}) });
       } catch (error) {

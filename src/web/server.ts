@@ -21,6 +21,7 @@ import { collectHealth } from '../observe/health.ts';
 import { createMetrics, type Metrics } from '../observe/metrics.ts';
 import type { StatusSource } from '../worker/status.ts';
 import type { XStats } from '../x/door.ts';
+import { apiRoutes, type ApiOptions } from './api.ts';
 import { decoyHash, isLoopback, openSession, sealSession, SESSION_HOURS, verifyPassword, type WebUser } from './auth.ts';
 import { html, type Html } from './html.ts';
 
@@ -73,6 +74,8 @@ export interface WebServerOptions {
   secretDir?: string | undefined;
   /** The local user's name when nobody is configured. Default: the OS user name. */
   localUser?: string | undefined;
+  /** The JSON API under `/api/` (src/web/api.ts): its bearer token and the worker's parts it acts with. */
+  api?: Pick<ApiOptions, 'token' | 'engage' | 'worldNow' | 'workers'> | undefined;
 }
 
 export interface WebServer {
@@ -223,12 +226,23 @@ export async function buildWebApp(options: WebServerOptions): Promise<FastifyIns
     return reply.code(401).type('text/plain; charset=utf-8').send('sign in first\n');
   };
 
+  const healthNow = () => collectHealth(db, { source: options.statusSource, config: options.config, now: now(), x: doorStats(), timeoutMs: options.healthTimeoutMs });
   app.get('/healthz', async (_req, reply) => {
-    const health = await collectHealth(db, { source: options.statusSource, config: options.config, now: now(), x: doorStats(), timeoutMs: options.healthTimeoutMs });
+    const health = await healthNow();
     return reply.code(health.healthy ? 200 : 503).type('application/json; charset=utf-8').send(`${JSON.stringify(health, null, 2)}\n`);
   });
   app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await metrics.text()));
   app.get('/static/htmx.min.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(readFileSync(HTMX_FILE)));
+
+  await app.register(apiRoutes, {
+    prefix: '/api',
+    db,
+    sessions: localUser === undefined || isLoopback(options.host),
+    worldNow: async () => now(),
+    ...options.api,
+    health: healthNow,
+    log,
+  });
 
   // ---- sign-in ---------------------------------------------------------------------------------
   const failures = new Map<string, { count: number; since: number }>();

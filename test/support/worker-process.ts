@@ -31,7 +31,8 @@ export interface WorkerProcess {
   kill(): void;
 }
 
-export function startWorkerProcess(options: { cwd: string; databaseUrl: string; sandboxUrl: string; args?: readonly string[] }): WorkerProcess {
+/** `env` is applied last: undefined removes a variable (a store's `env`, for the embedded database). */
+export function startWorkerProcess(options: { cwd: string; databaseUrl?: string; sandboxUrl: string; args?: readonly string[]; env?: Record<string, string | undefined> }): WorkerProcess {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: options.databaseUrl,
@@ -40,6 +41,10 @@ export function startWorkerProcess(options: { cwd: string; databaseUrl: string; 
     PROSPECTOR_LOG_LEVEL: 'info',
   };
   delete env.PROSPECTOR_DATA_DIR;
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
   const child = spawn(process.execPath, [BIN, 'worker', ...(options.args ?? [])], { cwd: options.cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let workerId: string | undefined;
