@@ -1,4 +1,4 @@
-/* global document, window, location, localStorage, confirm, HTMLElement, HTMLInputElement, HTMLFormElement -- runs in the browser */
+/* global document, window, location, confirm, HTMLElement, HTMLInputElement, HTMLFormElement -- runs in the browser */
 // Prospector's review page: keys for the queue (see the Keys panel, `?`). No inline script: the
 // Content-Security-Policy forbids it. Every key clicks a button the page already has, so the
 // keys do nothing a mouse or a plain form could not; htmx swaps the card in place.
