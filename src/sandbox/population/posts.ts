@@ -8,6 +8,7 @@ import type { ComposedPost, Lang, SandboxUser } from '../types.ts';
 import type { Rng } from '../rng.ts';
 import { EMOJI, tco } from './common.ts';
 import { pickCompany, pickTool } from './companies.ts';
+import { hostilePost, isHostile } from './hostile.ts';
 import { isFeminineName, randomFirstName, randomPersonHandle } from './names.ts';
 import { pickCity } from './places.ts';
 import { fill, SLOT, type Template } from './template.ts';
@@ -138,5 +139,6 @@ export function composePost(rng: Rng, author: SandboxUser, opts: ComposeOptions)
   } else if (rng.chance(0.1)) {
     out = append(out, rng.pick(EMOJI));
   }
+  if (isHostile(author.index)) out = hostilePost(author.index, out);
   return { text: out.length <= MAX_POST ? out : out.slice(0, MAX_POST), lang, intent };
 }
