@@ -197,7 +197,7 @@ export interface LeadHistory extends LeadDetail {
    * Scores are not versioned; these two points are what the database keeps.
    */
   scores: Array<{ persona: string; queued: number | null; queuedOn: string | null; now: number | null; scoredAt: Date | null }>;
-  /** Decisions with a note, oldest first. */
+  /** People's decisions that carry a note, oldest first (the queue's own 'system' lines left out). */
   notes: Array<{ at: Date; actor: string; toState: LeadState; note: string }>;
   heldReply: boolean;
 }
@@ -244,7 +244,7 @@ export async function leadHistory(db: Database, id: number): Promise<LeadHistory
     ...lead,
     matches,
     scores: matches.map((m) => ({ persona: m.persona, queued: m.lead?.score ?? null, queuedOn: m.lead?.queuedOn ?? null, now: m.score, scoredAt: m.scoredAt })),
-    notes: lead.events.filter((e) => e.note !== null && e.note !== '').map((e) => ({ at: e.at, actor: e.actor, toState: e.toState, note: e.note! })),
+    notes: lead.events.filter((e) => e.actor !== 'system' && e.note !== null && e.note !== '').map((e) => ({ at: e.at, actor: e.actor, toState: e.toState, note: e.note! })),
     heldReply: Boolean(held?.held),
   };
 }
