@@ -1,6 +1,6 @@
 /**
- * Hostile people: one person in HOSTILE_EVERY (humans only, so personas find and queue them) has
- * a name, a bio and posts carrying what a page must render inert: script and HTML, `javascript:`
+ * Hostile people: one person in HOSTILE_EVERY (people, organisations and bots alike) has a name,
+ * a bio and posts carrying what a page must render inert: script and HTML, `javascript:`
  * URLs, bidirectional overrides that reverse text, and words too long to wrap. Chosen by position
  * and picked by position, without drawing from the person's generator, so the rest of the world
  * is what it was.

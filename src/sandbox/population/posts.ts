@@ -98,7 +98,9 @@ export function composePost(rng: Rng, author: SandboxUser, opts: ComposeOptions)
   const trade = text.trades[tradeIndex] ?? (text.trades[PERSONAL] as CompiledTrade);
 
   if (author.truth.is_automated) {
-    return { text: composeBotPost(rng, author, text, trade, opts).slice(0, MAX_POST), lang, intent: false };
+    let out = composeBotPost(rng, author, text, trade, opts);
+    if (isHostile(author.index)) out = hostilePost(author.index, out);
+    return { text: out.slice(0, MAX_POST), lang, intent: false };
   }
 
   const feminine = isFeminineName(author.name);

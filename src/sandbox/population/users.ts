@@ -195,7 +195,7 @@ function makeUser(seed: number, index: number, taken: Set<string>, ids: UserIdAl
     description = botBio(rng, lang, kind, feminine, company);
   }
   username = uniqueUsername(username || 'user', taken, seed, index);
-  if (kind === null && !isOrg && isHostile(index)) {
+  if (isHostile(index)) {
     name = hostileName(index);
     description = hostileBio(index, description);
   }

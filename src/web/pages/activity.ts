@@ -12,13 +12,13 @@ export function activityPage(a: Activity, ctx: PageContext): Html {
 ${pauseSection(a, ctx)}
 <section><h2>Budgets</h2>${a.budgets.length === 0 ? html`<p>No budget window is open.</p>` : html`<ul class="gauges">${a.budgets.map(gauge)}</ul>`}</section>
 ${a.stops.length > 0 ? html`<section><h2>X stopped every call</h2><ul class="issues" role="alert">${a.stops.map((s) => html`<li><b>${s.kind.replace('_', ' ')}</b> since ${when(s.at)}${s.until ? html` until ${when(s.until)}` : ''}: ${s.detail} (<code>prospector stops clear ${s.kind}</code> once sorted out)</li>`)}</ul></section>` : ''}
-${a.pausedAccounts.length > 0 ? html`<section><h2>Paused accounts</h2><ul class="issues">${a.pausedAccounts.map((p) => html`<li>@${p.handle}${p.owner ? ` (${p.owner})` : ''} since ${when(p.pausedAt)}${p.reason ? html`: ${p.reason}` : ''} (<code>prospector accounts resume ${p.handle}</code>)</li>`)}</ul></section>` : ''}
+${a.pausedAccounts.length > 0 ? html`<section><h2>Paused accounts</h2><ul class="issues">${a.pausedAccounts.map((p) => html`<li>@${p.handle}${p.owner ? html` (${p.owner})` : ''} since ${when(p.pausedAt)}${p.reason ? html`: ${p.reason}` : ''} (<code>prospector accounts resume ${p.handle}</code>)</li>`)}</ul></section>` : ''}
 <section><h2>Actions</h2>
-<p>${a.totals.length === 0 ? 'None in this period.' : a.totals.map((t, i) => html`${i > 0 ? ' · ' : ''}${t.kind} ${t.status}: <b>${count(t.count)}</b>`)}</p>
+<p>${a.totals.length === 0 ? 'None in this period.' : a.totals.map((t, i) => html`${i > 0 ? html` · ` : ''}${t.kind} ${t.status}: <b>${count(t.count)}</b>`)}</p>
 ${a.actions.length > 0 ? actionsTable(a.actions) : ''}</section>
 <section><h2>Errors and refusals</h2>${a.errors.length === 0 ? html`<p>None.</p>` : actionsTable(a.errors)}</section>
 <section><h2>Job runs</h2>${a.runs.length === 0 ? html`<p>No run in this period.</p>` : html`<table><thead><tr><th scope="col">job</th><th scope="col">started</th><th scope="col">status</th><th scope="col">outcome</th></tr></thead><tbody>${a.runs.map(
-    (r) => html`<tr class="${r.status}"><td>${r.job}${r.persona ? ` ${r.persona}` : ''}</td><td>${when(r.startedAt)}</td><td>${r.status}</td><td>${r.lines.map((l) => html`<div>${l}</div>`)}${r.error ? html`<div class="err">${r.error}</div>` : ''}${r.errors.map((e) => html`<div class="err">${e}</div>`)}</td></tr>`,
+    (r) => html`<tr class="${r.status}"><td>${r.job}${r.persona ? html` ${r.persona}` : ''}</td><td>${when(r.startedAt)}</td><td>${r.status}</td><td>${r.lines.map((l) => html`<div>${l}</div>`)}${r.error ? html`<div class="err">${r.error}</div>` : ''}${r.errors.map((e) => html`<div class="err">${e}</div>`)}</td></tr>`,
   )}</tbody></table>`}</section>`;
   return layout('Activity', 'activity', body, ctx);
 }

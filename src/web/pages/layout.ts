@@ -134,10 +134,10 @@ export function userUrl(userId: string): string | undefined {
   return X_ID.test(userId) ? `https://x.com/intent/user?user_id=${userId}` : undefined;
 }
 
-/** An outbound link to X: a new tab that cannot reach back to the page, no referrer. */
+/** An outbound link to X: a new tab sent no referrer (which also keeps it from reaching back: noopener). */
 export function xLink(href: string | undefined, label: Html | string, extra: Html | string = ''): Html {
   if (!href) return html`<span>${label}</span>`;
-  return html`<a href="${href}" target="_blank" rel="noopener noreferrer nofollow"${extra}>${label}</a>`;
+  return html`<a href="${href}" target="_blank" rel="noreferrer"${extra}>${label}</a>`;
 }
 
 /** Up to two letters for the avatar: the first letter of the first two words of the name (or handle). */

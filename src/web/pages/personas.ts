@@ -90,7 +90,7 @@ function configSection(c: PersonaConfigView): Html {
       ? html``
       : html`<ol class="yaml">${c.source.split('\n').map((line, i) => {
           const issues = byLine.get(i + 1);
-          return html`<li${issues ? html` class="bad"` : ''}><code>${indent(line)}${line.trimStart()}</code>${issues ? issues.map((x) => html`<span class="err">${x.path ? `${x.path}: ` : ''}${x.message}</span>`) : ''}</li>`;
+          return html`<li${issues ? html` class="bad"` : ''}><code>${indent(line)}${line.trimStart()}</code>${issues ? issues.map((x) => html`<span class="err">${x.path ? html`${x.path}: ` : ''}${x.message}</span>`) : ''}</li>`;
         })}</ol>`;
   return html`<section><h2>Config <small><code>${c.file}</code></small></h2>
 ${list}

@@ -51,15 +51,16 @@
     const c = card();
     if (!c) return;
     if (first === 'n' && /^[1-9]$/.test(key)) {
-      const reason = c.querySelector('select[name="reason"]');
-      if (reason && reason.options[Number(key) - 1]) reason.selectedIndex = Number(key) - 1;
+      const reason = document.querySelectorAll('#nf option')[Number(key) - 1];
+      const input = c.querySelector('input[name="reason"]');
+      if (reason && input) input.value = reason.value;
       press('n');
     } else if (first === 'h' && /^[137]$/.test(key)) {
-      const days = c.querySelector('select[name="days"]');
+      const days = c.querySelector('input[name="days"]');
       if (days) days.value = key;
       press('h');
     } else if (first === 'h' && key === '0') {
-      c.querySelector('input[name="until"]')?.focus();
+      c.querySelector('input[name="days"]')?.focus();
     } else if (first === 'g' && key === 't') {
       location.assign('/');
     }
