@@ -142,8 +142,8 @@ export const matches = pgTable(
     // The daily queue reads the best matches of one persona first.
     index('matches_queue_idx').on(t.persona, t.score.desc().nullsLast(), t.prospectId),
     index('matches_prospect_idx').on(t.prospectId),
-    // The review page's funnel: a persona's matches found in a period.
-    index('matches_persona_matched_idx').on(t.persona, t.matchedAt),
+    // The review page's funnel: a persona's matches found in a period, counted by score from the index alone.
+    index('matches_persona_matched_idx').on(t.persona, t.matchedAt, t.score),
     check('matches_score_check', sql`${t.score} between 0 and 100`),
   ],
 );

@@ -279,7 +279,8 @@ export interface PersonaFunnelInput {
 
 /**
  * A persona's funnel over a period. The stages before the queue count what happened in the
- * period (people found, scored at least `minScore`, engaged by an action done, engaging back);
+ * period: people found (matched by search), scoring at least `minScore`, engaged by a like or
+ * follow of the persona that was done, engaging back after one (a signal other than an opt-out);
  * the stages from the queue on follow the leads queued in the period, each counted once it
  * reached that state or a later one (a won lead was contacted and replied).
  */
@@ -291,33 +292,30 @@ export async function personaFunnel(db: Database, input: PersonaFunnelInput): Pr
   const start = sql`${input.from}::date::timestamptz`;
   const end = sql`(${input.to}::date + 1)::timestamptz`;
   const minScore = input.minScore ?? 0;
+  // How far each lead went (0 queued, 1 contacted, 2 replied, 3 won): its state says, unless a
+  // person then put it aside (not a fit, snoozed, do not contact); only those read their events.
+  const reach = (state: SQL) => sql`case ${state} when 'won' then 3 when 'replied' then 2 when 'contacted' then 1 else 0 end`;
+  // 'offset 0' keeps each signal's check a lookup on actions_prospect_idx, not a scan of every action.
   const [counts] = await rows<Record<string, number>>(
     db,
-    sql`with queued as (
-          select id, state from leads where persona = ${persona} and queued_on between ${input.from}::date and ${input.to}::date
-        ), reached as (
-          select q.id,
-                 bool_or(e.to_state in ('contacted', 'replied', 'won')) or bool_or(q.state in ('contacted', 'replied', 'won')) as contacted,
-                 bool_or(e.to_state in ('replied', 'won')) or bool_or(q.state in ('replied', 'won')) as replied,
-                 bool_or(e.to_state = 'won') or bool_or(q.state = 'won') as won
-          from queued q left join lead_events e on e.lead_id = q.id
-          group by q.id
-        )
-        select
-          (select count(*)::int from matches where persona = ${persona} and matched_at >= ${start} and matched_at < ${end}) as found,
-          (select count(*)::int from matches where persona = ${persona} and matched_at >= ${start} and matched_at < ${end} and score >= ${minScore}) as matched,
+    sql`select
           (select count(distinct prospect_id)::int from actions where persona = ${persona} and status = 'done' and finished_at >= ${start} and finished_at < ${end}) as engaged,
-          (select count(distinct s.prospect_id)::int from signals s join matches m on m.persona = ${persona} and m.prospect_id = s.prospect_id
-             where s.kind <> 'opt_out' and s.occurred_at >= ${start} and s.occurred_at < ${end}) as engaged_back,
-          (select count(*)::int from queued) as queued,
-          (select count(*) filter (where contacted)::int from reached) as contacted,
-          (select count(*) filter (where replied)::int from reached) as replied,
-          (select count(*) filter (where won)::int from reached) as won`,
+          (select count(distinct s.prospect_id)::int from signals s
+             where s.kind <> 'opt_out' and s.occurred_at >= ${start} and s.occurred_at < ${end}
+               and exists (select 1 from actions a where a.prospect_id = s.prospect_id and a.persona = ${persona} and a.status = 'done' and a.finished_at <= s.occurred_at offset 0)) as engaged_back,
+          count(*)::int as queued,
+          (count(*) filter (where reach >= 1))::int as contacted,
+          (count(*) filter (where reach >= 2))::int as replied,
+          (count(*) filter (where reach >= 3))::int as won
+        from (select case when l.state in ('new', 'contacted', 'replied', 'won') then ${reach(sql`l.state`)}
+                          else coalesce((select max(${reach(sql`e.to_state`)}) from lead_events e where e.lead_id = l.id), 0) end as reach
+              from leads l where l.persona = ${persona} and l.queued_on between ${input.from}::date and ${input.to}::date) q`,
   );
-  const buckets = await rows<{ bucket: number; count: number }>(
+  // Found, matched and the histogram in one pass over matches_persona_matched_idx (index only).
+  const buckets = await rows<{ bucket: number | null; count: number; matched: number }>(
     db,
-    sql`select least(score / 10, 9)::int as bucket, count(*)::int as count
-        from matches where persona = ${persona} and matched_at >= ${start} and matched_at < ${end} and score is not null
+    sql`select least(score / 10, 9)::int as bucket, count(*)::int as count, (count(*) filter (where score >= ${minScore}))::int as matched
+        from matches where persona = ${persona} and matched_at >= ${start} and matched_at < ${end}
         group by 1 order by 1`,
   );
   const [reads] = await rows<{ posts: number; users: number; requests: number; cost: number }>(
@@ -327,8 +325,10 @@ export async function personaFunnel(db: Database, input: PersonaFunnelInput): Pr
         from read_meter where persona = ${persona} and day between ${input.from}::date and ${input.to}::date`,
   );
   const c = (k: string) => Number(counts?.[k] ?? 0);
-  const stages = FUNNEL_STAGES.map((stage) => ({ stage, count: c(stage.replace(' ', '_')) }));
-  const byBucket = new Map(buckets.map((b) => [Number(b.bucket), Number(b.count)]));
+  const found = buckets.reduce((sum, b) => sum + Number(b.count), 0);
+  const matched = buckets.reduce((sum, b) => sum + Number(b.matched), 0);
+  const stages = FUNNEL_STAGES.map((stage) => ({ stage, count: stage === 'found' ? found : stage === 'matched' ? matched : c(stage.replace(' ', '_')) }));
+  const byBucket = new Map(buckets.filter((b) => b.bucket !== null).map((b) => [Number(b.bucket), Number(b.count)]));
   const costUsd = Number(reads?.cost ?? 0);
   return {
     persona,
@@ -465,11 +465,13 @@ export async function activity(db: Database, input: { since: Date; at?: Date; li
     errors: string[] | string | null;
   }>(
     db,
-    sql`select r.id, r.job, r.persona, r.status, r.started_at, r.finished_at, r.error,
+    sql`with latest as (
+          select * from job_runs where started_at >= ${since}::timestamptz order by started_at desc, id desc limit ${limit}
+        )
+        select r.id, r.job, r.persona, r.status, r.started_at, r.finished_at, r.error,
                (select json_agg(w.summary order by w.id) from job_work w where w.run_id = r.id and w.summary is not null) as lines,
                (select json_agg(w.error order by w.id) from job_work w where w.run_id = r.id and w.error is not null) as errors
-        from job_runs r where r.started_at >= ${since}::timestamptz
-        order by r.started_at desc, r.id desc limit ${limit}`,
+        from latest r order by r.started_at desc, r.id desc`,
   );
   const stops = await rows<{ kind: StopKind; detail: string; at: string | Date; until: string | Date | null }>(db, sql`select kind, detail, at, until from x_stops order by at desc`);
   return {
@@ -529,16 +531,20 @@ export interface DoNotContactPage {
  */
 export async function doNotContactPage(db: Database, input: { search?: string | undefined; limit?: number } = {}): Promise<DoNotContactPage> {
   const search = input.search?.trim().replace(/^@/, '') || null;
+  const limit = input.limit ?? 500;
   const filter =
     search === null
       ? sql`true`
       : sql`(d.prospect_id = ${search} or lower(p.username) like ${`${search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`})`;
   const found = await rows<{ prospect_id: string; username: string | null; name: string | null; reason: string | null; source: string; added_at: string | Date; added_by: string }>(
     db,
+    // One primary-key lookup per listed person ('limit 1' keeps the lateral a nested loop): the
+    // list is small beside the prospects. Without a search, the page's rows are picked first.
     sql`select d.prospect_id, p.username, p.name, d.reason, d.source, d.added_at, d.added_by
-        from do_not_contact d left join prospects p on p.x_user_id = d.prospect_id
+        from ${search === null ? sql`(select * from do_not_contact order by added_at desc, prospect_id limit ${limit})` : sql`do_not_contact`} d
+        left join lateral (select username, name from prospects where x_user_id = d.prospect_id limit 1) p on true
         where ${filter}
-        order by d.added_at desc, d.prospect_id limit ${input.limit ?? 500}`,
+        order by d.added_at desc, d.prospect_id limit ${limit}`,
   );
   const history = (await doNotContactHistory(db, { limit: 50 })).reverse();
   return {

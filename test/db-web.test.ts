@@ -136,8 +136,20 @@ describeEachDatabase('review page queries', (t) => {
       await claimAction(t.db, { id: a.id, workerId: 'w', actor: 'maya', checks: [], at: minutesAfter(1) });
       await finishAction(t.db, { id: a.id, status: 'done', at: minutesAfter(2) });
     }
-    await addSignals(t.db, [{ prospectId: xid(0), account: ACCOUNT, kind: 'followed_back', occurredAt: minutesAfter(60) }], minutesAfter(60));
+    await addSignals(
+      t.db,
+      [
+        { prospectId: xid(0), account: ACCOUNT, kind: 'followed_back', occurredAt: minutesAfter(60) },
+        // Before anything was done towards them, and towards someone never engaged: not engaging back.
+        { prospectId: xid(1), account: ACCOUNT, kind: 'mentioned', postId: xid(7001), occurredAt: minutesAfter(1) },
+        { prospectId: xid(5), account: ACCOUNT, kind: 'mentioned', postId: xid(7002), occurredAt: minutesAfter(60) },
+      ],
+      minutesAfter(60),
+    );
     await decideLead(t.db, { lead: queued[0]!.id, to: 'won', actor: 'maya', at: minutesAfter(90) });
+    // Contacted, then put aside: it still went as far as contacted.
+    await decideLead(t.db, { lead: queued[3]!.id, to: 'contacted', actor: 'lucas', at: minutesAfter(80) });
+    await decideLead(t.db, { lead: queued[3]!.id, to: 'not_a_fit', actor: 'lucas', at: minutesAfter(85) });
     await decideLead(t.db, { lead: queued[1]!.id, to: 'contacted', actor: 'lucas', at: minutesAfter(90) });
     await decideLead(t.db, { lead: queued[2]!.id, to: 'replied', actor: 'maya', at: minutesAfter(90) });
     await addReads(t.db, { persona: 'saas-en', day: DAY, posts: 100, users: 40, requests: 2, costUsd: 0.8 });
@@ -150,7 +162,7 @@ describeEachDatabase('review page queries', (t) => {
       { stage: 'engaged', count: 2 },
       { stage: 'engaged back', count: 1 },
       { stage: 'queued', count: 4 },
-      { stage: 'contacted', count: 3 },
+      { stage: 'contacted', count: 4 },
       { stage: 'replied', count: 2 },
       { stage: 'won', count: 1 },
     ]);
@@ -159,6 +171,8 @@ describeEachDatabase('review page queries', (t) => {
     expect(f.reads).toEqual({ posts: 100, users: 40, requests: 2, costUsd: 0.8 });
     expect(f.costPerQueuedLead).toBeCloseTo(0.2);
     expect(f.costPerReply).toBeCloseTo(0.4);
+    // Found and matched count matches found in the period whatever their score; without a minimum, all of them.
+    expect((await personaFunnel(t.db, { persona: 'saas-en', from: DAY, to: DAY })).stages[1]).toEqual({ stage: 'matched', count: 6 });
 
     const later = await personaFunnel(t.db, { persona: 'saas-en', from: '2026-11-03', to: '2026-11-30' });
     expect(later.stages.every((s) => s.count === 0)).toBe(true);
