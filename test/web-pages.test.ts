@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Activity, DoNotContactPage, LeadCard, LeadHistory, PersonaFunnel } from '../db/web.ts';
 import { composePost, generateUsers, HOSTILE_BIOS, HOSTILE_NAMES, HOSTILE_POSTS, isHostile } from '../src/sandbox/population/index.ts';
@@ -8,7 +10,7 @@ import { activityPage, gauge } from '../src/web/pages/activity.ts';
 import { doNotContactView } from '../src/web/pages/dnc.ts';
 import { initials, type PageContext } from '../src/web/pages/layout.ts';
 import { leadPage } from '../src/web/pages/lead.ts';
-import { personasPage } from '../src/web/pages/personas.ts';
+import { personasPage, readPersonaConfig } from '../src/web/pages/personas.ts';
 import { leadCard, scoreBar, todayPage } from '../src/web/pages/today.ts';
 import type { Html } from '../src/web/html.ts';
 
@@ -232,6 +234,8 @@ describe('review page renderers', () => {
     for (const key of ['o', 'v', 'l', 'c', 'r', 'w', 'n', 'h', 'D', 'z']) expect(html, key).toContain(`data-key="${key}"`);
     for (const to of ['contacted', 'replied', 'won', 'not_a_fit', 'snoozed', 'do_not_contact']) expect(html).toContain(`name="to" value="${to}"`);
     expect(html).toContain('hx-post="/leads/1/decide"');
+    // htmx asks before it posts do-not-contact: the button is what it posts.
+    expect(html).toContain('data-key="D" class="danger" hx-post="/leads/1/decide" hx-confirm="Never contact this person again?"');
     expect(html).toContain('<input type="hidden" name="updated" value="1793610000000">');
     expect(html).toContain('<input type="checkbox" form="bulk" name="ids" value="1"');
     const forms = html.match(/<form method="post"[^>]*>/g) ?? [];
@@ -275,12 +279,35 @@ describe('review page renderers', () => {
     expect(page).toContain('<code>&nbsp;&nbsp;titles: [&quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;]</code>');
   });
 
+  it("reads a persona's file with its validation problems at their lines, or says it cannot", async () => {
+    const good = await readPersonaConfig('config/personas/growth-saas-en.yaml', 'growth-saas-en');
+    expect(good.issues).toEqual([]);
+    expect(good.source).toContain('id: growth-saas-en');
+    const dir = mkdtempSync(join(tmpdir(), 'prospector-persona-'));
+    try {
+      const file = join(dir, 'broken.yaml');
+      writeFileSync(file, readFileSync('config/personas/growth-saas-en.yaml', 'utf8').replace('id: growth-saas-en', 'id: broken').replace(/per_day: \d+/, 'per_day: ten'));
+      const bad = await readPersonaConfig(file, 'broken');
+      expect(bad.issues.length).toBeGreaterThan(0);
+      const issue = bad.issues[0]!;
+      expect(issue.line).toBeGreaterThan(1);
+      expect(bad.source!.split('\n')[issue.line! - 1]).toContain('ten');
+      const page = (await personasPage({ personas: ['broken'], persona: 'broken', from: '2026-11-01', to: '2026-11-30', funnel: FUNNEL, config: bad }, CTX)).value;
+      expect(page).toContain(`<code>${file}:${issue.line}</code>`);
+      const missing = await readPersonaConfig(join(dir, 'gone.yaml'), 'gone');
+      expect(missing.source).toBeNull();
+      expect(missing.issues[0]!.message).toMatch(/^cannot read: ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('Activity: gauges per budget window, runs with outcome lines, stops, the resume form while paused', async () => {
     const page = (await everyPage())[3]![1];
     expect(page).toContain('aria-label="@maya_sells like, X 15min: 3 of 50 used"');
     expect(gauge(activityData().budgets[1]!).value).toMatch(/<li class="gauge full">.*stroke-dasharray="125.7 125.7"/s);
     expect(page).toContain('<div>search saas-en: 212 posts, 87 new prospects</div>');
-    expect(page).toContain('action="/resume"');
+    expect(page).toContain('action="/resume" data-confirm="Resume every worker?"');
     expect(page).not.toContain('action="/pause"');
     expect(activityPage({ ...activityData(), pause: undefined }, { ...CTX, pause: undefined }).value).toContain('action="/pause"');
     expect(page).toContain('prospector stops clear usage_capped');

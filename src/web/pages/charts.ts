@@ -1,11 +1,12 @@
-import { parse, View, type Spec } from 'vega';
+import type { Spec } from 'vega';
 import { Html } from '../html.ts';
 
 /**
  * Charts drawn on the server: a Vega spec rendered to SVG (`view.toSVG()`, no canvas, no
  * browser), put in the page as markup, so they show without JavaScript and under a CSP that
  * forbids inline script and style. The data are our own labels and counts, never text from X;
- * the SVG is still checked for anything executable before it is trusted.
+ * the SVG is still checked for anything executable before it is trusted. Vega is loaded on the
+ * first chart, not when the worker starts.
  */
 
 const BLUE = '#2f5f98';
@@ -98,6 +99,7 @@ export async function histogramChart(buckets: ReadonlyArray<{ from: number; to: 
 const EXECUTABLE = /<script|<foreignObject|\son[a-z]+\s*=|javascript:|\sstyle\s*=/i;
 
 async function toSvg(spec: Spec): Promise<Html> {
+  const { parse, View } = await import('vega');
   const view = new View(parse(spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();

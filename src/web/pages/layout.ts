@@ -111,7 +111,8 @@ export function csrfInput(ctx: PageContext): Html {
  */
 export function postForm(action: string, ctx: PageContext, body: Html, options: { target?: string; cls?: string; id?: string; confirm?: string } = {}): Html {
   const hx = options.target ? html` hx-post="${action}" hx-target="${options.target}" hx-swap="outerHTML"` : '';
-  const confirm = options.confirm ? html` data-confirm="${options.confirm}" hx-confirm="${options.confirm}"` : '';
+  // htmx asks through hx-confirm on the forms it posts; app.js asks on the others.
+  const confirm = options.confirm ? (options.target ? html` hx-confirm="${options.confirm}"` : html` data-confirm="${options.confirm}"`) : '';
   return html`<form method="post" action="${action}"${options.id ? html` id="${options.id}"` : ''}${options.cls ? html` class="${options.cls}"` : ''}${hx}${confirm}>${csrfInput(ctx)}${body}</form>`;
 }
 

@@ -1,5 +1,6 @@
 import type { PersonaFunnel } from '../../../db/web.ts';
-import type { ConfigIssue } from '../../config/load.ts';
+import { readFile } from 'node:fs/promises';
+import { parsePersona, type ConfigIssue, type PersonaLoadOptions } from '../../config/load.ts';
 import { html, type Html } from '../html.ts';
 import { barChart, histogramChart } from './charts.ts';
 import { count, layout, paths, type PageContext } from './layout.ts';
@@ -18,6 +19,21 @@ export interface PersonaConfigView {
   source: string | null;
   /** Validation problems of this file (file:line field: message). */
   issues: readonly ConfigIssue[];
+}
+
+/**
+ * A persona file as the page shows it: its text and what validation says about it, read now (so
+ * a file being edited shows its latest problems even while the worker runs its last good config).
+ * `file` as the user would type it; `id` is the file's base name.
+ */
+export async function readPersonaConfig(file: string, id: string, options: PersonaLoadOptions = {}): Promise<PersonaConfigView> {
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch (error) {
+    return { id, file, source: null, issues: [{ file, path: '', message: `cannot read: ${(error as Error).message}` }] };
+  }
+  return { id, file, source, issues: parsePersona(source, file, options).issues };
 }
 
 export interface PersonasData {

@@ -193,7 +193,7 @@ ${open}
 ${decisions}
 <span class="grp"><input name="reason" list="nf" aria-label="Not a fit: reason" placeholder="reason"><button name="to" value="not_a_fit" data-key="n">Not a fit</button></span>
 <span class="grp"><input type="number" name="days" value="3" min="1" max="365" aria-label="Snooze: days"><button name="to" value="snoozed" data-key="h">Snooze</button></span>
-<button name="to" value="do_not_contact" data-key="D" class="danger" hx-confirm="Never contact this person again?">Do not contact</button>
+<button name="to" value="do_not_contact" data-key="D" class="danger" hx-post="${paths.decide(n)}" hx-confirm="Never contact this person again?">Do not contact</button>
 <span class="grp"><input name="note" aria-label="Note" placeholder="note"><button formaction="${paths.note(n)}" hx-post="${paths.note(n)}">Note</button></span>
 <button formaction="${paths.undo(n)}" hx-post="${paths.undo(n)}" data-key="z"${l.state === 'new' ? html` disabled` : ''}>Undo</button>
 </form>`;

@@ -124,8 +124,8 @@
         pending = key;
         break;
       case 'D':
-        // htmx asks through hx-confirm; without it, ask here.
-        if (window.htmx || confirm('Never contact this person again, for every persona?')) press('D');
+        // The button's hx-confirm asks when htmx posts it; without htmx, ask here.
+        if (window.htmx || confirm('Never contact this person again?')) press('D');
         break;
       case 'e':
         card()?.classList.add('done');
@@ -162,10 +162,10 @@
     countSelected();
   });
 
-  // Forms that ask first (bulk, pause) ask here when htmx is not there to do it.
+  // Plain forms that ask first (bulk, pause, resume); htmx asks for the ones it posts (hx-confirm).
   document.addEventListener('submit', (event) => {
     const form = event.target;
-    if (window.htmx || !(form instanceof HTMLFormElement) || !form.dataset.confirm) return;
+    if (!(form instanceof HTMLFormElement) || !form.dataset.confirm) return;
     if (!confirm(form.dataset.confirm)) event.preventDefault();
   });
 
