@@ -381,6 +381,8 @@ export const leads = pgTable(
     unique('leads_prospect_persona').on(t.prospectId, t.persona),
     index('leads_day_idx').on(t.queuedOn, t.persona),
     index('leads_owner_idx').on(t.owner, t.state),
+    // The review page's Today: a day's leads best first, read in order without sorting the day.
+    index('leads_day_score_idx').on(t.queuedOn, t.score.desc(), t.id),
     check('leads_state_check', oneOf(t.state, LEAD_STATES)),
     check('leads_snooze_check', sql`${t.state} <> 'snoozed' or ${t.snoozedUntil} is not null`),
   ],
