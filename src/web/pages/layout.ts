@@ -68,7 +68,6 @@ export function layout(title: string, current: PageName, body: Html, ctx: PageCo
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csrf-token" content="${ctx.csrf}">
 <title>${title} · Prospector</title>
 <link rel="stylesheet" href="${paths.css}">
 <script src="${paths.htmx}" defer></script>

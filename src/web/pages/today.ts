@@ -84,12 +84,12 @@ function option(value: string, label: string, selected: boolean): Html {
 function filtersForm(data: TodayData): Html {
   const f = data.filters;
   const select = (name: string, label: string, values: readonly string[], current: string | undefined) =>
-    html`<label>${label} <select name="${name}"><option value="">all</option>${values.map((v) => option(v, v, v === current))}</select></label>`;
+    html`<label>${label} <select name="${name}"${name === 'persona' ? html` data-key="/"` : ''}><option value="">all</option>${values.map((v) => option(v, v, v === current))}</select></label>`;
   return html`<form method="get" action="${paths.today}" class="filters" role="search" aria-label="Filter the queue">
 ${select('persona', 'Persona', data.personas, f.persona)}
 ${select('owner', 'Owner', data.owners, f.owner)}
 ${select('state', 'State', LEAD_STATES, f.state)}
-<label>Day <input type="date" name="date" value="${data.day}" data-key="/"></label>
+<label>Day <input type="date" name="date" value="${data.day}"></label>
 <button type="submit">Filter</button>
 </form>`;
 }
