@@ -209,6 +209,17 @@ describe('review page renderers', () => {
     expect((await everyPage())[1]![1]).not.toContain('status/javascript');
   });
 
+  it('Lead: the history, and the same decisions as a plain form', async () => {
+    const page = (await everyPage())[1]![1];
+    expect(page).toContain('<div hx-disable><form method="post" action="/leads/1/decide"');
+    expect(page).toContain('name="to" value="won" data-key="w"');
+    // Contacted already: it can be undone.
+    expect(page).toMatch(/<button formaction="\/leads\/1\/undo" hx-post="\/leads\/1\/undo" data-key="z">Undo<\/button>/);
+    expect(page).toContain('<th scope="row">saas-en</th><td class="n">40 <small>(2026-11-02)</small></td><td class="n">70</td>');
+    expect(page).toContain('<b>maya</b>: new → contacted <q class="note">');
+    expect(page).toContain('possible opt-out: a reply waits for a person');
+  });
+
   it('lets very long words wrap (CSS) and shows initials, never a hot-linked avatar', async () => {
     expect(CSS).toMatch(/\.lead h2, \.h, \.bio, \.post, \.why, \.note, td, \.hist li, \.issues li \{ overflow-wrap: anywhere;/);
     const today = (await everyPage())[0]![1];
@@ -243,6 +254,10 @@ describe('review page renderers', () => {
     expect(html.match(/<input type="hidden" name="_csrf" value="tok-123">/g)).toHaveLength(1);
     // A lead on the do-not-contact list has no decision left, and no form.
     expect(leadCard({ ...c, state: 'do_not_contact' }, CTX).value).not.toContain('<form');
+    // What the last click gave shows in the card sent back.
+    expect(leadCard(c, CTX, { kind: 'error', text: 'Refused: @maya_sells has no likes left today <b>' }).value).toContain(
+      '<div role="status"><p class="flash error">Refused: @maya_sells has no likes left today &lt;b&gt;</p></div>',
+    );
     expect(scoreBar(140).value).toContain('class="w100"');
     expect(scoreBar(72.4).value).toContain('class="w70"');
     expect(scoreBar(73).value).toContain('class="w75"');

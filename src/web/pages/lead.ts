@@ -1,11 +1,13 @@
 import type { LeadHistory } from '../../../db/web.ts';
 import { html, type Html } from '../html.ts';
-import { count, initials, layout, paths, postUrl, userUrl, when, xLink, type PageContext } from './layout.ts';
-import { scoreBar } from './today.ts';
+import { count, initials, layout, paths, postUrl, when, xLink, type PageContext } from './layout.ts';
+import { decisionForm, scoreBar } from './today.ts';
 
 /**
  * Lead: one lead's whole history. Matches in every persona with the post that found them, scores
- * at queue time and now, likes and follows, what the person did back, every decision and note.
+ * at queue time and now, likes and follows, what the person did back, every decision and note;
+ * and the same buttons as its card on Today, as plain forms (`hx-disable`): the answer is this
+ * page again, not a card to swap in.
  */
 
 export function leadPage(l: LeadHistory, ctx: PageContext): Html {
@@ -31,7 +33,8 @@ export function leadPage(l: LeadHistory, ctx: PageContext): Html {
 <div class="sc">${scoreBar(l.score)} <b>${l.score}</b></div>
 ${l.reasons ? html`<p class="why">${l.reasons}</p>` : ''}
 ${l.description ? html`<p class="bio">${l.description}</p>` : ''}
-<p>${xLink(userUrl(l.prospectId), 'Open on X')} · <a href="${paths.today}">Back to Today</a></p>
+<p><a href="${paths.today}">Back to Today</a></p>
+<div hx-disable>${decisionForm(l, ctx)}</div>
 </article>
 <section><h2>Matches across personas</h2>
 <table><thead><tr><th scope="col">persona</th><th scope="col">score now</th><th scope="col">why</th><th scope="col">post that found them</th><th scope="col">lead</th></tr></thead><tbody>${matches}</tbody></table></section>

@@ -1,7 +1,7 @@
 import type { CardAction, LeadCard } from '../../../db/web.ts';
 import { LEAD_STATES, type LeadState } from '../../../db/schema.ts';
 import { html, type Html } from '../html.ts';
-import { count, csrfInput, initials, layout, paths, postForm, postUrl, userUrl, when, xLink, type PageContext } from './layout.ts';
+import { count, csrfInput, flash, initials, layout, paths, postForm, postUrl, userUrl, when, xLink, type Flash, type PageContext } from './layout.ts';
 
 /**
  * Today: the signed-in salesperson's queue, one card per lead, worked with buttons or keys
@@ -134,8 +134,12 @@ const STATE_LABEL: Record<LeadState, string> = {
   do_not_contact: 'do not contact',
 };
 
-/** One lead: who, why, the post, what they did back, what waits for a click, the decisions. */
-export function leadCard(l: LeadCard, ctx: PageContext): Html {
+/**
+ * One lead: who, why, the post, what they did back, what waits for a click, the decisions.
+ * `message` is what the last click on this card gave (a like done and the budget left, or why it
+ * was refused; a decision recorded, or why not), shown in the card the server sends back.
+ */
+export function leadCard(l: LeadCard, ctx: PageContext, message?: Flash): Html {
   const id = `lead-${l.id}`;
   const meta = [l.location ? html`<span>${l.location}</span>` : '', html`<span>${count(l.followersCount)} followers</span>`];
   return html`<article class="lead" id="${id}" data-lead="${l.id}" tabindex="-1" aria-labelledby="${id}-n">
@@ -145,6 +149,7 @@ export function leadCard(l: LeadCard, ctx: PageContext): Html {
 <span class="h">@${l.username}</span>
 <span class="st ${l.state}">${STATE_LABEL[l.state]}</span>${l.warmAt ? html`<span class="st warm">warm</span>` : ''}${l.heldReply ? html`<span class="st held">possible opt-out</span>` : ''}
 <span class="m">${meta} <span>${l.persona}</span>${l.owner ? html` <span>${l.owner}</span>` : ''}</span></header>
+${message ? html`<div role="status">${flash(message)}</div>` : ''}
 <div class="sc">${scoreBar(l.score)} <b>score ${l.score}</b></div>
 ${l.reasons ? html`<p class="why">${l.reasons}</p>` : ''}
 ${l.description ? html`<p class="bio">${l.description}</p>` : ''}
@@ -163,7 +168,7 @@ function signalsList(l: LeadCard): Html {
  * A planned like or follow is a button of the card's form (assist mode: one click, one lead),
  * posting the action's id; the others say what happened.
  */
-function actionControl(l: LeadCard, a: CardAction): Html {
+function actionControl(l: Pick<LeadCard, 'id'>, a: CardAction): Html {
   const verb = a.kind === 'like' ? 'Like' : 'Follow';
   // Escaping trims each value: the space goes in the markup.
   const as = a.accountHandle ? html` as @${a.accountHandle}` : '';
@@ -177,13 +182,16 @@ function actionControl(l: LeadCard, a: CardAction): Html {
   return html`<span class="mute">${verb} ${a.status}</span>`;
 }
 
+/** What the decision form needs of a lead: the Lead page has it too. */
+export type DecisionTarget = Pick<LeadCard, 'id' | 'prospectId' | 'state' | 'updatedAt'> & { actions: readonly CardAction[] };
+
 /**
  * One form per card (a form each would weigh more than the card): the button pressed names the
  * new state, and the reason, days and note fields go with it; like, follow, note and undo post to
  * their own paths (`formaction`). `updated` (the lead's, in ms) lets the server tell a stale page
  * from a fresh one.
  */
-function decisionForm(l: LeadCard, ctx: PageContext): Html {
+export function decisionForm(l: DecisionTarget, ctx: PageContext): Html {
   const open = html`<div class="act">${xLink(userUrl(l.prospectId), 'Open on X')}${l.actions.map((a) => actionControl(l, a))}</div>`;
   if (l.state === 'do_not_contact') return open;
   const n = l.id;
