@@ -25,7 +25,7 @@ export function leadPage(l: LeadHistory, ctx: PageContext): Html {
   const signals = l.signals.map(
     (s) => html`<li><time datetime="${s.occurredAt.toISOString()}">${when(s.occurredAt)}</time> ${s.kind.replace('_', ' ')} (${s.accountHandle ? `@${s.accountHandle}` : s.account})${s.postId ? html` ${xLink(postUrl(s.postId), 'post')}` : ''}</li>`,
   );
-  const body = html`<article class="lead whole" id="lead-${l.id}" data-lead="${l.id}">
+  const body = html`<article class="lead whole" id="lead-${l.id}">
 <header><span class="av" aria-hidden="true">${initials(l.name, l.username)}</span>
 <h1>${l.name} <small class="h">@${l.username}</small></h1>
 <span class="st ${l.state}">${l.state.replace(/_/g, ' ')}</span>${l.warmAt ? html`<span class="st warm">warm since ${when(l.warmAt)}</span>` : ''}${l.heldReply ? html`<span class="st held">possible opt-out: a reply waits for a person</span>` : ''}

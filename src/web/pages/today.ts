@@ -142,8 +142,8 @@ const STATE_LABEL: Record<LeadState, string> = {
 export function leadCard(l: LeadCard, ctx: PageContext, message?: Flash): Html {
   const id = `lead-${l.id}`;
   const meta = [l.location ? html`<span>${l.location}</span>` : '', html`<span>${count(l.followersCount)} followers</span>`];
-  return html`<article class="lead" id="${id}" data-lead="${l.id}" tabindex="-1" aria-labelledby="${id}-n">
-<header><input type="checkbox" form="bulk" name="ids" value="${l.id}" aria-label="Select lead ${l.id}" class="pick">
+  return html`<article class="lead" id="${id}" tabindex="-1" aria-labelledby="${id}-n">
+<header><input type="checkbox" form="bulk" name="ids" value="${l.id}" aria-label="Select lead ${l.id}">
 <span class="av" aria-hidden="true">${initials(l.name, l.username)}</span>
 <h2 id="${id}-n"><a href="${paths.lead(l.id)}" data-key="o">${l.name}</a></h2>
 <span class="h">@${l.username}</span>
@@ -199,10 +199,10 @@ export function decisionForm(l: DecisionTarget, ctx: PageContext): Html {
   return html`<form method="post" action="${paths.decide(n)}" hx-post="${paths.decide(n)}" class="dec">${csrfInput(ctx)}<input type="hidden" name="updated" value="${l.updatedAt.getTime()}">
 ${open}
 ${decisions}
-<span class="grp"><input name="reason" list="nf" aria-label="Not a fit: reason" placeholder="reason"><button name="to" value="not_a_fit" data-key="n">Not a fit</button></span>
-<span class="grp"><input type="number" name="days" value="3" min="1" max="365" aria-label="Snooze: days"><button name="to" value="snoozed" data-key="h">Snooze</button></span>
+<span><input name="reason" list="nf" aria-label="Not a fit: reason" placeholder="reason"><button name="to" value="not_a_fit" data-key="n">Not a fit</button></span>
+<span><input type="number" name="days" value="3" min="1" max="365" aria-label="Snooze: days"><button name="to" value="snoozed" data-key="h">Snooze</button></span>
 <button name="to" value="do_not_contact" data-key="D" class="danger" hx-post="${paths.decide(n)}" hx-confirm="Never contact this person again?">Do not contact</button>
-<span class="grp"><input name="note" aria-label="Note" placeholder="note"><button formaction="${paths.note(n)}" hx-post="${paths.note(n)}">Note</button></span>
+<span><input name="note" aria-label="Note" placeholder="note"><button formaction="${paths.note(n)}" hx-post="${paths.note(n)}">Note</button></span>
 <button formaction="${paths.undo(n)}" hx-post="${paths.undo(n)}" data-key="z"${l.state === 'new' ? html` disabled` : ''}>Undo</button>
 </form>`;
 }

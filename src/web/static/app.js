@@ -5,7 +5,7 @@
 (() => {
   'use strict';
   const KEYS_OFF = 'prospector.keys-off';
-  const cards = () => [...document.querySelectorAll('article.lead[data-lead]')];
+  const cards = () => [...document.querySelectorAll('article.lead')];
   let current = 0;
   let pending = ''; // the first key of a pair: n, h or g
   let anchor = -1; // where a Shift+click or Shift+j/k selection starts
@@ -36,13 +36,13 @@
   };
 
   function countSelected() {
-    const n = document.querySelectorAll('input.pick:checked').length;
+    const n = document.querySelectorAll('input[name="ids"]:checked').length;
     const label = document.querySelector('[data-selected]');
     if (label) label.textContent = `Selected leads: ${n}`;
   }
 
   function select(i, on) {
-    const box = cards()[i]?.querySelector('input.pick');
+    const box = cards()[i]?.querySelector('input[name="ids"]');
     if (box) box.checked = on ?? !box.checked;
     countSelected();
   }
@@ -70,7 +70,7 @@
     const t = event.target;
     const typing = t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName)) && t.type !== 'checkbox';
     if (event.key === 'Escape') {
-      for (const box of document.querySelectorAll('input.pick:checked')) box.checked = false;
+      for (const box of document.querySelectorAll('input[name="ids"]:checked')) box.checked = false;
       countSelected();
       if (typing) t.blur();
       return;
@@ -150,7 +150,7 @@
   // Shift+click on a checkbox selects the range from the last one clicked.
   document.addEventListener('click', (event) => {
     const box = event.target;
-    if (!(box instanceof HTMLInputElement) || !box.classList.contains('pick')) return;
+    if (!(box instanceof HTMLInputElement) || box.name !== 'ids') return;
     const list = cards();
     const i = list.indexOf(box.closest('article.lead'));
     if (event.shiftKey && anchor >= 0) {
