@@ -152,6 +152,8 @@ export const matches = pgTable(
     // The daily queue reads the best matches of one persona first.
     index('matches_queue_idx').on(t.persona, t.score.desc().nullsLast(), t.prospectId),
     index('matches_prospect_idx').on(t.prospectId),
+    // The review page's funnel: a persona's matches found in a period, counted by score from the index alone.
+    index('matches_persona_matched_idx').on(t.persona, t.matchedAt, t.score),
     check('matches_score_check', sql`${t.score} between 0 and 100`),
   ],
 );
@@ -226,6 +228,9 @@ export const actions = pgTable(
     unique('actions_once').on(t.account, t.kind, t.target),
     index('actions_status_idx').on(t.status, t.plannedAt),
     index('actions_prospect_idx').on(t.prospectId),
+    // The review page: a persona's engaged people in a period, and the Activity page's latest actions.
+    index('actions_persona_finished_idx').on(t.persona, t.finishedAt),
+    index('actions_last_moved_idx').on(sql`coalesce(${t.finishedAt}, ${t.sentAt}, ${t.plannedAt})`),
     check('actions_kind_check', oneOf(t.kind, ACTION_KINDS)),
     check('actions_status_check', oneOf(t.status, ACTION_STATUSES)),
   ],
@@ -253,6 +258,8 @@ export const budgets = pgTable(
   (t) => [
     primaryKey({ name: 'budgets_pkey', columns: [t.account, t.kind, t.scope, t.window, t.windowStart] }),
     index('budgets_current_idx').on(t.account, t.kind, t.scope, t.window, t.resetAt.desc()),
+    // The Activity page's gauges: every window still open.
+    index('budgets_reset_idx').on(t.resetAt),
     check('budgets_kind_check', oneOf(t.kind, ACTION_KINDS)),
     check('budgets_window_check', oneOf(t.window, BUDGET_WINDOWS)),
     check('budgets_used_check', sql`${t.used} >= 0 and ${t.used} <= ${t.limit}`),
@@ -352,6 +359,8 @@ export const signals = pgTable(
   },
   (t) => [
     unique('signals_once').on(t.prospectId, t.account, t.kind, t.postId).nullsNotDistinct(),
+    // The review page's funnel: who engaged back in a period.
+    index('signals_occurred_idx').on(t.occurredAt),
     check('signals_kind_check', oneOf(t.kind, SIGNAL_KINDS)),
   ],
 );
@@ -382,6 +391,8 @@ export const leads = pgTable(
     unique('leads_prospect_persona').on(t.prospectId, t.persona),
     index('leads_day_idx').on(t.queuedOn, t.persona),
     index('leads_owner_idx').on(t.owner, t.state),
+    // The review page's Today: a day's leads best first, read in order without sorting the day.
+    index('leads_day_score_idx').on(t.queuedOn, t.score.desc(), t.id),
     check('leads_state_check', oneOf(t.state, LEAD_STATES)),
     check('leads_snooze_check', sql`${t.state} <> 'snoozed' or ${t.snoozedUntil} is not null`),
   ],
@@ -521,6 +532,8 @@ export const jobRuns = pgTable(
   (t) => [
     uniqueIndex('job_runs_tick_once').on(t.job, sql`coalesce(${t.persona}, '')`, t.tick).where(sql`${t.tick} is not null`),
     index('job_runs_job_idx').on(t.job, t.startedAt.desc()),
+    // The Activity page: every job's runs since an instant.
+    index('job_runs_started_idx').on(t.startedAt.desc()),
     check('job_runs_status_check', oneOf(t.status, RUN_STATUSES)),
   ],
 );

@@ -9,3 +9,4 @@ export { composeReaction, reactionCatalogue, LOOK_ALIKE_SHARE, type ComposedReac
 export { TRADES, type Trade } from './trades.ts';
 export { POPULATION_NOW } from './ids.ts';
 export { SENIORITY_ORDER } from './text/index.ts';
+export { HOSTILE_BIOS, HOSTILE_NAMES, HOSTILE_POSTS, isHostile } from './hostile.ts';

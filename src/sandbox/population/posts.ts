@@ -8,6 +8,7 @@ import type { ComposedPost, Lang, SandboxUser } from '../types.ts';
 import type { Rng } from '../rng.ts';
 import { EMOJI, tco } from './common.ts';
 import { pickCompany, pickTool } from './companies.ts';
+import { hostilePost, isHostile } from './hostile.ts';
 import { isFeminineName, randomFirstName, randomPersonHandle } from './names.ts';
 import { pickCity } from './places.ts';
 import { fill, SLOT, type Template } from './template.ts';
@@ -97,7 +98,9 @@ export function composePost(rng: Rng, author: SandboxUser, opts: ComposeOptions)
   const trade = text.trades[tradeIndex] ?? (text.trades[PERSONAL] as CompiledTrade);
 
   if (author.truth.is_automated) {
-    return { text: composeBotPost(rng, author, text, trade, opts).slice(0, MAX_POST), lang, intent: false };
+    let out = composeBotPost(rng, author, text, trade, opts);
+    if (isHostile(author.index)) out = hostilePost(author.index, out);
+    return { text: out.slice(0, MAX_POST), lang, intent: false };
   }
 
   const feminine = isFeminineName(author.name);
@@ -138,5 +141,6 @@ export function composePost(rng: Rng, author: SandboxUser, opts: ComposeOptions)
   } else if (rng.chance(0.1)) {
     out = append(out, rng.pick(EMOJI));
   }
+  if (isHostile(author.index)) out = hostilePost(author.index, out);
   return { text: out.length <= MAX_POST ? out : out.slice(0, MAX_POST), lang, intent };
 }

@@ -10,6 +10,7 @@ import { tco } from './common.ts';
 import { pickTool } from './companies.ts';
 import { botCounts, humanCounts, orgCounts, type Counts } from './counts.ts';
 import { POPULATION_NOW, UserIdAllocator } from './ids.ts';
+import { hostileBio, hostileName, isHostile } from './hostile.ts';
 import { chooseUsername, defaultUsername, displayName, pickPerson, type Person } from './names.ts';
 import { pickLocation } from './places.ts';
 import { WeightedTable } from './weighted.ts';
@@ -194,6 +195,10 @@ function makeUser(seed: number, index: number, taken: Set<string>, ids: UserIdAl
     description = botBio(rng, lang, kind, feminine, company);
   }
   username = uniqueUsername(username || 'user', taken, seed, index);
+  if (isHostile(index)) {
+    name = hostileName(index);
+    description = hostileBio(index, description);
+  }
 
   const urlShare = isOrg ? 0.8 : kind === null || disguised ? 0.3 : kind === 'promotional' ? 0.85 : kind === 'spam' ? 0.4 : 0.03;
   const url = rng.chance(urlShare) ? tco(rng) : '';
