@@ -79,8 +79,8 @@ function history(c: LeadCard): LeadHistory {
     followersCount: c.followersCount,
     verified: false,
     events: [
-      { id: 1, leadId: c.id, at: AT, actor: 'system', fromState: null, toState: 'new', note: 'queued for saas-en' },
-      { id: 2, leadId: c.id, at: AT, actor: 'maya', fromState: 'new', toState: 'contacted', note: c.post!.text },
+      { id: 1, leadId: c.id, at: AT, actor: 'system', kind: 'queued', fromState: null, toState: 'new', note: 'queued for saas-en', reason: null, requestId: null, snoozedUntil: null, undoes: null },
+      { id: 2, leadId: c.id, at: AT, actor: 'maya', kind: 'decision', fromState: 'new', toState: 'contacted', note: c.post!.text, reason: null, requestId: null, snoozedUntil: null, undoes: null },
     ],
     signals: [{ kind: 'replied', account: '900001', accountHandle: 'maya_sells', postId: 'javascript:alert(1)', occurredAt: AT }],
     actions: [{ id: 1, kind: 'like', account: '900001', accountHandle: 'maya_sells', target: '"><script>alert(1)</script>', persona: 'saas-en', status: 'failed', plannedAt: AT, sentAt: AT, finishedAt: AT, outcome: null, error: c.description, actor: 'maya' }],
