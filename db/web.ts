@@ -90,7 +90,10 @@ export interface LeadCard {
 }
 
 export interface TodayQueueInput {
-  day: string;
+  /** The queue's day; not needed with `leadId`. */
+  day?: string | undefined;
+  /** One lead's card, whatever its day (the card a form answers with). */
+  leadId?: number | undefined;
   owner?: string | undefined;
   persona?: string | undefined;
   state?: LeadState | undefined;
@@ -135,9 +138,13 @@ const dayText = (v: string | Date): string => (v instanceof Date ? v.toISOString
  * grows with the page, not with the tables.
  */
 export async function todayQueue(db: Database, input: TodayQueueInput): Promise<LeadCard[]> {
-  checkDay('todayQueue', 'day', input.day);
+  const where: SQL[] = [];
+  if (input.leadId !== undefined) where.push(sql`l.id = ${input.leadId}`);
+  else {
+    checkDay('todayQueue', 'day', input.day as string);
+    where.push(sql`l.queued_on = ${input.day}::date`);
+  }
   const limit = input.limit ?? 200;
-  const where: SQL[] = [sql`l.queued_on = ${input.day}::date`];
   if (input.owner !== undefined) where.push(sql`l.owner = ${input.owner}`);
   if (input.persona !== undefined) where.push(sql`l.persona = ${input.persona}`);
   if (input.state !== undefined) where.push(sql`l.state = ${input.state}`);

@@ -58,6 +58,7 @@ export function serveWeb(log: Logger): NonNullable<WorkerOptions['web']> {
       secret,
       secretDir: rt.config.worker.database.url ? undefined : rt.config.worker.database.data_dir,
       api: { token, engage: () => engageDeps(rt), worldNow: () => rt.worldNow(), workers: () => liveWorkers(rt.database) },
+      personas: () => rt.config.personas,
     });
     // With PostgreSQL every process connects itself: no file (several workers may share a host).
     const dataDir = rt.database.kind === 'pglite' && !rt.config.worker.database.data_dir.startsWith('memory://') ? rt.config.worker.database.data_dir : undefined;

@@ -13,8 +13,6 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Database } from '../../db/client.ts';
-import { listQueue, type QueueEntry } from '../../db/leads.ts';
-import { currentPause } from '../../db/work.ts';
 import type { WorkerConfig } from '../config/worker.ts';
 import type { Logger } from '../log.ts';
 import { collectHealth } from '../observe/health.ts';
@@ -24,6 +22,8 @@ import type { XStats } from '../x/door.ts';
 import { apiRoutes, type ApiOptions } from './api.ts';
 import { decoyHash, isLoopback, openSession, sealSession, SESSION_HOURS, verifyPassword, type WebUser } from './auth.ts';
 import { html, type Html } from './html.ts';
+import { reviewRoutes } from './routes.ts';
+import type { Persona } from '../config/persona.ts';
 
 /**
  * The worker's web server, on Fastify 5 with its official plugins: `/healthz` (JSON, 200 healthy
@@ -64,6 +64,8 @@ export interface WebServerOptions {
   healthTimeoutMs?: number | undefined;
   /** How long `close()` lets requests in flight finish before cutting connections. Default 2000 ms. */
   closeTimeoutMs?: number | undefined;
+  /** The personas of the running config, for the review page (they change on reload). */
+  personas?: (() => readonly Persona[]) | undefined;
   /** People who may sign in (`web.users` and `PROSPECTOR_WEB_USERS`). None: one local user, on loopback only. */
   users?: readonly WebUser[] | undefined;
   /**
@@ -175,7 +177,7 @@ export async function buildWebApp(options: WebServerOptions): Promise<FastifyIns
       directives: {
         defaultSrc: ["'none'"],
         scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         formAction: ["'self'"],
@@ -208,6 +210,10 @@ export async function buildWebApp(options: WebServerOptions): Promise<FastifyIns
       return reply.code(403).type('text/plain; charset=utf-8').send('This form has expired or did not come from this page: reload the page and try again.\n');
     }
     if (status === 429) return reply.code(429).type('text/plain; charset=utf-8').send('Too many attempts: wait a minute and try again.\n');
+    // A page that could not be built, most often because the database did not answer.
+    if (status >= 500 && req.method === 'GET' && !req.url.startsWith('/api/')) {
+      return reply.code(503).type('text/html; charset=utf-8').send(page('Prospector', html`<main><p class="alert">The database did not answer, or the page could not be built: see <a href="/healthz">/healthz</a> and the worker's log.</p></main>`).value);
+    }
     return reply.code(status).type('text/plain; charset=utf-8').send(status >= 500 ? 'internal error (see the worker log)\n' : `${error.message}\n`);
   });
   app.setNotFoundHandler(async (req, reply) => {
@@ -281,20 +287,12 @@ export async function buildWebApp(options: WebServerOptions): Promise<FastifyIns
     return reply.redirect(localUser ? '/' : '/sign-in', 303);
   });
 
-  // ---- pages ----------------------------------------------------------------------------------
-  app.get('/', { onRequest: signedIn }, async (_req, reply) => {
-    const at = now();
-    const day = at.toISOString().slice(0, 10);
-    let entries: QueueEntry[];
-    let paused: Awaited<ReturnType<typeof currentPause>>;
-    try {
-      entries = await listQueue(db, { day });
-      paused = await currentPause(db);
-    } catch (error) {
-      log.warn({ err: error }, 'the queue page could not read the database');
-      return reply.code(503).type('text/html; charset=utf-8').send(page('Prospector', html`<p class="alert">The database is unreachable; see <a href="/healthz">/healthz</a>.</p>`).value);
-    }
-    return reply.type('text/html; charset=utf-8').send(queuePage(day, entries, paused).value);
+  // ---- the review page ------------------------------------------------------------------------
+  const worldNow = options.api?.worldNow ?? (async () => now());
+  await app.register(async (pages) => {
+    pages.addHook('onRequest', signedIn);
+    pages.addHook('preHandler', (req, reply, done) => (req.method === 'POST' ? app.csrfProtection(req, reply, done) : done()));
+    await pages.register(reviewRoutes, { db, personas: options.personas ?? (() => []), worldNow, engage: options.api?.engage });
   });
 
   return app;
@@ -339,6 +337,7 @@ ${problem ? html`<p class="alert" role="alert">${problem}</p>` : ''}
   );
 }
 
+/** A page outside the review page's layout (signing in): our stylesheet, nothing inline. */
 function page(title: string, body: Html): Html {
   return html`<!doctype html>
 <html lang="en">
@@ -346,54 +345,11 @@ function page(title: string, body: Html): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
-<style>
-body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #222; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid #ddd; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
-.bio { color: #555; max-width: 32rem; }
-.alert { background: #fff3cd; padding: .5rem .75rem; border: 1px solid #e0c36a; }
-.note { color: #555; }
-code { background: #f3f3f3; padding: 0 .25rem; }
-</style>
+<link rel="stylesheet" href="/static/app.css">
 </head>
 <body>
 ${body}
 </body>
 </html>
 `;
-}
-
-function queuePage(day: string, entries: readonly QueueEntry[], paused: Awaited<ReturnType<typeof currentPause>>): Html {
-  const banner = paused
-    ? html`<p class="alert">Every worker is paused since ${paused.pausedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC by ${paused.pausedBy}${paused.reason ? html`: ${paused.reason}` : ''}. <code>prospector resume</code> lifts it.</p>`
-    : '';
-  const rows = entries.map(
-    (l) => html`<tr>
-<td class="n">#${l.id}</td>
-<td class="n">${l.score}</td>
-<td><a href="https://x.com/${encodeURIComponent(l.username)}" rel="noopener noreferrer nofollow" target="_blank">@${l.username}</a><br>${l.name}${l.warmAt ? html` <strong>warm</strong>` : ''}</td>
-<td>${l.persona}</td>
-<td>${l.owner ?? ''}</td>
-<td>${l.state}</td>
-<td>${l.reasons ?? ''}</td>
-<td class="bio">${l.description ?? ''}</td>
-</tr>`,
-  );
-  const table =
-    entries.length === 0
-      ? html`<p>The queue is empty today. The queue job fills it each morning (<code>prospector run queue</code> does it now).</p>`
-      : html`<table>
-<thead><tr><th>lead</th><th>score</th><th>prospect</th><th>persona</th><th>owner</th><th>state</th><th>why</th><th>bio</th></tr></thead>
-<tbody>
-${rows}
-</tbody>
-</table>`;
-  return page(
-    `Prospector — queue of ${day}`,
-    html`<h1>Today's queue <small>${day} (UTC), ${entries.length} lead${entries.length === 1 ? '' : 's'}</small></h1>
-${banner}
-<p class="note">Read-only for now: record decisions with <code>prospector lead &lt;#id&gt; contacted|replied|won|not-a-fit|snooze|do-not-contact</code>, and perform a planned like or follow with <code>prospector act &lt;#id&gt; like|follow</code>. Health: <a href="/healthz">/healthz</a> · metrics: <a href="/metrics">/metrics</a>.</p>
-${table}`,
-  );
 }
