@@ -96,10 +96,14 @@ export type NotifyFormat = (typeof NOTIFY_FORMATS)[number];
 export const ALL_OWNERS = 'all';
 export const PUBLIC_URL_EXAMPLE = 'https://prospector.example.com';
 
-/** The name of an environment variable holding a webhook's URL or signing secret, never the value. */
-function notifyEnvName(what: string, example: string) {
+/**
+ * The name of an environment variable holding a webhook's URL or signing secret, never the value.
+ * Registered as a secret once described (`.describe()` makes a new schema): a value written here
+ * by mistake is never repeated in a message.
+ */
+function notifyEnvName(what: string, example: string, description: string) {
   const message = `expected the name of an environment variable that holds the ${what} (e.g. ${example}), not the ${what} itself`;
-  const schema = z.string({ error: () => message }).regex(ENV_NAME_RE, { error: () => message }).meta({ description: `Name of the environment variable holding the ${what}, e.g. ${example}.` });
+  const schema = z.string({ error: () => message }).regex(ENV_NAME_RE, { error: () => message }).describe(description);
   SECRET_SCHEMAS.add(schema);
   return schema;
 }
@@ -117,10 +121,8 @@ const notifyTargets = list(
       .default(ALL_OWNERS)
       .describe('Whose leads this webhook hears about: an owner (maya) or all (the team). Default all.'),
     format: oneOf(NOTIFY_FORMATS).default('slack').describe('slack: Slack-compatible JSON (text and blocks); json: plain JSON, signed when secret_env is set.'),
-    url_env: notifyEnvName('webhook URL', 'PROSPECTOR_NOTIFY_MAYA').describe('Environment variable with the webhook URL (the URL is a secret: never in the file, never in a log).'),
-    secret_env: notifyEnvName('signing secret', 'PROSPECTOR_NOTIFY_MAYA_SECRET')
-      .optional()
-      .describe('format json: environment variable with the HMAC-SHA256 key; each body is signed in X-Prospector-Signature.'),
+    url_env: notifyEnvName('webhook URL', 'PROSPECTOR_NOTIFY_MAYA', 'Environment variable with the webhook URL (the URL is a secret: never in the file, never in a log).'),
+    secret_env: notifyEnvName('signing secret', 'PROSPECTOR_NOTIFY_MAYA_SECRET', 'format json: environment variable with the HMAC-SHA256 key; each body is signed in X-Prospector-Signature.').optional(),
   }).superRefine((value, ctx) => {
     if (value.secret_env !== undefined && value.format !== 'json') ctx.addIssue({ code: 'custom', path: ['secret_env'], message: 'secret_env goes with format: json (Slack checks its own webhook URLs)' });
   }),
