@@ -62,7 +62,7 @@ describe('web.notify', () => {
     const shaped = text.replace('ftp:', 'https:').replace('      secret_env: HOOK_KEY\n', '').replace('      format: xml\n', '');
     expect(messages(shaped, { HOOK_NOT_A_URL: 'https://x.example.com', HOOK_OK: 'https://ok.example.com/h' })).toEqual([`${FILE}:7 web.notify[3].url_env: HOOK_OK is already web.notify[2]: one webhook per variable`]);
     // Then the environment.
-    const env = messages(shaped.replace(/    - url_env: HOOK_OK\n$/, ''), { HOOK_NOT_A_URL: 'javascript:alert(1)', HOOK_OK: 'https://ok.example.com/h' });
+    const env = messages(shaped.replace(/ {4}- url_env: HOOK_OK\n$/, ''), { HOOK_NOT_A_URL: 'javascript:alert(1)', HOOK_OK: 'https://ok.example.com/h' });
     expect(env).toEqual([
       `${FILE}:4 web.notify[0].url_env: the environment variable HOOK_UNSET is not set`,
       expect.stringMatching(/^config\/prospector\.yaml:5 web\.notify\[1\]\.url_env: HOOK_NOT_A_URL: expected a URL such as https:\/\/hooks\.slack\.com\/services\/… \(http: or https:\), got one that starts with javascript:/),

@@ -65,7 +65,7 @@ export function profileUrl(username: string, xUserId: string): string {
 }
 
 // Emoji and what glues them (ZWJ, variation selectors, skin tones, keycaps, flags).
-const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200d\ufe0e\ufe0f\u20e3]/gu;
+const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}]|\u200d|\ufe0e|\ufe0f|\u20e3/gu;
 // What starts the decoration after a name: "Maya Chen | Growth", "Maya Chen - CMO", "Maya · Acme".
 const DECORATION = /\s[|•·—–~/:]|\s-\s|\s@|,\s|\s\(|\s\[/u;
 const HONORIFICS = new Set(['dr', 'dr.', 'mr', 'mr.', 'mrs', 'mrs.', 'ms', 'ms.', 'prof', 'prof.', 'mx', 'mx.']);
