@@ -111,8 +111,10 @@ export async function warmLeadNotices(db: Database, input: { ids: readonly numbe
 }
 
 /**
- * Claims up to `limit` due notifications for these webhooks: pending ones whose time has come, and
- * `sending` ones whose claim ran out (their worker died mid-send). Each claim counts as a try and
+ * Claims up to `limit` due notifications for these webhooks: new ones, pending ones whose next try
+ * has come, and `sending` ones whose claim ran out (their worker died mid-send). A new one is due
+ * whatever its `next_at` says: it was written on the clock of the job that wrote it (a sandbox's,
+ * say), and the sender keeps its own. Each claim counts as a try and
  * holds the row for `leaseMs`. Rows another worker is claiming are skipped, not waited for.
  */
 export async function claimNotifications(
@@ -127,7 +129,7 @@ export async function claimNotifications(
           next_at = ${new Date(input.at.getTime() + input.leaseMs).toISOString()}::timestamptz
         where n.id in (
           select c.id from notifications c
-          where c.status in ('pending', 'sending') and c.next_at <= ${at}::timestamptz
+          where c.status in ('pending', 'sending') and (c.next_at <= ${at}::timestamptz or (c.status = 'pending' and c.attempts = 0))
             and c.target = any(${sql.param([...input.targets])}::text[])
           order by c.next_at, c.id
           for update skip locked

@@ -69,6 +69,8 @@ export class NotifySender {
   private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private pass: Promise<unknown> | undefined;
+  /** Woken during a pass: look again as soon as it ends. */
+  private woken = false;
 
   constructor(private readonly options: SenderOptions) {
     this.now = options.now ?? (() => new Date());
@@ -87,25 +89,37 @@ export class NotifySender {
     return Math.round(full / 2 + (this.random() * full) / 2);
   }
 
-  /** Looks at the outbox every `pollMs` (at once again after a full batch) until `stop()`. */
+  /** Looks at the outbox every `pollMs` (at once again after a full batch, or when woken) until `stop()`. */
   start(): void {
-    const loop = async () => {
-      if (this.stopping.signal.aborted) return;
-      let full = false;
-      try {
-        this.pass = this.deliverDue();
-        const result = (await this.pass) as PassResult;
-        full = result.sent + result.retried + result.failed >= this.batch;
-      } catch (error) {
-        this.options.log.warn({ err: (error as Error)?.message }, `notify: reading the outbox failed: ${(error as Error)?.message ?? String(error)}`);
-      } finally {
-        this.pass = undefined;
-      }
-      if (this.stopping.signal.aborted) return;
-      this.timer = setTimeout(() => void loop(), full ? 0 : this.pollMs);
-      this.timer.unref();
-    };
-    void loop();
+    void this.loop();
+  }
+
+  /** Looks at the outbox now rather than at the next poll (a job has just written to it). */
+  wake(): void {
+    if (this.pass !== undefined || this.stopping.signal.aborted) {
+      this.woken = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    let again = false;
+    this.woken = false;
+    try {
+      this.pass = this.deliverDue();
+      const result = (await this.pass) as PassResult;
+      again = result.sent + result.retried + result.failed >= this.batch;
+    } catch (error) {
+      this.options.log.warn({ err: (error as Error)?.message }, `notify: reading the outbox failed: ${(error as Error)?.message ?? String(error)}`);
+    } finally {
+      this.pass = undefined;
+    }
+    if (this.stopping.signal.aborted) return;
+    this.timer = setTimeout(() => void this.loop(), again || this.woken ? 0 : this.pollMs);
+    this.timer.unref();
   }
 
   /** Stops looking, abandons requests in flight (their rows are tried again soon), waits for the pass to end. */

@@ -154,6 +154,8 @@ export class Worker implements StatusSource {
       now: this.now,
     });
     sender.start();
+    // A run may have written messages (the queue, warm leads): out now rather than at the next poll.
+    this.onRun.push(() => sender.wake());
     this.releasers.push(() => sender.stop());
     this.log.info({ webhooks: web.notify.map((n) => n.url_env) }, `notify: ${web.notify.length} webhook${web.notify.length === 1 ? '' : 's'} (${web.notify.map((n) => `${n.url_env} for ${n.owner}, ${n.format}`).join('; ')})`);
   }
