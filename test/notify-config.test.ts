@@ -26,6 +26,12 @@ describe('web.notify', () => {
     expect(secretValues(value!)).toEqual(expect.arrayContaining(Object.values(env)));
   });
 
+  it('refuses a webhook for an owner no account has', () => {
+    expect(messages('web:\n  notify:\n    - owner: mya\n      url_env: HOOK\n', { HOOK: 'https://ok.example.com/h' })).toEqual([
+      `${FILE}:3 web.notify[0].owner: no account is owned by "mya"; did you mean "maya"? (accounts' owners are maya, lucas, sofia; all for the team)`,
+    ]);
+  });
+
   it('has none by default', () => {
     expect(parse('').value!.web.notify).toEqual([]);
   });

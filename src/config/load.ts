@@ -17,7 +17,7 @@ import type { z } from 'zod';
 import { readEnvironment } from './env.ts';
 import { SECRET_SCHEMAS, SHOWS_INPUT, checkUrl, envReference, isTimeZone, timeZoneNames } from './fields.ts';
 import { normaliseWeights, PersonaSchema, SENIORITY_LEVELS, type Persona } from './persona.ts';
-import { DEFAULT_PERSONAS_DIR, SANDBOX_ACCOUNTS, Secret, WorkerSchema, type AccountConfig, type WorkerConfig, type WorkerSpec } from './worker.ts';
+import { ALL_OWNERS, DEFAULT_PERSONAS_DIR, SANDBOX_ACCOUNTS, Secret, WorkerSchema, type AccountConfig, type WorkerConfig, type WorkerSpec } from './worker.ts';
 
 export const DEFAULT_CONFIG_FILE = 'config/prospector.yaml';
 
@@ -518,6 +518,13 @@ function parseWorkerFile(text: string, file: string, options: WorkerLoadOptions)
     accounts = spec.accounts.length > 0 || isX ? spec.accounts.map((a) => ({ ...a })) : SANDBOX_ACCOUNTS.map((a) => ({ ...a }));
   }
   const databaseUrl = resolve_ ? secret(['database', 'url'], spec.database.url) : undefined;
+  // A webhook for an owner nobody is would never hear anything: said, not ignored.
+  const owners = [...new Set(accounts.map((a) => a.owner))];
+  spec.web.notify.forEach((n, i) => {
+    if (n.owner === ALL_OWNERS || owners.includes(n.owner)) return;
+    const guess = didYouMean(n.owner, owners);
+    problem(['web', 'notify', i, 'owner'], `no account is owned by "${n.owner}"${guess ? `; did you mean "${guess}"?` : ''} (accounts' owners are ${owners.join(', ') || 'none'}; all for the team)`);
+  });
   // Webhooks: the URL (and signing secret) from the environment; a URL that is not one is said
   // without repeating it.
   const notify = spec.web.notify.map((n, i) => {
