@@ -19,7 +19,7 @@ import { Secret, secretValues, type WorkerConfig } from '../src/config/worker.ts
 import { warmAndRescore } from '../src/engage/warm.ts';
 import { createLogger } from '../src/log.ts';
 import { notifyQueueReady, notifyWarmLeads } from '../src/notify/outbox.ts';
-import { slackEscape } from '../src/notify/render.ts';
+import { describeMessage, slackEscape } from '../src/notify/render.ts';
 import { NotifySender, type SenderOptions } from '../src/notify/sender.ts';
 import { verifySignature } from '../src/notify/sign.ts';
 import type { XDoor } from '../src/x/door.ts';
@@ -40,7 +40,7 @@ interface Received {
 /** A webhook receiver: answers each request with the next planned status (200 when none is left). */
 class Receiver {
   readonly requests: Received[] = [];
-  private plan: Array<{ status: number; headers?: Record<string, string> }> = [];
+  private plan: Array<{ status: number; headers?: Record<string, string>; path?: string }> = [];
   private server: Server | undefined;
   url = '';
 
@@ -51,7 +51,9 @@ class Receiver {
       req.on('data', (chunk: string) => (body += chunk));
       req.on('end', () => {
         this.requests.push({ path: req.url ?? '', headers: req.headers, body });
-        const next = this.plan.shift() ?? { status: 200 };
+        // The first planned answer for this path (or for any path), in order.
+        const at = this.plan.findIndex((p) => p.path === undefined || (req.url ?? '').startsWith(p.path));
+        const next = at >= 0 ? this.plan.splice(at, 1)[0]! : { status: 200 };
         res.writeHead(next.status, next.headers).end(next.status < 300 ? 'ok' : 'no');
       });
     });
@@ -61,6 +63,11 @@ class Receiver {
 
   answer(...statuses: Array<number | { status: number; headers?: Record<string, string> }>): void {
     this.plan.push(...statuses.map((s) => (typeof s === 'number' ? { status: s } : s)));
+  }
+
+  /** Answers planned for requests to paths starting with `path` only. */
+  answerOn(path: string, ...statuses: number[]): void {
+    this.plan.push(...statuses.map((status) => ({ status, path })));
   }
 
   reset(): void {
@@ -236,6 +243,7 @@ describeEachDatabase('notify', (t) => {
     expect(await rowsOf(t.db)).toHaveLength(3);
     await warmAndRescore(t.db, [], { engaged: [], notify: config.web.notify }, new Date(AT.getTime() + 3_600_000));
     expect((await rowsOf(t.db)).filter((r) => r.key.endsWith(`:${third!.id}`)).map((r) => r.target).sort()).toEqual(['PROSPECTOR_NOTIFY_MAYA', 'PROSPECTOR_NOTIFY_TEAM']);
+    expect(describeMessage((await rowsOf(t.db))[0]!.message)).toBe(`lead #${first!.id} @user_0 warm (followed back)`);
     // And again: nothing more.
     expect(await notifyWarmLeads(t.db, { ids: leads.map((l) => l.id), recipients: config.web.notify, at: AT })).toBe(0);
 
@@ -286,9 +294,9 @@ describeEachDatabase('notify', (t) => {
 
   it('gives up after 5 tries over about ten minutes; a 400 is not tried again; failures show for the Activity page', async () => {
     await queued([{ score: 90 }]);
-    receiver.answer(400);
+    receiver.answerOn('/team', 400);
+    receiver.answerOn('/maya', 500, 500, 500, 500, 500);
     const s = sender({ random: () => 1 });
-    receiver.answer(500, 500, 500, 500, 500);
     const waits: number[] = [];
     for (let i = 0; i < 10; i++) {
       const before = clock.getTime();
@@ -298,8 +306,9 @@ describeEachDatabase('notify', (t) => {
       later(pending[0]!.nextAt.getTime() - before);
       waits.push(clock.getTime() - before);
     }
-    // The 400 went first (one webhook), then five 500s to the other.
-    expect(receiver.requests).toHaveLength(6);
+    // One try for the team's webhook (400), five for maya's (500).
+    expect(receiver.requests.filter((r) => r.path.startsWith('/team'))).toHaveLength(1);
+    expect(receiver.requests.filter((r) => r.path === '/maya')).toHaveLength(5);
     expect(waits).toEqual([40_000, 80_000, 160_000, 320_000]);
     expect(waits.reduce((a, b) => a + b)).toBeLessThanOrEqual(600_000);
 
@@ -309,6 +318,9 @@ describeEachDatabase('notify', (t) => {
       ['PROSPECTOR_NOTIFY_TEAM', 'failed', 1, 'HTTP 400: refused, not tried again'],
     ]);
     expect((await recentNotifications(t.db, { status: 'failed', limit: 1 })).length).toBe(1);
+    // Newest first; a line for each in plain words.
+    expect(activity.map((n) => describeMessage(n.message))).toEqual([`queue ready: ${P.id} 2026-11-02 for maya, 1 lead`, `queue ready: ${P.id} 2026-11-02, 1 lead`]);
+    expect(describeMessage({ kind: 'lead_warm' })).toBe('unreadable message');
     expect(s.logText()).toContain('HTTP 400; not tried again');
     expect(s.logText()).toContain('gave up after 5 tries');
   });

@@ -1,6 +1,6 @@
 import { clean } from '../format.ts';
 import type { NotifyFormat } from '../config/worker.ts';
-import type { LeadWarmMessage, Message, QueueReadyMessage } from './outbox.ts';
+import { MessageSchema, type LeadWarmMessage, type Message, type QueueReadyMessage } from './outbox.ts';
 
 /**
  * A message as a webhook's body: Slack-compatible JSON (`text` for notifications and clients
@@ -104,4 +104,16 @@ function slackWarm(m: LeadWarmMessage, baseUrl: string): Record<string, unknown>
       { type: 'context', elements: [{ type: 'mrkdwn', text: open }] },
     ],
   };
+}
+
+/**
+ * A stored message in a few plain words, for the Activity page's list (which escapes it):
+ * `queue ready: growth-saas-en 2026-11-02, 12 leads` or `lead #12 @maya_chen warm (followed back)`.
+ */
+export function describeMessage(message: unknown): string {
+  const parsed = MessageSchema.safeParse(message);
+  if (!parsed.success) return 'unreadable message';
+  const m = parsed.data;
+  if (m.kind === 'queue_ready') return `queue ready: ${m.persona} ${m.day}${m.owner ? ` for ${line(m.owner, 64)}` : ''}, ${plural(m.total, 'lead')}`;
+  return `lead #${m.lead.id} @${line(m.lead.username, 20)} warm${m.signal ? ` (${m.signal.replace(/_/g, ' ')})` : ''}`;
 }
