@@ -390,6 +390,36 @@ describeEachDatabase('notify', (t) => {
     expect((await rowsOf(dbs[0]!)).every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
   });
 
+  it('a receiver that does not answer in time is tried again; a message for a webhook this worker does not know waits for one that does', async () => {
+    await queued([{ score: 90 }]);
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`;
+      const s = sender({ targets: () => [{ ...config.web.notify[0]!, url: new Secret('PROSPECTOR_NOTIFY_TEAM', url) }], timeoutMs: 200 });
+      expect(await s.deliverDue()).toEqual({ sent: 0, retried: 1, failed: 0 });
+      const rows = await rowsOf(t.db);
+      expect(rows.map((r) => [r.target, r.status, r.attempts, r.lastError])).toEqual([
+        ['PROSPECTOR_NOTIFY_TEAM', 'pending', 1, 'no answer within 0.2 s'],
+        // Not claimed: this worker has no such webhook.
+        ['PROSPECTOR_NOTIFY_MAYA', 'pending', 0, null],
+      ]);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('a stored message this version cannot read fails with the reason, and is not sent', async () => {
+    await queued([{ score: 90 }]);
+    await t.db.update(notifications).set({ message: { kind: 'queue_ready', persona: 42 } }).where(eq(notifications.target, 'PROSPECTOR_NOTIFY_TEAM'));
+    expect(await sender().deliverDue()).toEqual({ sent: 1, retried: 0, failed: 1 });
+    const team = (await rowsOf(t.db)).find((r) => r.target === 'PROSPECTOR_NOTIFY_TEAM')!;
+    expect(team.status).toBe('failed');
+    expect(team.lastError).toMatch(/^stored message unreadable: persona: /);
+    expect(receiver.requests.map((r) => r.path)).toEqual(['/maya']);
+  });
+
   it('stop() during a pass abandons the request in flight and the row is tried again', async () => {
     await queued([{ score: 90 }]);
     // A receiver that never answers.

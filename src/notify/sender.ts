@@ -222,7 +222,7 @@ function retryAfter(value: string | null, now: Date): number | undefined {
  */
 function describeFailure(error: unknown, timeoutMs: number): string {
   const e = error as { name?: string; code?: string; cause?: { code?: string; name?: string } };
-  if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError') return `no answer within ${Math.round(timeoutMs / 1000)} s`;
+  if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
   const code = e?.cause?.code ?? e?.code;
   if (typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code)) return `connection failed (${code})`;
   return 'connection failed';
