@@ -5,7 +5,7 @@ import { buildQueue, decideLead } from '../db/leads.ts';
 import { saveScores, upsertMatches } from '../db/matches.ts';
 import { upsertProspects } from '../db/prospects.ts';
 import { addSignals, markWarmLeads } from '../db/signals.ts';
-import { companyFromBio, CRM_COLUMNS, crmCsv, crmJson, crmRow, profileUrl, splitName, type CrmRow } from '../src/export/crm.ts';
+import { companyFromBio, CRM_COLUMNS, CRM_PRESET_NAMES, crmCsv, crmJson, crmRow, profileUrl, splitName, type CrmRow } from '../src/export/crm.ts';
 import { AT, describeEachDatabase, minutesAfter, prospectInput, xid } from './support/db.ts';
 
 /** The CRM export: its columns, names and companies read from X's text, formulas defused, both databases. */
@@ -28,6 +28,7 @@ describe('names and companies', () => {
     ['\u202eEvil\u202c Name\u0007', 'Evil', 'Name'],
     ['Zoë Kravitz MBA', 'Zoë', 'Kravitz'],
     ['李 小龙', '李', '小龙'],
+    ['<b>Maya</b> Chen', 'Maya', 'Chen'],
   ])('%j → %j %j', (display, first, last) => {
     expect(splitName(display)).toEqual({ first, last });
   });
@@ -133,7 +134,7 @@ describeEachDatabase('CRM export', (t) => {
     expect([warm['First name'], warm.Company, warm['Warm since'], warm['Last decision at'], warm.State]).toEqual(['cmd', 'brightloop', minutesAfter(10).toISOString(), '', 'new']);
     const hostile = byId.get(String(leads[2]!.id))!;
     // A user name that is not a handle: no handle, and the link is built from the id.
-    expect([hostile['X handle'], hostile['X profile URL'], hostile['First name'], hostile.Company]).toEqual(['', `https://x.com/i/user/${xid(2)}`, 'script', 'Acme']);
+    expect([hostile['X handle'], hostile['X profile URL'], hostile['First name'], hostile.Company]).toEqual(['', `https://x.com/i/user/${xid(2)}`, 'alert', 'Acme']);
     expect(byId.get(String(leads[3]!.id))!['First name']).toBe('Luis');
     expect(byId.get(String(leads[4]!.id))!.Company).toBe('Seguros del Sur');
 
@@ -171,6 +172,29 @@ describeEachDatabase('CRM export', (t) => {
     expect(JSON.parse(await collect(crmJson(t.db, { day: '2026-12-25' })))).toEqual([]);
     const csvPaged = await collect(crmCsv(t.db, {}, 2));
     expect(csvPaged).toBe(await collect(crmCsv(t.db, {}, 1000)));
+  });
+
+  it('presets name the columns as HubSpot, Salesforce and Pipedrive imports expect, with Prospector\'s own after', async () => {
+    const leads = await seed();
+    const tables = Object.fromEntries(
+      await Promise.all(CRM_PRESET_NAMES.map(async (p) => [p, parse(await collect(crmCsv(t.db, {}, 1000, p))) as string[][]] as const)),
+    );
+    const tail = ['X handle', 'X profile URL', 'Persona', 'Score', 'Reasons', 'Prospector ID', 'Decided by', 'Decided at'];
+    expect(tables.hubspot![0]).toEqual(['First name', 'Last name', 'Email', 'Job title', 'Company name', 'Contact owner', 'Lead status', ...tail]);
+    expect(tables.salesforce![0]).toEqual(['First Name', 'Last Name', 'Company', 'Title', 'Lead Source', 'Lead Status', 'Description', 'Record Owner', ...tail]);
+    expect(tables.pipedrive![0]).toEqual(['Lead title', 'Person name', 'Organization name', 'Note', 'Owner', ...tail]);
+    const row = (preset: string, id: number) => {
+      const [head, ...rows] = tables[preset]!;
+      const found = rows.find((r) => r[head!.indexOf('Prospector ID')] === String(id))!;
+      return Object.fromEntries(head!.map((h, i) => [h, found[i]!]));
+    };
+    expect(row('hubspot', leads[0]!.id)).toMatchObject({ 'First name': 'Maya', 'Company name': 'Northwind Labs', 'Contact owner': 'maya', 'Lead status': 'CONNECTED', 'Decided by': 'maya' });
+    // Salesforce needs a last name and a company: a placeholder when there is none.
+    expect(row('salesforce', leads[2]!.id)).toMatchObject({ 'First Name': 'alert', 'Last Name': 'Bob', Company: 'Acme', 'Lead Status': 'Open - Not Contacted' });
+    expect(row('salesforce', leads[1]!.id)).toMatchObject({ 'Last Name': '[not provided]', Company: 'brightloop' });
+    expect(row('salesforce', leads[3]!.id)).toMatchObject({ Company: '[not provided]', 'Lead Source': 'X (Prospector)' });
+    expect(row('pipedrive', leads[0]!.id)).toMatchObject({ 'Lead title': 'Maya Chen, Northwind Labs', 'Person name': 'Maya Chen', 'Organization name': 'Northwind Labs', Owner: 'maya' });
+    for (const table of Object.values(tables)) for (const cells of table.slice(1)) for (const cell of cells) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
   });
 
   it('filters: leads with decisions, an owner, a day, states', async () => {

@@ -54,6 +54,70 @@ export const CRM_COLUMNS: readonly Column<CrmRow>[] = [
   { header: 'X user ID', value: (r) => r.xUserId },
 ];
 
+/** Columns every preset ends with: what Prospector knows, and stable ids for de-duplicating in the CRM. */
+const PROSPECTOR_COLUMNS: readonly Column<CrmRow>[] = [
+  { header: 'X handle', value: (r) => r.handle },
+  { header: 'X profile URL', value: (r) => r.profileUrl },
+  { header: 'Persona', value: (r) => r.persona },
+  { header: 'Score', value: (r) => r.score },
+  { header: 'Reasons', value: (r) => r.reasons },
+  { header: 'Prospector ID', value: (r) => r.prospectorId },
+  { header: 'Decided by', value: (r) => r.decidedBy },
+  { header: 'Decided at', value: (r) => r.lastDecisionAt },
+];
+
+/** Salesforce requires a last name and a company on a lead: this stands in when there is none. */
+export const NOT_PROVIDED = '[not provided]';
+
+const HUBSPOT_STATUS: Record<string, string> = {
+  new: 'NEW', contacted: 'ATTEMPTED_TO_CONTACT', replied: 'CONNECTED', won: 'OPEN_DEAL', not_a_fit: 'UNQUALIFIED', snoozed: 'BAD_TIMING', do_not_contact: 'UNQUALIFIED',
+};
+const SALESFORCE_STATUS: Record<string, string> = {
+  new: 'Open - Not Contacted', contacted: 'Working - Contacted', replied: 'Working - Contacted', won: 'Closed - Converted', not_a_fit: 'Closed - Not Converted', snoozed: 'Working - Contacted', do_not_contact: 'Closed - Not Converted',
+};
+
+/**
+ * Column sets for the CRMs teams import into, named as their import screens expect, each followed
+ * by Prospector's own columns. `generic` is CRM_COLUMNS. Owners are Prospector's names: a CRM that
+ * matches owners by email (HubSpot) needs them mapped on import. Lead statuses are the CRMs'
+ * default values.
+ */
+export const CRM_PRESETS = {
+  generic: CRM_COLUMNS,
+  hubspot: [
+    { header: 'First name', value: (r) => r.firstName },
+    { header: 'Last name', value: (r) => r.lastName },
+    { header: 'Email', value: () => '' },
+    { header: 'Job title', value: () => '' },
+    { header: 'Company name', value: (r) => r.company },
+    { header: 'Contact owner', value: (r) => r.owner },
+    { header: 'Lead status', value: (r) => HUBSPOT_STATUS[r.state] ?? '' },
+    ...PROSPECTOR_COLUMNS,
+  ],
+  salesforce: [
+    { header: 'First Name', value: (r) => r.firstName },
+    { header: 'Last Name', value: (r) => r.lastName || NOT_PROVIDED },
+    { header: 'Company', value: (r) => r.company || NOT_PROVIDED },
+    { header: 'Title', value: () => '' },
+    { header: 'Lead Source', value: () => 'X (Prospector)' },
+    { header: 'Lead Status', value: (r) => SALESFORCE_STATUS[r.state] ?? '' },
+    { header: 'Description', value: (r) => r.reasons },
+    { header: 'Record Owner', value: (r) => r.owner },
+    ...PROSPECTOR_COLUMNS,
+  ],
+  pipedrive: [
+    { header: 'Lead title', value: (r) => [[r.firstName, r.lastName].filter(Boolean).join(' ') || (r.handle ? `@${r.handle}` : `X user ${r.xUserId}`), r.company].filter(Boolean).join(', ') },
+    { header: 'Person name', value: (r) => [r.firstName, r.lastName].filter(Boolean).join(' ') },
+    { header: 'Organization name', value: (r) => r.company },
+    { header: 'Note', value: (r) => r.reasons },
+    { header: 'Owner', value: (r) => r.owner },
+    ...PROSPECTOR_COLUMNS,
+  ],
+} satisfies Record<string, readonly Column<CrmRow>[]>;
+
+export type CrmPreset = keyof typeof CRM_PRESETS;
+export const CRM_PRESET_NAMES = Object.keys(CRM_PRESETS) as CrmPreset[];
+
 const HANDLE = /^[A-Za-z0-9_]{1,15}$/;
 const USER_ID = /^\d{1,20}$/;
 
@@ -73,11 +137,12 @@ const CREDENTIALS = new Set(['phd', 'ph.d.', 'mba', 'cpa', 'cfa', 'pmp', 'msc', 
 
 /**
  * First and last name from an X display name: Unicode's styled letters folded (𝓜𝓪𝔂𝓪 → Maya),
- * emoji, symbols and what follows a separator ("| Growth", "- CMO", "(she/her)") removed, then
+ * emoji, markup, symbols and what follows a separator ("| Growth", "- CMO", "(she/her)") removed, then
  * the first word is the first name and the rest the last name. One word: a first name only.
  */
 export function splitName(display: string): { first: string; last: string } {
-  let name = clean(display).normalize('NFKC').replace(EMOJI, ' ');
+  // Markup is decoration too: "<b>Maya</b> Chen".
+  let name = clean(display).normalize('NFKC').replace(/<[^<>]{0,40}>/g, ' ').replace(EMOJI, ' ');
   const cut = DECORATION.exec(name);
   if (cut) name = name.slice(0, cut.index);
   // Letters, marks, apostrophes, hyphens and dots inside names stay; anything else is decoration.
@@ -167,10 +232,14 @@ export async function* crmRows(db: Database, filter: ExportFilter = {}, pageSize
   for await (const page of exportLeads(db, filter, pageSize)) yield page.map(crmRow);
 }
 
-/** The export as CSV, in chunks (the header line first): write them to a response or a file as they come. */
-export async function* crmCsv(db: Database, filter: ExportFilter = {}, pageSize?: number): AsyncGenerator<string> {
-  yield csvLine(CRM_COLUMNS.map((c) => c.header));
-  for await (const page of crmRows(db, filter, pageSize)) yield page.map((r) => csvLine(CRM_COLUMNS.map((c) => c.value(r)))).join('');
+/**
+ * The export as CSV, in chunks (the header line first): write them to a response or a file as
+ * they come (`Readable.from(crmCsv(…))`). `preset` picks the columns (default generic).
+ */
+export async function* crmCsv(db: Database, filter: ExportFilter = {}, pageSize?: number, preset: CrmPreset = 'generic'): AsyncGenerator<string> {
+  const columns: readonly Column<CrmRow>[] = CRM_PRESETS[preset];
+  yield csvLine(columns.map((c) => c.header));
+  for await (const page of crmRows(db, filter, pageSize)) yield page.map((r) => csvLine(columns.map((c) => c.value(r)))).join('');
 }
 
 /** The same rows as a JSON array, in chunks. */
