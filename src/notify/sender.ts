@@ -68,7 +68,7 @@ export class NotifySender {
   private readonly batch: number;
   private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
-  private pass: Promise<unknown> | undefined;
+  private pass: Promise<PassResult> | undefined;
   /** Woken during a pass: look again as soon as it ends. */
   private woken = false;
 
@@ -110,7 +110,7 @@ export class NotifySender {
     this.woken = false;
     try {
       this.pass = this.deliverDue();
-      const result = (await this.pass) as PassResult;
+      const result = await this.pass;
       again = result.sent + result.retried + result.failed >= this.batch;
     } catch (error) {
       this.options.log.warn({ err: (error as Error)?.message }, `notify: reading the outbox failed: ${(error as Error)?.message ?? String(error)}`);
