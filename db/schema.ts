@@ -48,6 +48,8 @@ export const LEAD_EVENT_KINDS = ['queued', 'decision', 'undo', 'note', 'list'] a
 export const NOT_A_FIT_REASONS = ['wrong_person', 'wrong_company_size', 'competitor', 'student_or_job_seeker', 'bot_or_fake', 'not_in_market', 'other'] as const;
 export const RUN_STATUSES = ['running', 'ok', 'failed'] as const;
 export const WORK_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
+export const NOTIFICATION_KINDS = ['queue_ready', 'lead_warm'] as const;
+export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 
 export type PostKind = (typeof POST_KINDS)[number];
 export type ActionKind = (typeof ACTION_KINDS)[number];
@@ -63,6 +65,8 @@ export type LeadEventKind = (typeof LEAD_EVENT_KINDS)[number];
 export type NotAFitReason = (typeof NOT_A_FIT_REASONS)[number];
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export type WorkStatus = (typeof WORK_STATUSES)[number];
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /** Score components (fit, intent, authority, activity, authenticity, signals), each 0–1. */
 export type ScoreComponents = Record<string, number>;
@@ -579,4 +583,39 @@ export const workerPause = pgTable(
     pausedBy: text('paused_by').notNull(),
   },
   (t) => [check('worker_pause_one_row', sql`${t.id} = 1`)],
+);
+
+/**
+ * The outbox of outgoing webhooks (`web.notify`): a message is written here by the job that has
+ * news (the morning queue, a lead turning warm) and delivered by a worker in the background, so a
+ * slow or broken receiver never holds a job, and a crash or restart loses nothing. Workers claim
+ * due rows with FOR UPDATE SKIP LOCKED (`sending` under a lease), so two never send one at once;
+ * `key` makes writing the same news twice a no-op. `target` is the webhook's `url_env`, never the
+ * URL. `message` is what to say, in neither format: the body is made at each try.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    key: text('key').notNull(),
+    target: text('target').notNull(),
+    kind: text('kind').$type<NotificationKind>().notNull(),
+    message: jsonb('message').$type<unknown>().notNull(),
+    status: text('status').$type<NotificationStatus>().notNull(),
+    attempts: smallint('attempts').notNull().default(0),
+    /** When it is due (next try); for a `sending` row, when its claim runs out. */
+    nextAt: instant('next_at').notNull(),
+    lastError: text('last_error'),
+    /** The worker sending it (while `sending`). */
+    workerId: text('worker_id'),
+    createdAt: instant('created_at').notNull(),
+    sentAt: instant('sent_at'),
+  },
+  (t) => [
+    unique('notifications_key').on(t.key),
+    index('notifications_due_idx').on(t.nextAt).where(sql`${t.status} in ('pending', 'sending')`),
+    index('notifications_recent_idx').on(t.createdAt.desc()),
+    check('notifications_kind_check', oneOf(t.kind, NOTIFICATION_KINDS)),
+    check('notifications_status_check', oneOf(t.status, NOTIFICATION_STATUSES)),
+  ],
 );

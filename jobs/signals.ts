@@ -123,7 +123,7 @@ export default async function signals(ctx: JobContext): Promise<JobResult> {
 
   // What was recorded before a stop still warms its leads; a bug or an abort stops here.
   if (fatal === undefined || fatal instanceof XCallError) {
-    counts.warm_leads = await warmAndRescore(ctx.db, ctx.config.personas, { engaged: run.engaged, rescore: run.optedOut, dryRun: ctx.dryRun }, now);
+    counts.warm_leads = await warmAndRescore(ctx.db, ctx.config.personas, { engaged: run.engaged, rescore: run.optedOut, dryRun: ctx.dryRun, notify: ctx.config.worker.web.notify }, now);
   }
   if (fatal !== undefined) throw fatal;
 

@@ -50,12 +50,19 @@ export function table<T>(rows: readonly T[], columns: readonly Column<T>[]): str
   return [line(columns.map((c) => c.header)), line(widths.map((w) => '─'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
+/** One CSV cell: a value starting with = + - @ (or a tab/CR) gets a leading ' so spreadsheets do not run it; quoted when needed. */
+export function csvCell(value: string | number): string {
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One CSV line with its CRLF, for writing a CSV row by row. */
+export function csvLine(values: readonly (string | number)[]): string {
+  return `${values.map(csvCell).join(',')}\r\n`;
+}
+
 /** RFC 4180 CSV. Cells starting with = + - @ (or a tab/CR) get a leading ' so spreadsheets do not run them. */
 export function csv<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
-  const cell = (value: string | number) => {
-    let text = String(value);
-    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return [columns.map((c) => cell(c.header)), ...rows.map((r) => columns.map((c) => cell(c.value(r))))].map((r) => r.join(',')).join('\r\n') + '\r\n';
+  return csvLine(columns.map((c) => c.header)) + rows.map((r) => csvLine(columns.map((c) => c.value(r)))).join('');
 }

@@ -56,7 +56,7 @@ describe('prospector run / queue / lead', () => {
     const json = JSON.parse((await prospector('queue', '--all', '--format', 'json')).out) as Array<{ id: number; username: string; state: string }>;
     expect(json.length).toBeGreaterThan(0);
     const csvOut = (await prospector('queue', '--all', '--format', 'csv')).out;
-    expect(csvOut.split('\r\n')[0]).toBe('lead,queued_on,persona,owner,state,score,username,name,profile,why,bio');
+    expect(csvOut.split('\r\n')[0]).toBe('First name,Last name,X handle,X profile URL,Company,Persona,Score,Reasons,Owner,State,Queued on,Last decision at,Decided by,Warm since,Prospector ID,X user ID');
     expect(csvOut.trim().split('\r\n')).toHaveLength(json.length + 1);
 
     const first = json[0]!;

@@ -7,7 +7,7 @@ import type { DecisionResult, LeadDetail, LeadEvent, QueueEntry } from '../../db
 import type { ReplyEntry } from '../../db/replies.ts';
 import type { LeadState } from '../../db/schema.ts';
 import { utcDay } from '../../jobs/context.ts';
-import { csv, table, clean, type Column } from '../format.ts';
+import { table, clean, type Column } from '../format.ts';
 import { calendarDay } from '../time.ts';
 import { engageDeps, leadOrSay, UsageError, withRuntime, type CommandDeps } from './common.ts';
 import { day, integer } from './options.ts';
@@ -56,26 +56,12 @@ const queueColumns = (held: HeldReplies): Column<QueueEntry>[] => [
   { header: 'why', value: (l) => l.reasons ?? '', max: 100 },
 ];
 
-const csvColumns: Column<QueueEntry>[] = [
-  { header: 'lead', value: (l) => l.id },
-  { header: 'queued_on', value: (l) => l.queuedOn },
-  { header: 'persona', value: (l) => l.persona },
-  { header: 'owner', value: (l) => l.owner ?? '' },
-  { header: 'state', value: (l) => l.state },
-  { header: 'score', value: (l) => l.score },
-  { header: 'username', value: (l) => l.username },
-  { header: 'name', value: (l) => l.name },
-  { header: 'profile', value: (l) => `https://x.com/${l.username}` },
-  { header: 'why', value: (l) => l.reasons ?? '' },
-  { header: 'bio', value: (l) => l.description ?? '' },
-];
-
 /**
- * The queue as a table, CSV or JSON. A lead whose person has a reply held (`held`) is flagged as a
- * possible opt-out, with the reply, in the table (its state, then a line under the table) and in
- * JSON (`possibleOptOut`); the CSV keeps the columns CRMs import.
+ * The queue as a table or JSON (CSV is the CRM export, `src/export/crm.ts`). A lead whose person
+ * has a reply held (`held`) is flagged as a possible opt-out, with the reply, in the table (its
+ * state, then a line under the table) and in JSON (`possibleOptOut`).
  */
-export function printQueue(entries: readonly QueueEntry[], format: 'table' | 'csv' | 'json', held: HeldReplies = new Map()): string {
+export function printQueue(entries: readonly QueueEntry[], format: 'table' | 'json', held: HeldReplies = new Map()): string {
   if (format === 'json') {
     const flagged = entries.map((l) => {
       const reply = held.get(l.prospectId)?.[0];
@@ -83,7 +69,6 @@ export function printQueue(entries: readonly QueueEntry[], format: 'table' | 'cs
     });
     return JSON.stringify(flagged, null, 2) + '\n';
   }
-  if (format === 'csv') return csv(entries, csvColumns);
   if (!entries.length) return 'The queue is empty for this selection.\n';
   const notes = entries.flatMap((l) => {
     const reply = held.get(l.prospectId)?.[0];
@@ -264,12 +249,19 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
       });
       if (viaTheWorker) return;
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: true } }, async (rt) => {
-        const [{ listQueue }, { heldRepliesOf }] = await Promise.all([import('../../db/leads.ts'), import('../../db/replies.ts')]);
-        const entries = await listQueue(rt.database.db, {
+        const filter = {
           ...(opts.all ? {} : { day: opts.date ?? utcDay(await rt.worldNow()) }),
           ...(opts.persona ? { persona: opts.persona } : {}),
           ...(opts.owner ? { owner: opts.owner } : {}),
-        });
+        };
+        if (opts.format === 'csv') {
+          // The CRM export, the page's too: written page by page, however long the queue.
+          const { crmCsv } = await import('../export/crm.ts');
+          for await (const chunk of crmCsv(rt.database.db, filter)) out(chunk);
+          return;
+        }
+        const [{ listQueue }, { heldRepliesOf }] = await Promise.all([import('../../db/leads.ts'), import('../../db/replies.ts')]);
+        const entries = await listQueue(rt.database.db, filter);
         out(printQueue(entries, opts.format, await heldRepliesOf(rt.database.db, entries.map((e) => e.prospectId))));
       });
     });

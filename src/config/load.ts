@@ -15,9 +15,9 @@ import { closest, distance } from 'fastest-levenshtein';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, stringify, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { readEnvironment } from './env.ts';
-import { SECRET_SCHEMAS, SHOWS_INPUT, envReference, isTimeZone, timeZoneNames } from './fields.ts';
+import { SECRET_SCHEMAS, SHOWS_INPUT, checkUrl, envReference, isTimeZone, timeZoneNames } from './fields.ts';
 import { normaliseWeights, PersonaSchema, SENIORITY_LEVELS, type Persona } from './persona.ts';
-import { DEFAULT_PERSONAS_DIR, SANDBOX_ACCOUNTS, Secret, WorkerSchema, type AccountConfig, type WorkerConfig, type WorkerSpec } from './worker.ts';
+import { ALL_OWNERS, DEFAULT_PERSONAS_DIR, SANDBOX_ACCOUNTS, Secret, WorkerSchema, type AccountConfig, type WorkerConfig, type WorkerSpec } from './worker.ts';
 
 export const DEFAULT_CONFIG_FILE = 'config/prospector.yaml';
 
@@ -518,6 +518,23 @@ function parseWorkerFile(text: string, file: string, options: WorkerLoadOptions)
     accounts = spec.accounts.length > 0 || isX ? spec.accounts.map((a) => ({ ...a })) : SANDBOX_ACCOUNTS.map((a) => ({ ...a }));
   }
   const databaseUrl = resolve_ ? secret(['database', 'url'], spec.database.url) : undefined;
+  // A webhook for an owner nobody is would never hear anything: said, not ignored.
+  const owners = [...new Set(accounts.map((a) => a.owner))];
+  spec.web.notify.forEach((n, i) => {
+    if (n.owner === ALL_OWNERS || owners.includes(n.owner)) return;
+    const guess = didYouMean(n.owner, owners);
+    problem(['web', 'notify', i, 'owner'], `no account is owned by "${n.owner}"${guess ? `; did you mean "${guess}"?` : ''} (accounts' owners are ${owners.join(', ') || 'none'}; all for the team)`);
+  });
+  // Webhooks: the URL (and signing secret) from the environment; a URL that is not one is said
+  // without repeating it.
+  const notify = spec.web.notify.map((n, i) => {
+    if (!resolve_) return { ...n };
+    const url = secret(['web', 'notify', i, 'url_env'], n.url_env);
+    const wrong = url && checkUrl(url.reveal(), ['http:', 'https:'], 'https://hooks.slack.com/services/…', true);
+    if (wrong) problem(['web', 'notify', i, 'url_env'], `${n.url_env}: ${wrong}`);
+    const key = secret(['web', 'notify', i, 'secret_env'], n.secret_env);
+    return { ...n, ...(url ? { url } : {}), ...(key ? { secret: key } : {}) };
+  });
 
   const schedules = Object.fromEntries(
     Object.entries(spec.schedules).map(([job, s]) => [job, { ...(s.cron ? { cron: s.cron } : {}), ...(s.after ? { after: s.after } : {}), time_zone: s.time_zone ?? spec.time_zone, enabled: s.enabled }]),
@@ -545,7 +562,7 @@ function parseWorkerFile(text: string, file: string, options: WorkerLoadOptions)
     accounts,
     sandbox: spec.sandbox,
     schedules,
-    web: spec.web,
+    web: { ...spec.web, notify },
     worker: spec.worker,
     database: { data_dir: spec.database.data_dir, ...(databaseUrl ? { url: databaseUrl } : {}) },
     personas_dir: resolve(cwd, spec.personas_dir),

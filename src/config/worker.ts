@@ -13,7 +13,7 @@ import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { builtInPhrases } from '../engage/replies/index.ts';
 import { parsePasswordHash, USER_NAME } from '../web/auth.ts';
-import { between, envName, flag, isoDate, list, mapping, nonNegative, oneOf, sandboxUrl, secretReference, text, timeZone, whole } from './fields.ts';
+import { between, checkUrl, envName, ENV_NAME_RE, flag, isoDate, list, mapping, nonNegative, oneOf, sandboxUrl, SECRET_SCHEMAS, secretReference, text, timeZone, whole } from './fields.ts';
 
 export const NETWORKS = ['sandbox', 'x'] as const;
 export const AUTH_KINDS = ['oauth2', 'oauth1'] as const;
@@ -88,6 +88,52 @@ const account = mapping({
   oauth1_secret_env: envName('X_OAUTH1_SECRET_MAYA').optional().describe('OAuth 1.0a: the access token secret variable.'),
   auth: oneOf(AUTH_KINDS).optional().describe('oauth2 or oauth1; default: oauth1 when oauth1_token_env is set, else oauth2.'),
   engaging_since: isoDate().optional().describe('When this account started engaging (YYYY-MM-DD): the warm-up ramp counts weeks from it. Default: its first day in Prospector.'),
+});
+
+export const NOTIFY_FORMATS = ['slack', 'json'] as const;
+export type NotifyFormat = (typeof NOTIFY_FORMATS)[number];
+/** `owner: all`: a team's webhook, told about every owner's leads. */
+export const ALL_OWNERS = 'all';
+export const PUBLIC_URL_EXAMPLE = 'https://prospector.example.com';
+
+/**
+ * The name of an environment variable holding a webhook's URL or signing secret, never the value.
+ * Registered as a secret once described (`.describe()` makes a new schema): a value written here
+ * by mistake is never repeated in a message.
+ */
+function notifyEnvName(what: string, example: string, description: string) {
+  const message = `expected the name of an environment variable that holds the ${what} (e.g. ${example}), not the ${what} itself`;
+  const schema = z.string({ error: () => message }).regex(ENV_NAME_RE, { error: () => message }).describe(description);
+  SECRET_SCHEMAS.add(schema);
+  return schema;
+}
+
+/**
+ * `web.notify`: outgoing webhooks. Each is for one owner's leads or the team's (`owner: all`), in
+ * Slack's format or plain JSON; its URL (and, for JSON, its signing secret) come from the
+ * environment, named here. One webhook per variable.
+ */
+const notifyTargets = list(
+  mapping({
+    owner: z
+      .string({ error: () => 'expected an owner name (letters, digits, ., _ or -) or all' })
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, { error: () => 'expected an owner name (letters, digits, ., _ or -) or all' })
+      .default(ALL_OWNERS)
+      .describe('Whose leads this webhook hears about: an owner (maya) or all (the team). Default all.'),
+    format: oneOf(NOTIFY_FORMATS).default('slack').describe('slack: Slack-compatible JSON (text and blocks); json: plain JSON, signed when secret_env is set.'),
+    url_env: notifyEnvName('webhook URL', 'PROSPECTOR_NOTIFY_MAYA', 'Environment variable with the webhook URL (the URL is a secret: never in the file, never in a log).'),
+    secret_env: notifyEnvName('signing secret', 'PROSPECTOR_NOTIFY_MAYA_SECRET', 'format json: environment variable with the HMAC-SHA256 key; each body is signed in X-Prospector-Signature.').optional(),
+  }).superRefine((value, ctx) => {
+    if (value.secret_env !== undefined && value.format !== 'json') ctx.addIssue({ code: 'custom', path: ['secret_env'], message: 'secret_env goes with format: json (Slack checks its own webhook URLs)' });
+  }),
+  'webhooks',
+).superRefine((targets, ctx) => {
+  const seen = new Map<string, number>();
+  targets.forEach((t, i) => {
+    const first = seen.get(t.url_env);
+    if (first !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'url_env'], message: `${t.url_env} is already web.notify[${first}]: one webhook per variable` });
+    else seen.set(t.url_env, i);
+  });
 });
 
 /** Longest phrase `opt_out_phrases` takes: a request to stop is a few words, not a paragraph. */
@@ -251,6 +297,15 @@ export const WorkerSchema = mapping({
         }
       })
       .describe('People who may sign in to the review page, each with a hash from `prospector web add-user`; PROSPECTOR_WEB_USERS adds more. With none, the page serves one local user on a loopback address and refuses any other.'),
+    public_url: z
+      .string({ error: () => `expected a URL such as ${PUBLIC_URL_EXAMPLE}` })
+      .superRefine((value, ctx) => {
+        const wrong = checkUrl(value, ['http:', 'https:'], PUBLIC_URL_EXAMPLE);
+        if (wrong) ctx.addIssue({ code: 'custom', input: value, message: wrong });
+      })
+      .optional()
+      .describe('The address people reach the page at (behind a proxy), for links in notifications; default: the worker\'s own web URL.'),
+    notify: notifyTargets.default([]).describe('Outgoing webhooks: a message when the morning queue is ready and when a lead turns warm.'),
   }).prefault({}),
   worker: mapping({
     first_cycle: flag().default(true).describe('Run search, score, queue, signals and engage once at start-up, before the schedules take over.'),
@@ -331,6 +386,17 @@ export interface ScheduleConfig {
   readonly enabled: boolean;
 }
 
+/** One outgoing webhook (`web.notify[]`); `url` and `secret` are resolved unless secrets were not asked for. */
+export interface NotifyTarget {
+  /** An owner's name, or ALL_OWNERS. */
+  readonly owner: string;
+  readonly format: NotifyFormat;
+  readonly url_env: string;
+  readonly secret_env?: string;
+  readonly url?: Secret;
+  readonly secret?: Secret;
+}
+
 /** The loaded worker config: frozen, defaults filled, secrets resolved. */
 export interface WorkerConfig {
   /** The file read; undefined when there was none (all defaults). */
@@ -347,7 +413,14 @@ export interface WorkerConfig {
   readonly sandbox: { readonly seed: number; readonly users: number; readonly url?: string };
   readonly schedules: Readonly<Record<JobName, ScheduleConfig>>;
   /** `port`: the file's, or PROSPECTOR_WEB_PORT. */
-  readonly web: { readonly port: number; readonly host: string; readonly users: readonly { readonly name: string; readonly password_hash: string }[] };
+  readonly web: {
+    readonly port: number;
+    readonly host: string;
+    readonly users: readonly { readonly name: string; readonly password_hash: string }[];
+    /** Links in notifications start with it; default the worker's own web URL. */
+    readonly public_url?: string;
+    readonly notify: readonly NotifyTarget[];
+  };
   readonly worker: { readonly first_cycle: boolean; readonly lease_seconds: number; readonly shutdown_seconds: number };
   /** The environment wins over the file: DATABASE_URL, PROSPECTOR_DATA_DIR. */
   readonly database: { readonly url?: Secret; readonly data_dir: string };
@@ -365,6 +438,7 @@ export function secretValues(config: WorkerConfig): string[] {
   const secrets = [
     config.x.bearer_token, config.x.client_id, config.x.client_secret, config.x.consumer_key, config.x.consumer_secret, config.database.url,
     ...config.accounts.flatMap((a) => [a.token, a.refresh_token, a.oauth1_token, a.oauth1_secret]),
+    ...config.web.notify.flatMap((n) => [n.url, n.secret]),
   ];
   return secrets.filter((s): s is Secret => s !== undefined).map((s) => s.reveal()).filter((v) => v.length > 0);
 }

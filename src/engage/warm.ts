@@ -3,6 +3,7 @@ import { saveScores } from '../../db/matches.ts';
 import { countColdLeads, markWarmLeads, matchesOfProspects, raiseLeadScores } from '../../db/signals.ts';
 import { scoreStoredMatch } from '../../jobs/score.ts';
 import type { Persona } from '../config/persona.ts';
+import { notifyWarmLeads, type NotifyRecipient } from '../notify/outbox.ts';
 import { PersonaScorer } from '../scoring/score.ts';
 
 /**
@@ -18,6 +19,8 @@ export interface WarmInput {
   rescore?: Iterable<string>;
   /** Count what would warm, change nothing. */
   dryRun?: boolean;
+  /** Webhooks told about each lead turning warm (`web.notify`), through the outbox. */
+  notify?: readonly NotifyRecipient[];
 }
 
 /**
@@ -32,7 +35,15 @@ export async function warmAndRescore(db: Database, personas: readonly Persona[],
   const warmed = await markWarmLeads(db, now);
   const people = [...new Set([...engaged, ...warmed.map((w) => w.prospectId)])];
   const rescore = [...new Set([...people, ...(input.rescore ?? [])])];
-  if (rescore.length === 0) return 0;
+  if (rescore.length > 0) await rescoreAndRaise(db, personas, { people, rescore }, now);
+  // After the raise, so a message has the new score. Every run also catches up recent warm leads
+  // nobody was told about (a crash between warming and this).
+  if (input.notify?.length) await notifyWarmLeads(db, { ids: warmed.map((w) => w.id), recipients: input.notify, at: now });
+  return warmed.length;
+}
+
+async function rescoreAndRaise(db: Database, personas: readonly Persona[], who: { people: string[]; rescore: string[] }, now: Date): Promise<void> {
+  const { people, rescore } = who;
   for (const persona of personas) {
     const found = await matchesOfProspects(db, persona.id, rescore);
     if (found.length === 0) continue;
@@ -43,5 +54,4 @@ export async function warmAndRescore(db: Database, personas: readonly Persona[],
     );
   }
   await raiseLeadScores(db, people, now);
-  return warmed.length;
 }

@@ -13,6 +13,7 @@ import { formatIssue, isPersonaFile, readConfig, type LoadedConfig } from '../co
 import type { Persona } from '../config/persona.ts';
 import { JOB_NAMES, type JobName } from '../config/worker.ts';
 import type { Logger } from '../log.ts';
+import { NotifySender } from '../notify/sender.ts';
 import { Releasers } from '../releasers.ts';
 import { jobContext, openRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
 import type { ScheduleStatus, StatusSource, WorkerStatus } from './status.ts';
@@ -122,6 +123,7 @@ export class Worker implements StatusSource {
         worker.url = web.url;
         worker.releasers.push(() => web.close());
       }
+      worker.startNotifier();
       worker.leaveOut(runtime.config, 'start');
       worker.watchConfig();
       worker.schedule();
@@ -134,6 +136,28 @@ export class Worker implements StatusSource {
       await worker.release();
       throw error;
     }
+  }
+
+  /**
+   * Delivers the outbox of webhooks (`web.notify`) in the background, when there are any; stopped
+   * before the web server and the database close.
+   */
+  private startNotifier(): void {
+    const web = this.runtime.config.worker.web;
+    if (web.notify.length === 0) return;
+    const sender = new NotifySender({
+      db: this.runtime.database.db,
+      targets: () => this.runtime.config.worker.web.notify,
+      baseUrl: () => this.runtime.config.worker.web.public_url ?? this.url ?? `http://${web.host}:${web.port}`,
+      workerId: this.runtime.workerId,
+      log: this.log,
+      now: this.now,
+    });
+    sender.start();
+    // A run may have written messages (the queue, warm leads): out now rather than at the next poll.
+    this.onRun.push(() => sender.wake());
+    this.releasers.push(() => sender.stop());
+    this.log.info({ webhooks: web.notify.map((n) => n.url_env) }, `notify: ${web.notify.length} webhook${web.notify.length === 1 ? '' : 's'} (${web.notify.map((n) => `${n.url_env} for ${n.owner}, ${n.format}`).join('; ')})`);
   }
 
   private get log(): Logger {
