@@ -90,7 +90,7 @@ describeEachDatabase('CRM export', (t) => {
     await saveScores(t.db, people.map((p, i) => ({ persona: 'saas-en', prospectId: xid(i), score: 90 - i, components: {}, explanation: p.explanation, scoredAt: AT })));
     const leads = await buildQueue(t.db, { persona: 'saas-en', day: DAY, perDay: 5, minScore: 50, owners: ['maya', 'lucas'], at: AT });
     await decideLead(t.db, { lead: leads[0]!.id, to: 'contacted', actor: 'lucas', at: minutesAfter(30) });
-    await decideLead(t.db, { lead: leads[4]!.id, to: 'not_a_fit', actor: HOSTILE[5]!, note: HOSTILE[0]!, at: minutesAfter(40) });
+    await decideLead(t.db, { lead: leads[4]!.id, to: 'not_a_fit', reason: 'other', actor: HOSTILE[5]!, note: HOSTILE[0]!, at: minutesAfter(40) });
     await decideLead(t.db, { lead: leads[0]!.id, to: 'replied', actor: 'maya', at: minutesAfter(90) });
     await addSignals(t.db, [{ prospectId: xid(1), account: '1', kind: 'followed_back', occurredAt: minutesAfter(10) }], minutesAfter(10));
     await markWarmLeads(t.db, minutesAfter(20));

@@ -244,6 +244,10 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
     .action(async (opts: { date?: string; all?: boolean; persona?: string; owner?: string; format: 'table' | 'csv' | 'json' }) => {
       const { viaWorker } = await import('./remote.ts');
       const viaTheWorker = await viaWorker({ ...deps, say }, async (api) => {
+        if (opts.format === 'csv') {
+          out(await api.queueCsv(opts));
+          return;
+        }
         const { entries, heldBy } = await api.queue(opts);
         out(printQueue(entries, opts.format, heldBy));
       });

@@ -18,6 +18,8 @@ export interface WorkerApi {
   readonly worker: OwningWorker;
   queue(filters: { date?: string | undefined; all?: boolean | undefined; persona?: string | undefined; owner?: string | undefined }): Promise<QueueAnswer & { heldBy: Map<string, QueueAnswer['held'][string]> }>;
   lead(key: string): Promise<LeadAnswer>;
+  /** The CRM CSV of the queue, as the worker writes it. */
+  queueCsv(filters: { date?: string | undefined; all?: boolean | undefined; persona?: string | undefined; owner?: string | undefined }): Promise<string>;
   decide(key: string, body: { decision?: string | undefined; undo?: boolean; note?: string | undefined; until?: string | undefined; reason?: string | undefined; expectedState?: string | undefined; as: string }): Promise<DecisionAnswer>;
   act(key: string, body: { kind: 'like' | 'follow'; as: string }): Promise<ActAnswer>;
   status(): Promise<StatusAnswer & { workers: LiveWorker[] | null }>;
@@ -93,6 +95,21 @@ function client(worker: OwningWorker): WorkerApi {
       return { ...answer, heldBy: new Map(Object.entries(answer.held)) };
     },
     lead: (key) => call('GET', lead(key)),
+    async queueCsv(filters) {
+      const query = new URLSearchParams();
+      if (filters.all) query.set('all', '1');
+      if (filters.date) query.set('date', filters.date);
+      if (filters.persona) query.set('persona', filters.persona);
+      if (filters.owner) query.set('owner', filters.owner);
+      let res: Response;
+      try {
+        res = await fetch(`${base}/api/export/queue.csv?${query}`, { headers: { authorization: `Bearer ${worker.file.token}` }, signal: AbortSignal.timeout(READ_TIMEOUT_MS * 4) });
+      } catch (error) {
+        throw new Unreachable(`cannot reach the worker (pid ${worker.pid}) at ${base}: ${(error as Error).message}; is it still running? (prospector status)`, { cause: error });
+      }
+      if (!res.ok) throw new ApiError(res.status, `the worker answered ${res.status} to the export`);
+      return res.text();
+    },
     async decide(key, body) {
       try {
         return await call<DecisionAnswer>('POST', `${lead(key)}/decision`, body);

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { openBudgets } from '../../db/budgets.ts';
 import type { Database } from '../../db/client.ts';
@@ -14,6 +15,7 @@ import type { EngageDeps } from '../engage/perform.ts';
 import type { Logger } from '../log.ts';
 import type { Health } from '../observe/health.ts';
 import { calendarDay } from '../time.ts';
+import { crmCsv } from '../export/crm.ts';
 
 /**
  * The worker's JSON API, under `/api/`: what `prospector queue`, `lead`, `act`, `status`, `pause`
@@ -231,6 +233,14 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   app.get('/status', reading, async (): Promise<StatusAnswer> => {
     const [health, workers] = await Promise.all([options.health(), options.workers?.()]);
     return { health, workers: workers ?? null };
+  });
+
+  // The CRM export of a day's queue, as `prospector queue --format csv` writes it.
+  app.get('/export/queue.csv', reading, async (req, reply) => {
+    const query = req.query as Record<string, string | undefined>;
+    const day = query.date && /^\d{4}-\d{2}-\d{2}$/.test(query.date) ? query.date : utcDay(await options.worldNow());
+    const filter = { ...(query.all ? {} : { day }), ...(query.persona ? { persona: query.persona } : {}), ...(query.owner ? { owner: query.owner } : {}) };
+    return reply.type('text/csv; charset=utf-8').send(Readable.from(crmCsv(db, filter)));
   });
 
   app.get('/queue', reading, async (req): Promise<QueueAnswer> => {

@@ -8,6 +8,7 @@
  * card it changed, with the message in it. A refused decision — a double submit, a stale page, two
  * people at once — is a message saying who did what, never an error page and never a second row.
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { openBudgets } from '../../db/budgets.ts';
 import type { Database } from '../../db/client.ts';
@@ -28,6 +29,7 @@ import { layout, paths, type Flash, type PageContext } from './pages/layout.ts';
 import { leadPage } from './pages/lead.ts';
 import { personasPage, readPersonaConfig } from './pages/personas.ts';
 import { leadCard, todayPage } from './pages/today.ts';
+import { CRM_PRESET_NAMES, crmCsv, crmJson, type CrmPreset } from '../export/crm.ts';
 import { html } from './html.ts';
 
 export interface ReviewOptions {
@@ -94,6 +96,26 @@ export async function reviewRoutes(app: FastifyInstance, options: ReviewOptions)
   app.get(paths.doNotContact, async (req, reply) => {
     const search = String((req.query as { search?: string }).search ?? '').trim().slice(0, 100) || undefined;
     return page(reply, doNotContactView(await doNotContactPage(db, { search }), await context(req, reply)));
+  });
+
+  // ---- exports ---------------------------------------------------------------------------------
+  // The queue of a day (today by default), or every lead a decision moved on: CSV for a CRM (with
+  // its preset's columns) or JSON; written page by page, however many leads.
+  app.get('/export/:what', async (req, reply) => {
+    const what = (req.params as { what: string }).what;
+    const match = /^(queue|leads)\.(csv|json)$/.exec(what);
+    if (!match) return reply.code(404).type('text/plain; charset=utf-8').send('exports: /export/queue.csv, /export/queue.json, /export/leads.csv, /export/leads.json\n');
+    const q = req.query as Record<string, string | undefined>;
+    const filter = {
+      ...(match[1] === 'queue' ? { day: q.date && DAY.test(q.date) ? q.date : utcDay(await options.worldNow()) } : { decided: true }),
+      ...(q.persona ? { persona: q.persona } : {}),
+      ...(q.owner ? { owner: q.owner } : {}),
+    };
+    const preset = (CRM_PRESET_NAMES as readonly string[]).includes(q.preset ?? '') ? (q.preset as CrmPreset) : 'generic';
+    const name = `prospector-${match[1]}-${'day' in filter ? filter.day : 'decided'}.${match[2]}`;
+    reply.header('content-disposition', `attachment; filename="${name}"`);
+    reply.type(match[2] === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+    return reply.send(match[2] === 'csv' ? Readable.from(crmCsv(db, filter, undefined, preset)) : Readable.from(crmJson(db, filter)));
   });
 
   // ---- decisions -------------------------------------------------------------------------------
