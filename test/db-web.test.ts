@@ -149,7 +149,7 @@ describeEachDatabase('review page queries', (t) => {
     await decideLead(t.db, { lead: queued[0]!.id, to: 'won', actor: 'maya', at: minutesAfter(90) });
     // Contacted, then put aside: it still went as far as contacted.
     await decideLead(t.db, { lead: queued[3]!.id, to: 'contacted', actor: 'lucas', at: minutesAfter(80) });
-    await decideLead(t.db, { lead: queued[3]!.id, to: 'not_a_fit', actor: 'lucas', at: minutesAfter(85) });
+    await decideLead(t.db, { lead: queued[3]!.id, to: 'not_a_fit', reason: 'not_in_market', actor: 'lucas', at: minutesAfter(85) });
     await decideLead(t.db, { lead: queued[1]!.id, to: 'contacted', actor: 'lucas', at: minutesAfter(90) });
     await decideLead(t.db, { lead: queued[2]!.id, to: 'replied', actor: 'maya', at: minutesAfter(90) });
     await addReads(t.db, { persona: 'saas-en', day: DAY, posts: 100, users: 40, requests: 2, costUsd: 0.8 });

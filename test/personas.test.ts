@@ -232,7 +232,7 @@ describe('worker config', () => {
       expect(config.accounts.map((a) => a.owner)).toEqual(['maya', 'lucas', 'sofia']);
       expect(config.schedules.search).toEqual({ cron: '*/30 8-18 * * 1-5', time_zone: 'UTC', enabled: true });
       expect(config.schedules.score).toEqual({ after: 'search', time_zone: 'UTC', enabled: true });
-      expect(config.web).toEqual({ port: 8787, host: '127.0.0.1' });
+      expect(config.web).toEqual({ port: 8787, host: '127.0.0.1', users: [], notify: [] });
       expect(config.database).toEqual({ data_dir: '.prospector/data' });
       expect(config.personas_dir).toBe(join(dir, 'config/personas'));
       expect(Object.isFrozen(config.schedules.search)).toBe(true);

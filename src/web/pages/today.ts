@@ -1,5 +1,5 @@
 import type { CardAction, LeadCard } from '../../../db/web.ts';
-import { LEAD_STATES, type LeadState } from '../../../db/schema.ts';
+import { LEAD_STATES, NOT_A_FIT_REASONS as REASONS, type LeadState } from '../../../db/schema.ts';
 import { html, type Html } from '../html.ts';
 import { count, csrfInput, flash, initials, layout, paths, postForm, postUrl, userUrl, when, xLink, type Flash, type PageContext } from './layout.ts';
 
@@ -31,17 +31,7 @@ export interface TodayData {
  * Not a fit: the short list of reasons, keys 1–9 after `n`, offered once per page as a datalist
  * (a select per card would weigh more than the card); free text is welcome too.
  */
-export const NOT_A_FIT_REASONS = [
-  'wrong role',
-  'wrong seniority',
-  'wrong industry',
-  'company too small or too big',
-  'competitor',
-  'already a customer',
-  'bot or fake account',
-  'wrong language or region',
-  'other',
-] as const;
+export const NOT_A_FIT_REASONS: readonly string[] = REASONS.map((r) => r.replaceAll('_', ' '));
 
 /** Decisions a card offers, with their key (DESIGN.md, the review page). */
 const DECISIONS: Array<{ to: LeadState; label: string; key: string }> = [
