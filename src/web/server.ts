@@ -237,6 +237,8 @@ export async function buildWebApp(options: WebServerOptions): Promise<FastifyIns
     const health = await healthNow();
     return reply.code(health.healthy ? 200 : 503).type('application/json; charset=utf-8').send(`${JSON.stringify(health, null, 2)}\n`);
   });
+  // Browsers ask for it on every page: no icon, and no 404 in their console.
+  app.get('/favicon.ico', async (_req, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
   app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await metrics.text()));
   app.get('/static/htmx.min.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(readFileSync(HTMX_FILE)));
 

@@ -69,6 +69,7 @@ export function layout(title: string, current: PageName, body: Html, ctx: PageCo
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Prospector</title>
+<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'>
 <link rel="stylesheet" href="${paths.css}">
 <script src="${paths.htmx}" defer></script>
 <script src="${paths.js}" defer></script>

@@ -182,7 +182,10 @@ export type DecisionTarget = Pick<LeadCard, 'id' | 'prospectId' | 'state' | 'upd
  * from a fresh one.
  */
 export function decisionForm(l: DecisionTarget, ctx: PageContext): Html {
-  const open = html`<div class="act">${xLink(userUrl(l.prospectId), 'Open on X')}${l.actions.map((a) => actionControl(l, a))}</div>`;
+  // A like or a follow not planned yet is offered too: the click plans it and performs it at once.
+  const unplanned = (['like', 'follow'] as const).filter((kind) => !l.actions.some((a) => a.kind === kind && a.status !== 'cancelled' && a.status !== 'skipped'));
+  const offer = unplanned.map((kind) => html`<button formaction="${paths.act(l.id)}" hx-post="${paths.act(l.id)}" name="kind" value="${kind}" data-key="${kind === 'like' ? 'l' : 'f'}">${kind === 'like' ? 'Like' : 'Follow'}</button>`);
+  const open = html`<div class="act">${xLink(userUrl(l.prospectId), 'Open on X')}${l.actions.map((a) => actionControl(l, a))}${offer}</div>`;
   if (l.state === 'do_not_contact') return open;
   const n = l.id;
   const decisions = DECISIONS.map((d) => html`<button name="to" value="${d.to}" data-key="${d.key}">${d.label}</button>`);
