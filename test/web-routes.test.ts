@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { isDoNotContact } from '../db/do-not-contact.ts';
 import { findLead } from '../db/leads.ts';
+import { notifications } from '../db/schema.ts';
 import { currentPause } from '../db/work.ts';
 import { silentLogger } from '../src/log.ts';
 import { hashPassword } from '../src/web/auth.ts';
@@ -169,6 +170,10 @@ describeEachDatabase('the review page over HTTP', (t) => {
     expect((await get('/activity')).body).toContain('Every worker is paused');
     await post('/resume', {});
     expect(await currentPause(t.db)).toBeUndefined();
+    // A webhook that keeps failing shows on Activity, with its last error (never its URL).
+    await t.db.insert(notifications).values({ key: 'k1', target: 'owner maya (slack)', kind: 'queue_ready', message: { nonsense: true }, status: 'failed', attempts: 5, nextAt: AT, lastError: 'HTTP 500', createdAt: AT });
+    const ops = (await get('/activity')).body;
+    expect(ops).toMatch(/<td>owner maya \(slack\)<\/td><td>failed<\/td><td class="n">5<\/td><td class="err">HTTP 500<\/td>/);
 
     const who = prospectInput(2).xUserId;
     await post('/do-not-contact/add', { person: '@user_2', reason: '' });

@@ -17,12 +17,14 @@ import { actingAccountOf } from '../../db/engage.ts';
 import { decideLead, decideLeads, findLead, LeadError, notAFitReason, noteLead, undoDecision, type LeadDetail } from '../../db/leads.ts';
 import { LEAD_STATES, type ActionKind, type LeadState } from '../../db/schema.ts';
 import { activity, doNotContactPage, leadHistory, personaFunnel, todayQueue } from '../../db/web.ts';
+import { recentNotifications } from '../../db/notify.ts';
 import { currentPause, pauseAll, resumeAll } from '../../db/work.ts';
 import { utcDay } from '../../jobs/context.ts';
 import type { Persona } from '../config/persona.ts';
 import { actOnLead } from '../engage/assist.ts';
 import type { EngageDeps } from '../engage/perform.ts';
 import { clean } from '../format.ts';
+import { describeMessage } from '../notify/render.ts';
 import { activityPage } from './pages/activity.ts';
 import { doNotContactView } from './pages/dnc.ts';
 import { layout, paths, type Flash, type PageContext } from './pages/layout.ts';
@@ -90,7 +92,8 @@ export async function reviewRoutes(app: FastifyInstance, options: ReviewOptions)
 
   app.get(paths.activity, async (req, reply) => {
     const at = await options.worldNow();
-    return page(reply, activityPage(await activity(db, { since: new Date(at.getTime() - 24 * 3600_000), at }), await context(req, reply)));
+    const sent = (await recentNotifications(db, { limit: 30 })).map((n) => ({ what: describeMessage(n.message), target: n.target, status: n.status, attempts: n.attempts, at: n.sentAt ?? n.createdAt, lastError: n.lastError }));
+    return page(reply, activityPage(await activity(db, { since: new Date(at.getTime() - 24 * 3600_000), at }), await context(req, reply), sent));
   });
 
   app.get(paths.doNotContact, async (req, reply) => {

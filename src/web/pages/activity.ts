@@ -7,7 +7,17 @@ import { count, layout, paths, postForm, when, type PageContext } from './layout
  * actions and their outcomes, errors (429s among them), job runs with their outcome lines.
  */
 
-export function activityPage(a: Activity, ctx: PageContext): Html {
+/** A message sent (or being sent) to a webhook, as the page lists it: what, to whom, how it went. */
+export interface NotificationLine {
+  what: string;
+  target: string;
+  status: string;
+  attempts: number;
+  at: Date;
+  lastError: string | null;
+}
+
+export function activityPage(a: Activity, ctx: PageContext, notifications: readonly NotificationLine[] = []): Html {
   const body = html`<h1>Activity <small>since ${when(a.since)}</small></h1>
 ${pauseSection(a, ctx)}
 <section><h2>Budgets</h2>${a.budgets.length === 0 ? html`<p>No budget window is open.</p>` : html`<ul class="gauges">${a.budgets.map(gauge)}</ul>`}</section>
@@ -19,6 +29,9 @@ ${a.actions.length > 0 ? actionsTable(a.actions) : ''}</section>
 <section><h2>Errors and refusals</h2>${a.errors.length === 0 ? html`<p>None.</p>` : actionsTable(a.errors)}</section>
 <section><h2>Job runs</h2>${a.runs.length === 0 ? html`<p>No run in this period.</p>` : html`<table><thead><tr><th scope="col">job</th><th scope="col">started</th><th scope="col">status</th><th scope="col">outcome</th></tr></thead><tbody>${a.runs.map(
     (r) => html`<tr class="${r.status}"><td>${r.job}${r.persona ? html` ${r.persona}` : ''}</td><td>${when(r.startedAt)}</td><td>${r.status}</td><td>${r.lines.map((l) => html`<div>${l}</div>`)}${r.error ? html`<div class="err">${r.error}</div>` : ''}${r.errors.map((e) => html`<div class="err">${e}</div>`)}</td></tr>`,
+  )}</tbody></table>`}</section>
+<section><h2>Messages to webhooks</h2>${notifications.length === 0 ? html`<p>None yet (web.notify in the worker config).</p>` : html`<table><thead><tr><th scope="col">when</th><th scope="col">message</th><th scope="col">to</th><th scope="col">status</th><th scope="col">tries</th><th scope="col">last error</th></tr></thead><tbody>${notifications.map(
+    (n) => html`<tr class="${n.status}"><td>${when(n.at)}</td><td>${n.what}</td><td>${n.target}</td><td>${n.status}</td><td class="n">${n.attempts}</td><td class="err">${n.lastError ?? ''}</td></tr>`,
   )}</tbody></table>`}</section>`;
   return layout('Activity', 'activity', body, ctx);
 }
