@@ -186,6 +186,9 @@ describe.skipIf(!hasChromium)(`the review page, end to end${hasChromium ? '' : `
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'personas');
 
+    await page.goto(`${web.url}/do-not-contact`);
+    expect(await seriousViolations(page)).toEqual([]);
+
     await page.goto(`${web.url}/activity`);
     expect(await page.locator('main').innerText()).toMatch(/Budgets[\s\S]*like/);
     expect(await seriousViolations(page)).toEqual([]);

@@ -46,7 +46,7 @@ export const KEYS: ReadonlyArray<readonly [string, string]> = [
   ['o / Enter · v', 'open the lead · open the post on X'],
   ['l · f', 'like · follow (this lead only)'],
   ['c · r · w', 'contacted · replied · won'],
-  ['n then 1–9', 'not a fit, with a reason'],
+  ['n then 1–7', 'not a fit, with a reason'],
   ['h then 1 / 3 / 7 / 0', 'snooze a day / 3 days / a week / type the days'],
   ['Shift+D', 'do not contact (asks first)'],
   ['e', 'done for today, no decision'],
