@@ -314,7 +314,7 @@ export async function webBench(opts: { full: boolean }): Promise<BenchRow[]> {
       unit: 'kB',
       target: `≤ ${WEIGHT_TARGET_KB}`,
       ok: kb(total) <= WEIGHT_TARGET_KB,
-      note: `as served, uncompressed: HTML ${kb(html).toFixed(1)} kB (${fmt(html / PER_DAY)} bytes a card), CSS ${kb(css).toFixed(1)} kB, app.js ${kb(js).toFixed(1)} kB, htmx ${kb(htmx).toFixed(1)} kB; gzipped ${kb(z.html + z.css + z.js + z.htmx).toFixed(1)} kB (1 kB = 1,024 bytes)`,
+      note: `as served, uncompressed: HTML ${kb(html).toFixed(1)} kB (about ${fmt(html / PER_DAY)} bytes a lead), CSS ${kb(css).toFixed(1)} kB, app.js ${kb(js).toFixed(1)} kB, htmx ${kb(htmx).toFixed(1)} kB; gzipped ${kb(z.html + z.css + z.js + z.htmx).toFixed(1)} kB (1 kB = 1,024 bytes)`,
     },
     {
       key: 'web.today_kb_without_htmx',
