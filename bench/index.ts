@@ -7,6 +7,7 @@ import { repliesBench } from './replies.ts';
 import { sandboxBench } from './sandbox.ts';
 import { startupBench } from './startup.ts';
 import { formatTable, type BenchRow } from './table.ts';
+import { webBench } from './web.ts';
 
 /**
  * `npm run bench`: every benchmark, a table on stdout, and `bench/results/latest.json`.
@@ -21,6 +22,7 @@ rows.push(...(await engageBench()));
 rows.push(...(await reloadBench()));
 rows.push(...(await repliesBench()));
 rows.push(...(await startupBench()));
+rows.push(...(await webBench({ full: !quick })));
 
 console.log(formatTable(rows));
 const results = new URL('./results/', import.meta.url);
