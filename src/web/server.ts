@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
@@ -189,6 +190,8 @@ export async function buildWebApp(options: WebServerOptions): Promise<FastifyIns
     referrerPolicy: { policy: 'no-referrer' },
     frameguard: { action: 'deny' },
   });
+  // Pages and static files compressed for browsers that say they can read it (all do).
+  await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody);
   await app.register(fastifyCsrf, { cookieOpts: { signed: false, httpOnly: true, sameSite: 'strict', path: '/' }, getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined) });
