@@ -1,9 +1,12 @@
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { isDoNotContact } from '../db/do-not-contact.ts';
 import { findLead } from '../db/leads.ts';
 import { notifications } from '../db/schema.ts';
 import { currentPause } from '../db/work.ts';
+import { loadConfig } from '../src/config/load.ts';
+import type { Persona } from '../src/config/persona.ts';
 import { silentLogger } from '../src/log.ts';
 import { hashPassword } from '../src/web/auth.ts';
 import { buildWebApp } from '../src/web/server.ts';
@@ -28,6 +31,11 @@ const cookiesOf = (headers: Record<string, unknown>, jar: Map<string, string>): 
   }
   return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 };
+
+let personas: Persona[] = [];
+beforeAll(async () => {
+  personas = [...(await loadConfig({ file: 'config/prospector.yaml' })).personas];
+});
 
 describeEachDatabase('the review page over HTTP', (t) => {
   let app: FastifyInstance;
@@ -55,6 +63,7 @@ describeEachDatabase('the review page over HTTP', (t) => {
       users: [{ name: 'maya', passwordHash: hashPassword(PASSWORD) }],
       secret: 'a routes test secret of at least thirty-two characters',
       api: { worldNow: async () => AT },
+      personas: () => personas,
     });
     // Signed in as maya, with the CSRF token a page gives.
     const form = await app.inject({ method: 'GET', url: '/sign-in' });
@@ -91,6 +100,12 @@ describeEachDatabase('the review page over HTTP', (t) => {
       expect(stranger.statusCode, url).toBe(303);
       expect(stranger.headers.location).toBe(`/sign-in?next=${encodeURIComponent(url)}`);
     }
+    // A salesperson's own queue first; "all" shows everyone's.
+    await seedLeads(t.db, DAY, [{ n: 9, name: 'Lucas Lead' }]);
+    await t.db.execute(sql`update leads set owner = 'lucas' where prospect_id = ${prospectInput(9).xUserId}`);
+    expect((await get('/')).body).not.toContain('Lucas Lead');
+    expect((await get('/?owner=')).body).toContain('Lucas Lead');
+    expect((await get('/?owner=lucas')).body).toContain('Lucas Lead');
     expect((await get('/leads/99999')).statusCode).toBe(404);
     expect((await get('/leads/nope')).statusCode).toBe(404);
     const posted = await app.inject({ method: 'POST', url: `/leads/${ids[0]}/decide`, payload: { to: 'contacted' } });

@@ -64,10 +64,12 @@ export async function reviewRoutes(app: FastifyInstance, options: ReviewOptions)
     const today = utcDay(await options.worldNow());
     const day = q.date && DAY.test(q.date) ? q.date : today;
     const state = LEAD_STATES.find((s) => s === q.state);
-    const filters = { persona: q.persona || undefined, owner: q.owner || undefined, state };
-    const leads = await todayQueue(db, { day, ...filters });
     const personas = options.personas();
     const owners = [...new Set(personas.flatMap((p) => p.queue.owners))].sort();
+    // A salesperson sees their own queue first; "all" in the filter (owner=) shows everyone's.
+    const owner = q.owner === undefined ? owners.find((o) => o.toLowerCase() === (req.user ?? '').toLowerCase()) : q.owner || undefined;
+    const filters = { persona: q.persona || undefined, owner, state };
+    const leads = await todayQueue(db, { day, ...filters });
     return page(reply, todayPage({ day, filters, leads, personas: personas.map((p) => p.id), owners }, await context(req, reply)));
   });
 
