@@ -6,21 +6,26 @@ import { Command } from 'commander';
 import { crmCsv } from '../src/export/crm.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../db/client.ts';
+import { addDoNotContact, doNotContactHistory, listDoNotContact } from '../db/do-not-contact.ts';
 import { findLead, listQueue } from '../db/leads.ts';
+import { getReply, listReplies, recordReply } from '../db/replies.ts';
+import { accounts, leadEvents } from '../db/schema.ts';
 import { currentPause } from '../db/work.ts';
+import { printHistory, printList, registerDncCommands } from '../src/commands/dnc.ts';
 import { registerEngageCommands } from '../src/commands/engage.ts';
 import { printLead, printQueue, registerPipelineCommands } from '../src/commands/pipeline.ts';
+import { printReplies, registerRepliesCommands } from '../src/commands/replies.ts';
 import { registerStatusCommands } from '../src/commands/status.ts';
 import { owningWorker, readWorkerFile, removeWorkerFile, writeWorkerFile } from '../src/commands/worker-file.ts';
 import { silentLogger } from '../src/log.ts';
 import { startWebServer, type WebServer } from '../src/web/server.ts';
-import { AT, openPglite } from './support/db.ts';
+import { AT, minutesAfter, openPglite, xid } from './support/db.ts';
 import { seedLeads, workerConfig } from './support/observe.ts';
 
 /**
  * The commands' side of "the worker owns the embedded database": finding the worker (its lock and
- * its worker.json; a stale file ignored), and `queue`, `lead`, `status`, `pause` and `resume`
- * printing through its API exactly what they print from the database. The "worker" here is a web
+ * its worker.json; a stale file ignored), and `queue`, `lead`, `status`, `pause`, `resume`,
+ * `replies` and `dnc` printing through its API exactly what they print from the database. The "worker" here is a web
  * server in this process, and the lock names the test runner's parent: a live process that is not
  * this one, as a worker in another terminal would be.
  */
@@ -66,6 +71,9 @@ async function prospector(...args: string[]): Promise<{ out: string; said: strin
   registerPipelineCommands(program, deps);
   registerEngageCommands(program, deps);
   registerStatusCommands(program, deps);
+  registerRepliesCommands(program, deps);
+  registerDncCommands(program, deps);
+  process.exitCode = undefined;
   await program.parseAsync(['node', 'prospector', ...args]);
   return { out, said, code: typeof process.exitCode === 'number' ? process.exitCode : undefined };
 }
@@ -175,5 +183,74 @@ describe('commands through the worker', () => {
     heldBy(process.ppid);
     const other = await prospector('run', 'search');
     expect(other).toMatchObject({ code: 1, said: [`the worker (pid ${process.ppid}) owns the embedded database (${dataDir}): stop it, or use the page at ${web.url}, or set DATABASE_URL to a PostgreSQL server that every process can share`] });
+  });
+});
+
+describe('replies and dnc through the worker', () => {
+  const MAYA = '1500000000000000001';
+  const EVE = xid(4);
+  const BOB = xid(5);
+
+  it('replies lists and decides through decideReply, dnc lists, adds, removes and tells the history: the lines they print from the database', async () => {
+    heldBy(process.ppid);
+    const db = handle.db;
+    const [eveLead, bobLead] = await seedLeads(db, DAY, [{ n: 4, username: 'eve_evil', name: 'Eve \u001b[31mEvil' }, { n: 5, username: 'bob_ok', state: 'contacted' }]);
+    await db.insert(accounts).values({ handle: 'maya_sells', xUserId: MAYA, owner: 'maya', engagingSince: AT, updatedAt: AT });
+    await db.insert(leadEvents).values([
+      { leadId: eveLead!, at: AT, actor: 'system', fromState: null, toState: 'new' },
+      { leadId: bobLead!, at: AT, actor: 'system', fromState: null, toState: 'new' },
+      { leadId: bobLead!, at: minutesAfter(5), actor: 'maya', fromState: 'new', toState: 'contacted' },
+    ]);
+    const base = { account: MAYA, kind: 'reply' as const, language: 'en', readAt: minutesAfter(70) };
+    const held = await recordReply(db, { ...base, postId: '1800000000000000001', prospectId: EVE, text: '@maya_sells hmm\u001b[2J who \u202eare you?', outcome: 'doubtful', reason: 'may ask us to stop', postedAt: minutesAfter(60) });
+    const optOut = await recordReply(db, { ...base, postId: '1800000000000000002', prospectId: BOB, text: '@maya_sells stop the presses, this is great', outcome: 'opt_out', reason: 'asked to stop ("stop")', postedAt: minutesAfter(65) });
+    await addDoNotContact(db, { prospectId: BOB, source: 'opt_out', addedBy: 'system', reason: 'asked to stop ("stop")', replyId: optOut.reply.id, at: minutesAfter(70) });
+
+    // Reading: the printers over the worker's answers (instants revived) print what they print over the database.
+    const listed = await prospector('replies');
+    expect(listed.said).toEqual([]);
+    expect(listed.out).toBe(printReplies(await listReplies(db, { limit: 200 }), false));
+    expect(listed.out).toMatch(/^1 held: nobody engages them until someone decides/m);
+    expect((await prospector('replies', '--all', '--limit', '5')).out).toBe(printReplies(await listReplies(db, { all: true, limit: 5 }), true));
+    expect((await prospector('dnc')).out).toBe(printList(await listDoNotContact(db)));
+    expect((await prospector('dnc', 'list')).out).toMatch(/^@bob_ok\s+User 5\s+2026-11-02 10:10\s+system\s+opt_out\s+\d+\s+asked to stop/m);
+
+    // Deciding: decideReply's lines, the decision kept with who and the note.
+    const dismissed = await prospector('replies', 'dismiss', String(optOut.reply.id), '--as', 'sofia', '--note', 'a look-alike');
+    expect(dismissed).toMatchObject({ code: undefined, said: [] });
+    expect(dismissed.out).toBe(`reply ${optOut.reply.id} dismissed: counted as a normal reply; @bob_ok is off the do-not-contact list (1 lead reopened); engagement with @bob_ok resumes; 1 lead warm\n`);
+    expect(await getReply(db, optOut.reply.id)).toMatchObject({ decision: 'dismissed', decidedBy: 'sofia', note: 'a look-alike', held: false });
+    const confirmed = await prospector('replies', 'confirm', `#${held.reply.id}`, '--as', 'maya');
+    expect(confirmed.out).toBe(`reply ${held.reply.id} confirmed as an opt-out: @eve_evil is now on the do-not-contact list; 1 lead closed\n`);
+    const twice = await prospector('replies', 'dismiss', String(held.reply.id), '--as', 'lucas');
+    expect(twice).toMatchObject({ code: 1, out: '' });
+    expect(twice.said).toEqual([expect.stringMatching(new RegExp(`^reply ${held.reply.id} was already confirmed by maya at \\S+Z: a reply is decided once`))]);
+    expect(await prospector('replies', 'confirm', '424242', '--as', 'maya')).toMatchObject({ code: 1, said: ['no reply 424242: see prospector replies --all'] });
+    expect((await prospector('replies')).out).toBe('No reply is waiting for a person.\n');
+
+    // The list: add, add again, remove, remove again, someone unknown; the history as the database has it.
+    const added = await prospector('dnc', 'add', '@BOB_OK', '--reason', 'asked by email', '--as', 'lucas');
+    expect(added).toMatchObject({ code: undefined, out: '@bob_ok is on the do-not-contact list; 1 lead closed\n' });
+    const again = await prospector('dnc', 'add', BOB, '--reason', 'twice', '--as', 'lucas');
+    expect(again).toMatchObject({ code: 1, out: '', said: ['@bob_ok is already on the do-not-contact list (since 2026-11-02 09:00 UTC, manual, by lucas)'] });
+    expect((await prospector('dnc', 'remove', 'bob_ok', '--reason', 'wrong person', '--as', 'sofia')).out).toBe('@bob_ok is off the do-not-contact list; leads reopened: #' + bobLead + ' → contacted\n');
+    expect(await prospector('dnc', 'remove', 'bob_ok', '--reason', 'again', '--as', 'sofia')).toMatchObject({ code: 1, said: ['@bob_ok is not on the do-not-contact list'] });
+    expect((await prospector('dnc', 'add', '1234567', '--reason', 'asked by email', '--as', 'maya')).out).toBe('user 1234567 is on the do-not-contact list\n');
+    await expect(prospector('dnc', 'add', '@nobody_here', '--reason', 'x')).rejects.toThrow(/^no one known as @nobody_here: give the @handle or the X user id of a prospect/);
+    await expect(prospector('dnc', 'remove', '7654321', '--reason', 'x')).rejects.toThrow(/^no one known as 7654321/);
+    await expect(prospector('dnc', 'history', '@nobody_here')).rejects.toThrow(/^no one known as @nobody_here/);
+    await expect(prospector('dnc', 'add', '@bob_ok', '--reason', 'x', '--as', 'system')).rejects.toThrow(/^--as: give the name of the person deciding/);
+
+    expect((await prospector('dnc', 'history')).out).toBe(printHistory(await doNotContactHistory(db)));
+    const bobs = await prospector('dnc', 'history', '@bob_ok');
+    expect(bobs.out).toBe(printHistory(await doNotContactHistory(db, { prospectId: BOB })));
+    // Oldest first: this worker's clock stands still at AT, before the opt-out read at 10:10.
+    expect(bobs.out.split('\n').filter((l) => /^\d{4}-/.test(l)).map((l) => l.split(/\s{2,}/).slice(1, 5))).toEqual([
+      ['@bob_ok', 'removed', 'sofia', 'reply'],
+      ['@bob_ok', 'added', 'lucas', 'manual'],
+      ['@bob_ok', 'removed', 'sofia', 'manual'],
+      ['@bob_ok', 'added', 'system', 'opt_out'],
+    ]);
+    expect((await prospector('dnc')).out).toBe(printList(await listDoNotContact(db)));
   });
 });

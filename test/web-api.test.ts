@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAccounts, getAccount } from '../db/accounts.ts';
 import { listActions } from '../db/actions.ts';
-import { findLead, listQueue } from '../db/leads.ts';
+import { addDoNotContact, listDoNotContact } from '../db/do-not-contact.ts';
+import { findLead, listQueue, type QueueEntry } from '../db/leads.ts';
+import { getReply, recordReply } from '../db/replies.ts';
 import { currentPause } from '../db/work.ts';
 import { utcDay } from '../jobs/context.ts';
 import queue from '../jobs/queue.ts';
@@ -14,7 +16,7 @@ import type { Persona } from '../src/config/persona.ts';
 import type { EngageDeps } from '../src/engage/perform.ts';
 import { silentLogger } from '../src/log.ts';
 import { hashPassword } from '../src/web/auth.ts';
-import type { ActAnswer, DecisionAnswer, LeadAnswer, PauseAnswer, QueueAnswer, ResumeAnswer, StatusAnswer } from '../src/web/api.ts';
+import type { ActAnswer, DecisionAnswer, DncAddAnswer, DncAnswer, DncHistoryAnswer, DncRemoveAnswer, LeadAnswer, PauseAnswer, QueueAnswer, RepliesAnswer, ReplyDecisionAnswer, ResumeAnswer, StatusAnswer } from '../src/web/api.ts';
 import { buildWebApp, type WebServerOptions } from '../src/web/server.ts';
 import { XDoor, type AccountStore } from '../src/x/door.ts';
 import { jobContext } from './support/context.ts';
@@ -25,7 +27,8 @@ import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
 /**
  * The worker's JSON API over HTTP (`app.inject`), on both databases, against leads the real jobs
  * made from the sandbox: every route, the token missing or wrong, bad bodies, unknown leads, a
- * decision refused, a click done (the budget moves) and refused with its reason, the pause.
+ * decision refused, a click done (the budget moves) and refused with its reason, the pause, the
+ * held replies and their decision, the do-not-contact list and its history.
  */
 
 const TOKEN = 'a-test-token-of-the-worker';
@@ -71,7 +74,7 @@ describeEachDatabase('the JSON API', (t) => {
     await score(ctx);
     await queue(ctx);
     const engage: EngageDeps = { db: t.db, door, log: silentLogger(), now, workerId: 'test-worker', tier: 'payperuse', personas, engagement: { ...config.worker.engagement, warmup: [1] } };
-    app = await buildWebApp(options({ api: { token: TOKEN, engage: async () => engage, worldNow: async () => now(), workers: async () => [] } }));
+    app = await buildWebApp(options({ personas: () => personas, api: { token: TOKEN, engage: async () => engage, worldNow: async () => now(), workers: async () => [] } }));
   });
   afterAll(async () => {
     await app?.close();
@@ -278,6 +281,121 @@ describeEachDatabase('the JSON API', (t) => {
     expect(resumed.body).toMatchObject({ resumed: true, pause: { pausedBy: 'ops' } });
     expect((await post<ResumeAnswer>('/api/resume', {})).body).toEqual({ resumed: false, pause: null });
     expect(await currentPause(t.db)).toBeUndefined();
+  });
+
+  let bob: QueueEntry;
+  it('GET /api/replies and POST /api/replies/:id/decision: the held ones, every one with all, decided once through decideReply', async () => {
+    // Two leads nobody decided yet, and any third person.
+    const entries = (await listQueue(t.db, { day: today() })).sort((a, b) => b.id - a.id);
+    const open = entries.filter((e) => e.state === 'new');
+    expect(open.length).toBeGreaterThanOrEqual(2);
+    const [eve, carl] = [open[0]!, entries.find((e) => e.id !== open[0]!.id && e.id !== open[1]!.id)!];
+    bob = open[1]!;
+    const account = (await door.account(door.handles[0]!)).cachedUserId!;
+    const base = { account, kind: 'reply' as const, language: 'en', readAt: now() };
+    expect((await get<RepliesAnswer>('/api/replies')).body).toEqual({ replies: [] });
+    const held = (await recordReply(t.db, { ...base, postId: '1900000000000000001', prospectId: eve.prospectId, text: 'who are you?', outcome: 'doubtful', reason: 'may ask us to stop', postedAt: new Date(now().getTime() - 60_000) })).reply;
+    const optOut = (await recordReply(t.db, { ...base, postId: '1900000000000000002', prospectId: bob.prospectId, text: 'stop the presses', outcome: 'opt_out', reason: 'asked to stop ("stop")', postedAt: new Date(now().getTime() - 30_000) })).reply;
+    const normal = (await recordReply(t.db, { ...base, postId: '1900000000000000003', prospectId: carl.prospectId, text: 'great post', outcome: 'other', reason: 'a normal reply', postedAt: new Date(now().getTime() - 10_000) })).reply;
+    await addDoNotContact(t.db, { prospectId: bob.prospectId, source: 'opt_out', addedBy: 'system', reason: 'asked to stop ("stop")', replyId: optOut.id, at: now() });
+
+    const listed = await get<RepliesAnswer>('/api/replies');
+    expect(listed.status).toBe(200);
+    expect(listed.body.replies.map((r) => r.id)).toEqual([held.id]);
+    expect(listed.body.replies[0]).toMatchObject({ username: eve.username, held: true, leads: [{ id: eve.id, state: 'new' }], postedAt: held.postedAt.toISOString() });
+    expect((await get<RepliesAnswer>('/api/replies?all=1')).body.replies.map((r) => r.id)).toEqual([normal.id, optOut.id, held.id]);
+    expect((await get<RepliesAnswer>('/api/replies?all=1&limit=1')).body.replies.map((r) => r.id)).toEqual([normal.id]);
+    expect((await get('/api/replies?limit=0')).body).toEqual({ error: 'limit: expected a whole number from 1 to 100000, got "0"', field: 'limit' });
+    expect((await get('/api/replies?all=maybe')).status).toBe(400);
+    expect((await get('/api/replies', {})).status).toBe(401);
+
+    const url = (id: number | string) => `/api/replies/${id}/decision`;
+    expect((await post(url(held.id), { verdict: 'confirm' }, {})).status).toBe(401);
+    expect((await post(url(held.id), { verdict: 'maybe', as: 'maya' })).body).toEqual({ error: 'verdict: expected confirm or dismiss, got "maybe"', field: 'verdict' });
+    expect((await post(url(held.id), { verdict: 'confirm', as: 'system' })).body.field).toBe('as');
+    expect((await post(url(held.id), { verdict: 'confirm', as: 'maya', note: 7 })).body.field).toBe('note');
+    expect((await post(url('abc'), { verdict: 'confirm', as: 'maya' })).status).toBe(400);
+    expect((await post(url(424242), { verdict: 'confirm', as: 'maya' })).body).toEqual({ error: 'no reply 424242: see prospector replies --all' });
+    expect((await post(url(424242), { verdict: 'confirm', as: 'maya' })).status).toBe(404);
+    expect((await getReply(t.db, held.id))!.decision).toBeNull();
+
+    const confirmed = await post<ReplyDecisionAnswer>(url(`%23${held.id}`), { verdict: 'confirm', as: 'maya', note: 'asked by DM too' });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.message).toBe(`reply ${held.id} confirmed as an opt-out: @${eve.username} is now on the do-not-contact list; 1 lead closed`);
+    expect(confirmed.body.reply).toMatchObject({ decision: 'confirmed', decidedBy: 'maya', note: 'asked by DM too', held: false });
+    expect((await findLead(t.db, eve.id))!.state).toBe('do_not_contact');
+    const twice = await post(url(held.id), { verdict: 'dismiss', as: 'lucas' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error).toMatch(new RegExp(`^reply ${held.id} was already confirmed by maya at \\S+Z: a reply is decided once`));
+    const nothing = await post(url(normal.id), { verdict: 'dismiss', as: 'maya' });
+    expect(nothing.status).toBe(409);
+    expect(nothing.body.error).toMatch(/there is nothing to dismiss/);
+
+    const dismissed = await post<ReplyDecisionAnswer>(url(optOut.id), { verdict: 'dismiss', as: 'sofia' });
+    expect(dismissed.status).toBe(200);
+    expect(dismissed.body.message).toMatch(new RegExp(`^reply ${optOut.id} dismissed: counted as a normal reply; @${bob.username} is off the do-not-contact list \\(1 lead reopened\\); engagement with @${bob.username} resumes; 1 lead warm$`));
+    expect(dismissed.body.warmed).toBe(1);
+    expect((await findLead(t.db, bob.id))!.warmAt).not.toBeNull();
+  });
+
+  it('the do-not-contact list: GET /api/dnc and its history, POST /api/dnc adds and /api/dnc/remove removes, with who and why', async () => {
+    // Bob of the test above: his opt-out, read then dismissed, opens his history.
+    expect((await get('/api/dnc', {})).status).toBe(401);
+    expect((await post('/api/dnc', { who: `@${bob.username}`, reason: 'x', as: 'maya' }, {})).status).toBe(401);
+    const before = await get<DncAnswer>('/api/dnc');
+    expect(before.status).toBe(200);
+    expect(before.body.entries.map((e) => e.prospectId)).toEqual((await listDoNotContact(t.db)).map((e) => e.prospectId));
+    expect(before.body.entries.some((e) => e.prospectId === bob.prospectId)).toBe(false);
+
+    const bad = async (url: string, body: unknown, field: string) => {
+      const res = await post(url, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.field).toBe(field);
+    };
+    await bad('/api/dnc', { reason: 'x', as: 'maya' }, 'who');
+    await bad('/api/dnc', { who: `@${bob.username}`, as: 'maya' }, 'reason');
+    await bad('/api/dnc', { who: `@${bob.username}`, reason: '  ', as: 'maya' }, 'reason');
+    await bad('/api/dnc', { who: `@${bob.username}`, reason: 'x' }, 'as');
+    await bad('/api/dnc/remove', { who: `@${bob.username}`, as: 'maya' }, 'reason');
+    const unknown = await post('/api/dnc', { who: '@nobody_at_all', reason: 'x', as: 'maya' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toEqual({ error: 'no one known as "@nobody_at_all": give the @handle or the X user id of a prospect Prospector has seen', field: 'who' });
+    expect((await post('/api/dnc/remove', { who: '7654321', reason: 'x', as: 'maya' })).status).toBe(404);
+    expect(await listDoNotContact(t.db, { prospectId: bob.prospectId })).toEqual([]);
+
+    const added = await post<DncAddAnswer>('/api/dnc', { who: `@${bob.username.toUpperCase()}`, reason: 'asked by email', as: 'lucas' });
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ person: { prospectId: bob.prospectId, username: bob.username }, result: { added: true, leadsClosed: [bob.id] } });
+    expect((await findLead(t.db, bob.id))!.state).toBe('do_not_contact');
+    const again = await post<DncAddAnswer>('/api/dnc', { who: bob.prospectId, reason: 'twice', as: 'lucas' });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: `@${bob.username} is already on the do-not-contact list`, result: { added: false }, entry: { addedBy: 'lucas', source: 'manual', reason: 'asked by email' } });
+    const listed = await get<DncAnswer>('/api/dnc?limit=1');
+    expect(listed.body.entries).toHaveLength(1);
+    expect((await get('/api/dnc?limit=x')).status).toBe(400);
+    // Someone never seen, by X user id: listed, never engaged.
+    expect((await post<DncAddAnswer>('/api/dnc', { who: '1234567', reason: 'asked by email', as: 'maya' })).body).toMatchObject({ person: { prospectId: '1234567', username: null }, result: { added: true } });
+
+    const removed = await post<DncRemoveAnswer>('/api/dnc/remove', { who: bob.username, reason: 'wrong person', as: 'sofia' });
+    expect(removed.status).toBe(200);
+    expect(removed.body.result).toMatchObject({ removed: true, leadsReopened: [{ id: bob.id }] });
+    expect((await findLead(t.db, bob.id))!.state).not.toBe('do_not_contact');
+    const notOn = await post<DncRemoveAnswer>('/api/dnc/remove', { who: bob.username, reason: 'again', as: 'sofia' });
+    expect(notOn.status).toBe(409);
+    expect(notOn.body.error).toBe(`@${bob.username} is not on the do-not-contact list`);
+
+    const history = await get<DncHistoryAnswer>(`/api/dnc/history?who=%40${bob.username}`);
+    expect(history.status).toBe(200);
+    expect(history.body.events.map((e) => [e.change, e.actor, e.source])).toEqual([
+      ['added', 'system', 'opt_out'],
+      ['removed', 'sofia', 'reply'],
+      ['added', 'lucas', 'manual'],
+      ['removed', 'sofia', 'manual'],
+    ]);
+    expect(history.body.events.at(-1)).toMatchObject({ reason: 'wrong person', prospectId: bob.prospectId });
+    const everyone = await get<DncHistoryAnswer>('/api/dnc/history');
+    expect(everyone.body.events.length).toBeGreaterThan(history.body.events.length);
+    expect((await get('/api/dnc/history?who=%40nobody_at_all')).status).toBe(404);
   });
 
   it('an unknown route under /api is a JSON 404 naming the routes', async () => {

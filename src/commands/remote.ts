@@ -1,11 +1,11 @@
 import type { LiveWorker } from '../../db/workers.ts';
-import type { ActAnswer, DecisionAnswer, LeadAnswer, PauseAnswer, QueueAnswer, ResumeAnswer, StatusAnswer } from '../web/api.ts';
+import type { ActAnswer, DecisionAnswer, DncAddAnswer, DncAnswer, DncHistoryAnswer, DncRemoveAnswer, LeadAnswer, PauseAnswer, QueueAnswer, RepliesAnswer, ReplyDecisionAnswer, ResumeAnswer, StatusAnswer } from '../web/api.ts';
 import { UsageError, type CommandDeps } from './common.ts';
 import { owningWorker, type OwningWorker } from './worker-file.ts';
 
 /**
  * Commands through the running worker. With the embedded database the worker is its one owner:
- * `queue`, `lead`, `act`, `status`, `pause` and `resume` then call its JSON API (src/web/api.ts)
+ * `queue`, `lead`, `act`, `status`, `pause`, `resume`, `replies` and `dnc` then call its JSON API (src/web/api.ts)
  * with the token of its `worker.json`, and print what the worker answers with the very printing
  * code they use on the database directly. A click goes out through the worker's own door to X,
  * sandbox or real, so its next signals run sees what comes back.
@@ -25,6 +25,15 @@ export interface WorkerApi {
   status(): Promise<StatusAnswer & { workers: LiveWorker[] | null }>;
   pause(body: { reason?: string | undefined; as: string }): Promise<PauseAnswer>;
   resume(): Promise<ResumeAnswer>;
+  replies(filters: { all?: boolean | undefined; limit?: number | undefined }): Promise<RepliesAnswer>;
+  decideReply(id: number, body: { verdict: 'confirm' | 'dismiss'; note?: string | undefined; as: string }): Promise<ReplyDecisionAnswer>;
+  dnc(filters: { limit?: number | undefined }): Promise<DncAnswer>;
+  /** Every change, or one person's; an unknown person is an ApiError 404 with field `who`. */
+  dncHistory(who?: string): Promise<DncHistoryAnswer>;
+  /** Added (200), or already on the list (409, with the entry that stays). */
+  dncAdd(body: { who: string; reason: string; as: string }): Promise<DncAddAnswer>;
+  /** Removed (200), or not on the list (409). */
+  dncRemove(body: { who: string; reason: string; as: string }): Promise<DncRemoveAnswer>;
 }
 
 /** A refusal from the worker, said as it says it. */
@@ -46,7 +55,7 @@ class Unreachable extends Error {}
 const READ_TIMEOUT_MS = 30_000;
 const ACT_TIMEOUT_MS = 120_000;
 
-/** Instants in the answers: keys such as `createdAt`, `snoozedUntil`, `at`, `since`. */
+/** Instants in the answers: keys such as `createdAt`, `snoozedUntil`, `readAt`, `decidedAt`, `addedAt`, `at`, `since`. */
 const INSTANT_KEY = /^(at|since|[a-z]+(At|Until))$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const revive = (key: string, value: unknown) => (typeof value === 'string' && INSTANT_KEY.test(key) && ISO_INSTANT.test(value) ? new Date(value) : value);
@@ -127,6 +136,17 @@ function client(worker: OwningWorker): WorkerApi {
     },
     pause: (body) => call('POST', '/pause', body),
     resume: () => call('POST', '/resume', {}),
+    replies(filters) {
+      const query = new URLSearchParams();
+      if (filters.all) query.set('all', '1');
+      if (filters.limit !== undefined) query.set('limit', String(filters.limit));
+      return call('GET', `/replies?${query}`);
+    },
+    decideReply: (id, body) => call('POST', `/replies/${id}/decision`, body),
+    dnc: (filters) => call('GET', `/dnc${filters.limit === undefined ? '' : `?limit=${filters.limit}`}`),
+    dncHistory: (who) => call('GET', `/dnc/history${who === undefined ? '' : `?${new URLSearchParams({ who })}`}`),
+    dncAdd: (body) => call('POST', '/dnc', body, { accept: [409] }),
+    dncRemove: (body) => call('POST', '/dnc/remove', body, { accept: [409] }),
   };
 }
 

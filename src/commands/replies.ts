@@ -62,6 +62,11 @@ export function registerRepliesCommands(program: Command, deps: CommandDeps = {}
     .option('--all', 'every reply read, automatic readings and decided ones too')
     .option('--limit <n>', 'at most this many', integer('--limit', 1, 100_000), 200)
     .action(async (opts: { all?: boolean; limit: number }) => {
+      const { viaWorker } = await import('./remote.ts');
+      const viaTheWorker = await viaWorker({ ...deps, say }, async (api) => {
+        out(printReplies((await api.replies({ all: opts.all, limit: opts.limit })).replies, opts.all ?? false));
+      });
+      if (viaTheWorker) return;
       await withRuntime({ ...deps, say, runtime: { ...deps.runtime, configFallback: true } }, async (rt) => {
         const { listReplies } = await import('../../db/replies.ts');
         out(printReplies(await listReplies(rt.database.db, { all: opts.all ?? false, limit: opts.limit }), opts.all ?? false));
@@ -80,6 +85,19 @@ export function registerRepliesCommands(program: Command, deps: CommandDeps = {}
       .option('--note <text>', 'why, kept with the decision')
       .option('--as <name>', 'who decides (default: your user name)')
       .action(async (id: number, opts: { note?: string; as?: string }) => {
+        const { viaWorker, ApiError } = await import('./remote.ts');
+        const viaTheWorker = await viaWorker({ ...deps, say }, async (api) => {
+          try {
+            const decided = await api.decideReply(id, { verdict, note: opts.note, as: opts.as ?? userInfo().username });
+            out(`${clean(decided.message)}\n`);
+          } catch (error) {
+            // A refusal is decideReply's message, said as the command says it on the database.
+            if (!(error instanceof ApiError)) throw error;
+            say(clean(error.message));
+            process.exitCode = 1;
+          }
+        });
+        if (viaTheWorker) return;
         await withRuntime({ ...deps, say }, async (rt) => {
           const { decideReply, ReplyDecisionError } = await import('../engage/replies/decide.ts');
           try {

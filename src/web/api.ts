@@ -5,24 +5,27 @@ import { openBudgets } from '../../db/budgets.ts';
 import type { Database } from '../../db/client.ts';
 import { actingAccountOf } from '../../db/engage.ts';
 import { decideLead, findLead, LeadError, listQueue, notAFitReason, notAFitReasonList, noteLead, undoDecision, type DecisionResult, type LeadDetail, type QueueEntry } from '../../db/leads.ts';
-import { heldRepliesOf, type ReplyEntry } from '../../db/replies.ts';
+import { addDoNotContact, doNotContactHistory, findPerson, listDoNotContact, removeDoNotContact, type DoNotContactEntry, type DoNotContactEvent, type DoNotContactResult, type RemoveDoNotContactResult } from '../../db/do-not-contact.ts';
+import { heldRepliesOf, listReplies, type ReplyEntry } from '../../db/replies.ts';
 import { LEAD_STATES, type ActionKind, type LeadState } from '../../db/schema.ts';
 import { currentPause, pauseAll, resumeAll, type Pause } from '../../db/work.ts';
 import type { LiveWorker } from '../../db/workers.ts';
 import { utcDay } from '../../jobs/context.ts';
 import { actOnLead, type ActOutcome } from '../engage/assist.ts';
 import type { EngageDeps } from '../engage/perform.ts';
+import { decideReply, ReplyDecisionError, type ReplyDecided } from '../engage/replies/decide.ts';
+import type { Persona } from '../config/persona.ts';
 import type { Logger } from '../log.ts';
 import type { Health } from '../observe/health.ts';
 import { calendarDay } from '../time.ts';
 import { crmCsv } from '../export/crm.ts';
 
 /**
- * The worker's JSON API, under `/api/`: what `prospector queue`, `lead`, `act`, `status`, `pause`
- * and `resume` do, for the commands when the worker owns the embedded database
+ * The worker's JSON API, under `/api/`: what `prospector queue`, `lead`, `act`, `status`, `pause`,
+ * `resume`, `replies` and `dnc` do, for the commands when the worker owns the embedded database
  * (src/commands/remote.ts) and for the review page. Each route calls the functions the commands
- * call — decideLead, the one perform path (actOnLead), pauseAll/resumeAll, collectHealth — so a
- * decision or a click is the same whichever way it comes.
+ * call — decideLead, the one perform path (actOnLead), pauseAll/resumeAll, collectHealth,
+ * decideReply, add/removeDoNotContact — so a decision or a click is the same whichever way it comes.
  *
  * Who may call: `Authorization: Bearer <token>` (the worker's random token, in `worker.json` in the
  * data directory, readable by its user only), or a signed-in page session — for reading, and for
@@ -41,6 +44,8 @@ export interface ApiOptions {
   engage?: (() => Promise<EngageDeps>) | undefined;
   /** Now in the world the worker acts in (a sandbox has its own clock): "today" for the queue and snoozes. */
   worldNow: () => Promise<Date>;
+  /** The personas of the running config: a reply dismissed rescores its author in each. */
+  personas: () => readonly Persona[];
   /** The health `/healthz` reports. */
   health: () => Promise<Health>;
   /** The scheduled workers running, when known. */
@@ -115,6 +120,45 @@ export interface ResumeAnswer {
   pause: Pause | null;
 }
 
+/** `GET /api/replies`: newest first. */
+export interface RepliesAnswer {
+  replies: ReplyEntry[];
+}
+
+/** `POST /api/replies/:id/decision`: what decideReply did, with its line for a person. */
+export type ReplyDecisionAnswer = ReplyDecided;
+
+/** `GET /api/dnc`: the list as it stands, most recently added first. */
+export interface DncAnswer {
+  entries: DoNotContactEntry[];
+}
+
+/** `GET /api/dnc/history`: every change, oldest first. */
+export interface DncHistoryAnswer {
+  events: DoNotContactEvent[];
+}
+
+/** Someone the list names: a stored prospect, or an X user id alone (`username` null). */
+export interface DncPerson {
+  prospectId: string;
+  username: string | null;
+}
+
+/** `POST /api/dnc`: 200 when added, 409 when already on the list (with the entry that stays). */
+export interface DncAddAnswer {
+  person: DncPerson;
+  result: DoNotContactResult;
+  entry?: DoNotContactEntry;
+  error?: string;
+}
+
+/** `POST /api/dnc/remove`: 200 when removed, 409 when not on the list. */
+export interface DncRemoveAnswer {
+  person: DncPerson;
+  result: RemoveDoNotContactResult;
+  error?: string;
+}
+
 /** A refusal the client can show as is. */
 class ApiProblem extends Error {
   constructor(
@@ -174,6 +218,36 @@ function shown(value: unknown): string {
 }
 
 const noLead = (key: string) => new ApiProblem(404, `no lead ${key}: give a lead number (#42) or the prospect's @handle`);
+const noPerson = (key: string): never => {
+  throw new ApiProblem(404, `no one known as ${shown(key)}: give the @handle or the X user id of a prospect Prospector has seen`, 'who');
+};
+
+/** Someone on the list as a message names them: `@handle`, or `user <id>` for someone never stored. */
+const named = (p: DncPerson) => (p.username ? `@${p.username}` : `user ${p.prospectId}`);
+
+/** A reply decision refused: 404 unknown, 400 nobody named, 409 decided already or nothing to dismiss. */
+const REPLY_REFUSAL: Record<ReplyDecisionError['reason'], 400 | 404 | 409> = { not_found: 404, no_actor: 400, already_decided: 409, nothing_to_dismiss: 409 };
+
+/** A `limit` from the query string: a whole number from 1 to `max`, or the default. */
+function limitOf(value: unknown, fallback: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= max)) throw new ApiProblem(400, `limit: expected a whole number from 1 to ${max}, got ${shown(value)}`, 'limit');
+  return n;
+}
+
+/** Who the list is about, from a body or the query: `@handle` or an X user id. */
+function whoOf(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 100) throw new ApiProblem(400, `who: expected an @handle or an X user id, got ${shown(value)}`, 'who');
+  return value;
+}
+
+/** Why someone goes on or comes off the list: required, kept in the history. */
+function reasonOf(body: Record<string, unknown>): string {
+  const reason = optionalText(body, 'reason', REASON_MAX);
+  if (reason === undefined || reason.trim() === '') throw new ApiProblem(400, 'reason: say why, it is kept in the history', 'reason');
+  return reason;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -215,6 +289,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
 
   app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (error instanceof ApiProblem) return reply.code(error.status).send({ error: error.message, ...(error.field ? { field: error.field } : {}) });
+    if (error instanceof ReplyDecisionError) return reply.code(REPLY_REFUSAL[error.reason]).send({ error: error.message });
     if (error instanceof LeadError) return reply.code(error.reason === 'not_found' ? 404 : error.reason === 'invalid' ? 400 : 409).send({ error: error.message });
     if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
       return reply.code(403).send({ error: 'this request did not come from the page (no or a stale CSRF token): reload the page, or use a bearer token' });
@@ -227,7 +302,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
     return reply.code(status).send({ error: error.message });
   });
   app.setNotFoundHandler(async (req, reply) =>
-    reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}: the API has GET /api/status, GET /api/queue, GET /api/leads/:key, POST /api/leads/:key/decision, POST /api/leads/:key/act, POST /api/pause, POST /api/resume` }),
+    reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}: the API has GET /api/status, GET /api/queue, GET /api/leads/:key, POST /api/leads/:key/decision, POST /api/leads/:key/act, POST /api/pause, POST /api/resume, GET /api/replies, POST /api/replies/:id/decision, GET /api/dnc, GET /api/dnc/history, POST /api/dnc, POST /api/dnc/remove` }),
   );
 
   app.get('/status', reading, async (): Promise<StatusAnswer> => {
@@ -354,5 +429,61 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
     const pause = await currentPause(db);
     // Resuming when nothing is paused is not an error: deploy scripts may run it unconditionally.
     return { resumed: await resumeAll(db), pause: pause ?? null };
+  });
+  app.get('/replies', reading, async (req): Promise<RepliesAnswer> => {
+    const query = req.query as Record<string, unknown>;
+    const all = query.all;
+    if (all !== undefined && !(typeof all === 'string' && ['1', 'true', 'yes'].includes(all))) throw new ApiProblem(400, `all: expected 1 or true, got ${shown(all)}`, 'all');
+    return { replies: await listReplies(db, { all: all !== undefined, limit: limitOf(query.limit, 200, 100_000) }) };
+  });
+
+  app.post('/replies/:id/decision', writing, async (req): Promise<ReplyDecisionAnswer> => {
+    const { id } = req.params as { id: string };
+    if (!/^#?\d{1,15}$/.test(id)) throw new ApiProblem(400, `expected a reply number such as 7, got ${shown(id)}`, 'id');
+    const body = bodyOf(req);
+    if (body.verdict !== 'confirm' && body.verdict !== 'dismiss') throw new ApiProblem(400, `verdict: expected confirm or dismiss, got ${shown(body.verdict)}`, 'verdict');
+    const actor = actorOf(req, body);
+    const note = optionalText(body, 'note', NOTE_MAX) ?? null;
+    return decideReply({ db, config: { personas: options.personas() }, now: await options.worldNow() }, { id: Number(id.replace('#', '')), verdict: body.verdict, actor, note });
+  });
+
+  app.get('/dnc', reading, async (req): Promise<DncAnswer> => {
+    const query = req.query as Record<string, unknown>;
+    return { entries: await listDoNotContact(db, { limit: limitOf(query.limit, 1000, 1_000_000) }) };
+  });
+
+  app.get('/dnc/history', reading, async (req): Promise<DncHistoryAnswer> => {
+    const query = req.query as Record<string, unknown>;
+    if (query.who === undefined) return { events: await doNotContactHistory(db) };
+    const key = whoOf(query.who);
+    const person = (await findPerson(db, key)) ?? noPerson(key);
+    return { events: await doNotContactHistory(db, { prospectId: person.prospectId }) };
+  });
+
+  app.post('/dnc', writing, async (req, reply): Promise<DncAddAnswer> => {
+    const body = bodyOf(req);
+    const key = whoOf(body.who);
+    const reason = reasonOf(body);
+    const addedBy = actorOf(req, body);
+    // An X user id not seen yet may be listed too: someone who asked by email is never engaged.
+    const id = key.trim();
+    const person = (await findPerson(db, key)) ?? (/^\d{1,20}$/.test(id) ? { prospectId: id, username: null } : noPerson(key));
+    const result = await addDoNotContact(db, { prospectId: person.prospectId, source: 'manual', addedBy, reason, at: await options.worldNow() });
+    if (result.added) return { person, result };
+    const [entry] = await listDoNotContact(db, { prospectId: person.prospectId });
+    void reply.code(409);
+    return { person, result, ...(entry ? { entry } : {}), error: `${named(person)} is already on the do-not-contact list` };
+  });
+
+  app.post('/dnc/remove', writing, async (req, reply): Promise<DncRemoveAnswer> => {
+    const body = bodyOf(req);
+    const key = whoOf(body.who);
+    const reason = reasonOf(body);
+    const removedBy = actorOf(req, body);
+    const person = (await findPerson(db, key)) ?? noPerson(key);
+    const result = await removeDoNotContact(db, { prospectId: person.prospectId, source: 'manual', removedBy, reason, at: await options.worldNow() });
+    if (result.removed) return { person, result };
+    void reply.code(409);
+    return { person, result, error: `${named(person)} is not on the do-not-contact list` };
   });
 }

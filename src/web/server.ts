@@ -250,6 +250,7 @@ export async function buildWebApp(options: WebServerOptions): Promise<FastifyIns
     db,
     sessions: localUser === undefined || isLoopback(options.host),
     worldNow: async () => now(),
+    personas: options.personas ?? (() => []),
     ...options.api,
     health: healthNow,
     log,
