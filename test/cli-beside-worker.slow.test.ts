@@ -103,7 +103,7 @@ it('queue, lead, act, pause and status work beside the worker on PGlite, and its
   expect(contacted.stdout).toBe(`lead #${first.id} @${first.username} (growth-saas-en): new → contacted — sent a DM\n`);
   const again = await prospector('lead', `#${first.id}`, 'contacted', '--as', 'maya');
   expect(again.code).toBe(1);
-  expect(again.stderr).toMatch(/cannot move from contacted to contacted/);
+  expect(again.stderr).toMatch(/lead #\d+ is already contacted: .*nothing recorded/);
 
   // Clicks: a like and a follow on each of the day's leads, performed by the worker.
   for (const lead of leads) {
