@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from './client.ts';
-import { doNotContactHistory, type DoNotContactEvent } from './do-not-contact.ts';
+import { doNotContactHistory, type DoNotContactEntry, type DoNotContactEvent } from './do-not-contact.ts';
 import { findLead, type LeadDetail } from './leads.ts';
 import { pausedAccounts, type PausedAccount } from './observe.ts';
 import { rows } from './rows.ts';
@@ -535,15 +535,8 @@ async function readActivity(db: Database, input: { since: Date; at?: Date; limit
 
 // ───────────────────────────── Do not contact ─────────────────────────────
 
-export interface DoNotContactRow {
-  prospectId: string;
-  username: string | null;
-  name: string | null;
-  reason: string | null;
-  source: string;
-  addedAt: Date;
-  addedBy: string;
-}
+/** A person on the list, as the page shows them (the list's own entry, without the reply). */
+export type DoNotContactRow = Omit<DoNotContactEntry, 'replyId'>;
 
 export interface DoNotContactPage {
   search: string | null;

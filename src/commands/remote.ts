@@ -92,24 +92,25 @@ function client(worker: OwningWorker): WorkerApi {
     throw new ApiError(res.status, typeof problem?.error === 'string' ? problem.error : `the worker answered ${res.status}`, typeof problem?.field === 'string' ? problem.field : undefined);
   }
   const lead = (key: string) => `/leads/${encodeURIComponent(key)}`;
+  /** The queue's filters as the API reads them, the same for the table and the export. */
+  const queueQuery = (filters: { date?: string | undefined; all?: boolean | undefined; persona?: string | undefined; owner?: string | undefined }) => {
+    const query = new URLSearchParams();
+    if (filters.all) query.set('all', '1');
+    if (filters.date) query.set('date', filters.date);
+    if (filters.persona) query.set('persona', filters.persona);
+    if (filters.owner) query.set('owner', filters.owner);
+    return query;
+  };
   return {
     worker,
     async queue(filters) {
-      const query = new URLSearchParams();
-      if (filters.all) query.set('all', '1');
-      if (filters.date) query.set('date', filters.date);
-      if (filters.persona) query.set('persona', filters.persona);
-      if (filters.owner) query.set('owner', filters.owner);
+      const query = queueQuery(filters);
       const answer = await call<QueueAnswer>('GET', `/queue?${query}`);
       return { ...answer, heldBy: new Map(Object.entries(answer.held)) };
     },
     lead: (key) => call('GET', lead(key)),
     async queueCsv(filters) {
-      const query = new URLSearchParams();
-      if (filters.all) query.set('all', '1');
-      if (filters.date) query.set('date', filters.date);
-      if (filters.persona) query.set('persona', filters.persona);
-      if (filters.owner) query.set('owner', filters.owner);
+      const query = queueQuery(filters);
       let res: Response;
       try {
         res = await fetch(`${base}/api/export/queue.csv?${query}`, { headers: { authorization: `Bearer ${worker.file.token}` }, signal: AbortSignal.timeout(READ_TIMEOUT_MS * 4) });
