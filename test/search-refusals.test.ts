@@ -1,0 +1,142 @@
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { getCursor } from '../db/search.ts';
+import type { JobContext } from '../jobs/context.ts';
+import search from '../jobs/search.ts';
+import { loadConfig, type LoadedConfig } from '../src/config/load.ts';
+import type { Persona } from '../src/config/persona.ts';
+import { XDoor } from '../src/x/door.ts';
+import { XCallError } from '../src/x/errors.ts';
+import { describeEachDatabase } from './support/db.ts';
+import { jobContext } from './support/context.ts';
+import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
+import { captureLog } from './support/worker.ts';
+
+/**
+ * What X refuses is the refused query's problem: the other queries and personas are searched,
+ * X's reason is in the summary, and `start_time` keeps away from X's 7-day edge even when X's
+ * clock runs ahead of the job's. Also: a failed connection says which request failed, and the
+ * sandbox's request log keeps query parameters with secrets masked.
+ */
+
+let sb: TestSandbox;
+let door: XDoor;
+let config: LoadedConfig;
+
+beforeAll(async () => {
+  config = await loadConfig({ file: 'config/prospector.yaml' });
+});
+beforeEach(async () => {
+  sb = await startTestSandbox({ users: 3000 });
+  door = await XDoor.sandbox(sb.url);
+});
+afterEach(async () => {
+  door?.close();
+  await sb?.close();
+});
+
+function persona(id: string, change: (p: Persona) => Persona = (p) => p): Persona {
+  const base = config.personas.find((p) => p.id === id);
+  if (!base) throw new Error(`no example persona ${id}`);
+  return change(base);
+}
+
+type Logged = { seq: number; path: string; method: string; query: Record<string, string>; body: Record<string, unknown> | null; status: number };
+const requests = async (since = 0, path = '/2/tweets/search/recent') =>
+  (await sb.admin<{ requests: Logged[] }>(`/__sandbox/requests?since=${since}&path=${path}`)).requests;
+const lastSeq = async () => (await sb.admin<{ requests: Array<{ seq: number }> }>('/__sandbox/requests')).requests.at(-1)?.seq ?? 0;
+
+/** A query the sandbox's parser refuses, as X refuses one it cannot parse. */
+const BROKEN = '(saas OR crm';
+
+describeEachDatabase('search refusals', (t) => {
+  const ctx = (personas: readonly Persona[], over: Partial<JobContext> = {}): JobContext =>
+    jobContext({ db: t.db, x: door, now: () => new Date(sb.clock.now()), config: { worker: config.worker, personas } }, over);
+
+  beforeEach(async () => {
+    await t.reset();
+  });
+
+  it('a refused query leaves the other queries and the other personas searched, with X’s reason in the summary', async () => {
+    const first = persona('growth-saas-en', (p) => ({ ...p, search: { ...p.search, queries: [BROKEN, ...p.search.queries] } }));
+    const second = persona('rh-pme-fr');
+    const captured = captureLog('debug');
+    const result = await search(ctx([first, second], { log: captured.log }));
+
+    expect(result.counts.refused).toBe(1);
+    expect(result.summary).toContain(`X refused growth-saas-en's query "${BROKEN}": 400 `);
+    const sent = await requests();
+    const refused = sent.filter((r) => r.status === 400);
+    expect(refused.map((r) => r.query.query)).toEqual([BROKEN]);
+    // Every other query of both personas was asked, and answered.
+    for (const q of [...first.search.queries.slice(1), ...second.search.queries]) {
+      expect(sent.some((r) => r.query.query === q && r.status === 200), q).toBe(true);
+    }
+    expect(result.summary).toMatch(/rh-pme-fr: \d+ posts/);
+    expect(result.counts.personas).toBe(2);
+    expect(result.counts.pages).toBeGreaterThan(0);
+    // The refused query keeps no cursor; the other persona's do move.
+    expect(await getCursor(t.db, first.id, BROKEN)).toBeUndefined();
+    const moved = await Promise.all(second.search.queries.map((q) => getCursor(t.db, second.id, q)));
+    expect(moved.some((c) => c?.sinceId)).toBe(true);
+    // One warning for the refusal, naming the persona, the query and X's reason.
+    const warned = captured.lines.filter((l) => l.query === BROKEN);
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ persona: first.id, status: 400, reason: expect.stringMatching(/^400 /) });
+  });
+
+  it('a start_time stays inside the 7-day edge when X’s clock runs minutes ahead of the job’s', async () => {
+    const p = persona('growth-saas-en');
+    // The job's clock lags the sandbox's by five minutes, as a host's clock can lag X's.
+    const lagging = () => new Date(sb.clock.now() - 5 * 60_000);
+    await search(ctx([p], { now: lagging }));
+    await sb.advance(8 * 86_400);
+    const seq = await lastSeq();
+    const result = await search(ctx([p], { now: lagging }));
+    const sent = await requests(seq);
+    const starts = sent.filter((r) => r.query.start_time !== undefined);
+    expect(starts.length).toBeGreaterThan(0);
+    expect(sent.every((r) => r.status === 200)).toBe(true);
+    expect(result.counts.refused).toBe(0);
+    // Minutes of margin from the sandbox's edge, not seconds.
+    for (const r of starts) expect(Date.parse(r.query.start_time!) - (sb.clock.now() - 7 * 86_400_000)).toBeGreaterThanOrEqual(5 * 60_000);
+  });
+});
+
+describe('failed connections and the request log', () => {
+  it('a dropped connection names method, host and path, never a token', async () => {
+    await sb.admin('/__sandbox/faults', { method: 'POST', body: { search: { drop: 1 } } });
+    const error = await (async () => {
+      try {
+        for await (const page of door.search('saas', { retry: { attempts: 1, baseMs: 0, maxMs: 0 } })) void page;
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(XCallError);
+    const message = (error as XCallError).message;
+    expect((error as XCallError).kind).toBe('network');
+    expect(message).toMatch(/connection to X failed: GET [^ ]+\/2\/tweets\/search\/recent: (ECONNRESET|socket hang up)$/);
+    expect(message).not.toContain(sb.accounts.app.bearer_token);
+    expect(message).not.toContain('Request failed.');
+  });
+
+  it('the request log keeps query parameters and masks tokens and codes', async () => {
+    const pages = door.search('saas', { maxPosts: 20 });
+    for await (const page of pages) void page;
+    const [first] = await requests();
+    expect(first?.query).toMatchObject({ query: 'saas', max_results: '20' });
+    // A refresh: its token and client credentials are masked, the grant type stays readable.
+    const account = sb.accounts.accounts[0]!;
+    const seq = await lastSeq();
+    await fetch(`${sb.url}/2/oauth2/token?code=abc123&state=xyz`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: account.refresh_token, client_id: 'c', client_secret: 's3cret' }).toString(),
+    });
+    const [refresh] = await requests(seq, '/2/oauth2/token');
+    expect(refresh?.query).toEqual({ code: '***', state: 'xyz' });
+    expect(refresh?.body).toEqual({ grant_type: 'refresh_token', refresh_token: '***', client_id: 'c', client_secret: '***' });
+    expect(JSON.stringify(await sb.admin('/__sandbox/requests'))).not.toContain(account.refresh_token);
+  });
+});
