@@ -1,12 +1,14 @@
+import { Command } from 'commander';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getCursor } from '../db/search.ts';
+import { registerPipelineCommands } from '../src/commands/pipeline.ts';
 import type { JobContext } from '../jobs/context.ts';
 import search from '../jobs/search.ts';
 import { loadConfig, type LoadedConfig } from '../src/config/load.ts';
 import type { Persona } from '../src/config/persona.ts';
 import { XDoor } from '../src/x/door.ts';
 import { XCallError } from '../src/x/errors.ts';
-import { describeEachDatabase } from './support/db.ts';
+import { describeEachDatabase, pgliteDataDir } from './support/db.ts';
 import { jobContext } from './support/context.ts';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
 import { captureLog } from './support/worker.ts';
@@ -138,5 +140,28 @@ describe('failed connections and the request log', () => {
     expect(refresh?.query).toEqual({ code: '***', state: 'xyz' });
     expect(refresh?.body).toEqual({ grant_type: 'refresh_token', refresh_token: '***', client_id: 'c', client_secret: '***' });
     expect(JSON.stringify(await sb.admin('/__sandbox/requests'))).not.toContain(account.refresh_token);
+  });
+});
+
+describe('prospector run search', () => {
+  it('names the refusal in its outcome line with X’s reason, no stack trace, and exits 0 with the other personas searched', async () => {
+    const { dataDir, remove } = await pgliteDataDir();
+    try {
+      const personas = config.personas.map((p) => (p.id === 'growth-saas-en' ? { ...p, search: { ...p.search, queries: [BROKEN, ...p.search.queries] } } : p));
+      let out = '';
+      const said: string[] = [];
+      const program = new Command().exitOverride().configureOutput({ writeErr: () => {} });
+      registerPipelineCommands(program, { out: (text: string) => (out += text), say: (line: string) => said.push(line), runtime: { dataDir, sandboxUrl: sb.url, config: { ...config, personas } } });
+      await program.parseAsync(['node', 'prospector', 'run', 'search']);
+      expect(process.exitCode ?? 0).toBe(0);
+      const lines = out.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^search: .*growth-saas-en: \d+ posts .*; X refused growth-saas-en's query "\(saas OR crm": 400 .+, \d+\.\d\d s$/);
+      for (const p of personas.filter((q) => q.id !== 'growth-saas-en')) expect(lines[0]).toMatch(new RegExp(`${p.id}: \\d+ posts`));
+      expect(`${out}${said.join('\n')}`).not.toMatch(/\n\s+at /);
+    } finally {
+      process.exitCode = undefined;
+      remove();
+    }
   });
 });
