@@ -1,4 +1,4 @@
-import { addReads, getCursor, readsToday, setCursor } from '../db/search.ts';
+import { addReads, clearRefusal, getCursor, readsToday, recordRefusal, setCursor } from '../db/search.ts';
 import { XCallError } from '../src/x/errors.ts';
 import type { Database } from '../db/client.ts';
 import { matchPosts } from '../db/matches.ts';
@@ -17,8 +17,9 @@ import { joinLines, personasOf, utcDay, type JobContext, type JobResult } from '
  * newest id seen), and the next run reads the gap before anything newer.
  *
  * A query X refuses (400: a bound past its 7-day window, a query it cannot parse) is that query's
- * problem: what it read is kept, its cursor stays where it was, X's reason goes into the summary
- * and the log, and the other queries and personas are searched as usual.
+ * problem: what it read is kept, its cursor stays where it was and records X's reason (cleared by
+ * the next search of it that goes through), the reason goes into the summary and the log, and the
+ * other queries and personas are searched as usual.
  */
 export default async function search(ctx: JobContext): Promise<JobResult> {
   const counts = { personas: 0, queries: 0, pages: 0, posts: 0, new_posts: 0, new_prospects: 0, users: 0, budget_stops: 0, rate_limited: 0, refused: 0 };
@@ -102,6 +103,7 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
           counts.refused++;
           ctx.log.warn({ ...refusal, status: error.details.status, sinceId: cursor?.sinceId ?? null, untilId: cursor?.untilId ?? null }, `X refused a search of ${persona.id}`);
           await writer.drain();
+          if (!ctx.dryRun) await recordRefusal(ctx.db, { ...refusal, at: ctx.now() });
           continue;
         }
         if (!(error instanceof XCallError && error.kind === 'rate_limited')) {
@@ -122,6 +124,7 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
         if (limited) break;
         continue;
       }
+      if (cursor?.refusedAt && !limited) await clearRefusal(ctx.db, persona.id, query);
       if (more && oldest) {
         // Stopped by the budget: remember the unread gap below `oldest`.
         await setCursor(ctx.db, { persona: persona.id, query, sinceId: cursor?.sinceId ?? null, untilId: oldest, pendingNewestId: newest ?? null, at: ctx.now() });

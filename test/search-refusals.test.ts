@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { getCursor } from '../db/search.ts';
+import { getCursor, recordRefusal } from '../db/search.ts';
 import { registerPipelineCommands } from '../src/commands/pipeline.ts';
 import type { JobContext } from '../jobs/context.ts';
 import search from '../jobs/search.ts';
@@ -76,14 +76,32 @@ describeEachDatabase('search refusals', (t) => {
     expect(result.summary).toMatch(/rh-pme-fr: \d+ posts/);
     expect(result.counts.personas).toBe(2);
     expect(result.counts.pages).toBeGreaterThan(0);
-    // The refused query keeps no cursor; the other persona's do move.
-    expect(await getCursor(t.db, first.id, BROKEN)).toBeUndefined();
+    // The refused query's cursor holds X's reason and no position; the other persona's do move.
+    const held = await getCursor(t.db, first.id, BROKEN);
+    expect(held).toMatchObject({ sinceId: null, untilId: null, refusedAt: new Date(sb.clock.now()), refusedReason: expect.stringMatching(/^400 .*missing '\)'/) });
     const moved = await Promise.all(second.search.queries.map((q) => getCursor(t.db, second.id, q)));
     expect(moved.some((c) => c?.sinceId)).toBe(true);
     // One warning for the refusal, naming the persona, the query and X's reason.
     const warned = captured.lines.filter((l) => l.query === BROKEN);
     expect(warned).toHaveLength(1);
     expect(warned[0]).toMatchObject({ persona: first.id, status: 400, reason: expect.stringMatching(/^400 /) });
+
+    // Refused again on the next run: the reason stays, the job still goes through.
+    const again = await search(ctx([first, second]));
+    expect(again.counts.refused).toBe(1);
+    expect((await getCursor(t.db, first.id, BROKEN))?.refusedReason).toBe(held?.refusedReason);
+  });
+
+  it('a query refused once is searched from where it stood and its refusal cleared when X accepts it', async () => {
+    const p = persona('growth-saas-en');
+    const [query] = p.search.queries;
+    // A refusal of an earlier run, recorded as the job records one.
+    await recordRefusal(t.db, { persona: p.id, query: query!, reason: "400 Invalid 'start_time'", at: new Date(sb.clock.now()) });
+    const result = await search(ctx([p]));
+    expect(result.counts.refused).toBe(0);
+    const cursor = await getCursor(t.db, p.id, query!);
+    expect(cursor).toMatchObject({ refusedAt: null, refusedReason: null });
+    expect(cursor?.sinceId).toMatch(/^\d+$/);
   });
 
   it('a start_time stays inside the 7-day edge when X’s clock runs minutes ahead of the job’s', async () => {
