@@ -178,6 +178,9 @@ export const searchCursors = pgTable(
     untilId: text('until_id'),
     pendingNewestId: text('pending_newest_id'),
     updatedAt: instant('updated_at').notNull(),
+    /** When X last refused this query (400), and X's reason; cleared when a search of it goes through. */
+    refusedAt: instant('refused_at'),
+    refusedReason: text('refused_reason'),
   },
   (t) => [primaryKey({ name: 'search_cursors_pkey', columns: [t.persona, t.queryHash] })],
 );

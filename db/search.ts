@@ -17,6 +17,9 @@ export interface SearchCursor {
   /** Where sinceId goes once that gap is read. */
   pendingNewestId: string | null;
   updatedAt: Date;
+  /** When X last refused the query, and why in X's words; null once a search of it goes through. */
+  refusedAt: Date | null;
+  refusedReason: string | null;
 }
 
 /** Cursors are keyed by a hash of the query text: queries can be long, and any edit starts afresh. */
@@ -27,7 +30,14 @@ export function queryHash(query: string): string {
 /** The cursor of this persona's query, or undefined the first time. */
 export async function getCursor(db: Database, persona: string, query: string): Promise<SearchCursor | undefined> {
   const [row] = await db
-    .select({ sinceId: searchCursors.sinceId, untilId: searchCursors.untilId, pendingNewestId: searchCursors.pendingNewestId, updatedAt: searchCursors.updatedAt })
+    .select({
+      sinceId: searchCursors.sinceId,
+      untilId: searchCursors.untilId,
+      pendingNewestId: searchCursors.pendingNewestId,
+      updatedAt: searchCursors.updatedAt,
+      refusedAt: searchCursors.refusedAt,
+      refusedReason: searchCursors.refusedReason,
+    })
     .from(searchCursors)
     .where(and(eq(searchCursors.persona, persona), eq(searchCursors.queryHash, queryHash(query))));
   return row;
@@ -82,6 +92,32 @@ export async function setCursor(db: Database, input: SetCursorInput): Promise<bo
     })
     .returning({ sinceId: searchCursors.sinceId });
   return written.length > 0;
+}
+
+/** Longest refusal reason kept: X's messages are a sentence or two; a longer one is cut. */
+const REASON_CHARS = 500;
+
+/**
+ * Records that X refused a query, with X's reason, on its cursor (created without a position the
+ * first time): where it has read up to does not move, so the next run asks for the same posts.
+ */
+export async function recordRefusal(db: Database, input: { persona: string; query: string; reason: string; at: Date }): Promise<void> {
+  const reason = input.reason.length > REASON_CHARS ? `${input.reason.slice(0, REASON_CHARS - 1)}…` : input.reason;
+  await db
+    .insert(searchCursors)
+    .values({ persona: input.persona, queryHash: queryHash(input.query), query: input.query, sinceId: null, updatedAt: input.at, refusedAt: input.at, refusedReason: reason })
+    .onConflictDoUpdate({
+      target: [searchCursors.persona, searchCursors.queryHash],
+      set: { refusedAt: sql`excluded.refused_at`, refusedReason: sql`excluded.refused_reason` },
+    });
+}
+
+/** Forgets a query's last refusal: a search of it went through. */
+export async function clearRefusal(db: Database, persona: string, query: string): Promise<void> {
+  await db
+    .update(searchCursors)
+    .set({ refusedAt: null, refusedReason: null })
+    .where(and(eq(searchCursors.persona, persona), eq(searchCursors.queryHash, queryHash(query))));
 }
 
 export interface Reads {

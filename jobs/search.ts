@@ -1,4 +1,4 @@
-import { addReads, getCursor, readsToday, setCursor } from '../db/search.ts';
+import { addReads, clearRefusal, getCursor, readsToday, recordRefusal, setCursor } from '../db/search.ts';
 import { XCallError } from '../src/x/errors.ts';
 import type { Database } from '../db/client.ts';
 import { matchPosts } from '../db/matches.ts';
@@ -15,12 +15,19 @@ import { joinLines, personasOf, utcDay, type JobContext, type JobResult } from '
  * Never read twice: the cursor moves to the newest post once a query's walk completes. When the
  * budget stops a walk part-way, the cursor keeps where the unread gap is (`until_id` and the
  * newest id seen), and the next run reads the gap before anything newer.
+ *
+ * A query X refuses (400: a bound past its 7-day window, a query it cannot parse) is that query's
+ * problem: what it read is kept, its cursor stays where it was and records X's reason (cleared by
+ * the next search of it that goes through), the reason goes into the summary and the log, and the
+ * other queries and personas are searched as usual.
  */
 export default async function search(ctx: JobContext): Promise<JobResult> {
-  const counts = { personas: 0, queries: 0, pages: 0, posts: 0, new_posts: 0, new_prospects: 0, users: 0, budget_stops: 0, rate_limited: 0 };
+  const counts = { personas: 0, queries: 0, pages: 0, posts: 0, new_posts: 0, new_prospects: 0, users: 0, budget_stops: 0, rate_limited: 0, refused: 0 };
   let limited: XCallError | undefined;
+  const refusals: Refusal[] = [];
   const lines: Array<[string, string]> = [];
   const day = utcDay(ctx.now());
+  const xNow = await worldTime(ctx);
 
   const ours = new Set(ctx.config.worker.accounts.map((a) => a.handle.toLowerCase()));
   for (const persona of personasOf(ctx)) {
@@ -39,7 +46,7 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
       const cursor = await getCursor(ctx.db, persona.id, query);
       // Recent search reaches 7 days back and refuses an older since_id: a cursor that aged past
       // it (a quiet query) becomes a start_time, and a gap that aged past it cannot be read anymore.
-      const horizon = searchHorizon(ctx.now());
+      const horizon = searchHorizon(latest(ctx.now(), xNow));
       const tooOld = (id: string | null | undefined) => id !== null && id !== undefined && snowflakeTime(id) < horizon;
       const lostGap = cursor?.untilId != null && tooOld(cursor.untilId);
       // A gap left by an interrupted walk is read first, between the old cursor and the oldest post read.
@@ -89,6 +96,16 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
           ctx.progress?.(`search ${persona.id}: ${mine.posts} posts read, ${mine.newProspects} new prospects`);
         }
       } catch (error) {
+        if (error instanceof XCallError && error.kind === 'invalid') {
+          // X refused this query: keep what was read, leave the cursor for the next run, go on.
+          const refusal = { persona: persona.id, query, reason: refusalReason(error) };
+          refusals.push(refusal);
+          counts.refused++;
+          ctx.log.warn({ ...refusal, status: error.details.status, sinceId: cursor?.sinceId ?? null, untilId: cursor?.untilId ?? null }, `X refused a search of ${persona.id}`);
+          await writer.drain();
+          if (!ctx.dryRun) await recordRefusal(ctx.db, { ...refusal, at: ctx.now() });
+          continue;
+        }
         if (!(error instanceof XCallError && error.kind === 'rate_limited')) {
           // X stopped every call: keep what was read (the frame records the stop).
           if (error instanceof XCallError && error.stopsAll && !ctx.dryRun) await writer.drain();
@@ -107,6 +124,7 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
         if (limited) break;
         continue;
       }
+      if (cursor?.refusedAt && !limited) await clearRefusal(ctx.db, persona.id, query);
       if (more && oldest) {
         // Stopped by the budget: remember the unread gap below `oldest`.
         await setCursor(ctx.db, { persona: persona.id, query, sinceId: cursor?.sinceId ?? null, untilId: oldest, pendingNewestId: newest ?? null, at: ctx.now() });
@@ -125,10 +143,40 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
     if (limited) break;
   }
 
-  const summary = joinLines(lines, ctx.persona !== undefined) || 'no personas';
+  let summary = joinLines(lines, ctx.persona !== undefined) || 'no personas';
+  for (const r of refusals) summary += `; X refused ${r.persona}'s query ${JSON.stringify(r.query.length > 80 ? `${r.query.slice(0, 80)}…` : r.query)}: ${r.reason}`;
   if (!limited) return { summary, counts };
   return { summary: `${summary}; rate limited by X, searching again after ${limited.details.resetAt?.toISOString() ?? 'the reset'}`, counts };
 }
+
+/** A query X refused, and X's own words for why. */
+interface Refusal {
+  persona: string;
+  query: string;
+  reason: string;
+}
+
+/** X's reason for refusing, without the call's name (the summary names the persona and query). */
+function refusalReason(error: XCallError): string {
+  const detail = error.details.problem?.detail;
+  return `${error.details.status ?? 400} ${typeof detail === 'string' ? detail : error.message}`;
+}
+
+/**
+ * The time behind the door as far as the code knows it (the sandbox's clock), so that a
+ * `start_time` is measured from X's side of the 7-day edge; undefined for the real X or when the
+ * sandbox does not say.
+ */
+async function worldTime(ctx: JobContext): Promise<Date | undefined> {
+  try {
+    return await ctx.x.worldTime();
+  } catch (error) {
+    ctx.log.debug({ err: error }, 'the sandbox did not give its clock: search measures its window on the job clock');
+    return undefined;
+  }
+}
+
+const latest = (a: Date, b: Date | undefined): Date => (b && b.getTime() > a.getTime() ? b : a);
 
 /** Pages are written in batches of about this many posts: one transaction per batch, not three statements per page. */
 export const FLUSH_POSTS = 1000;

@@ -45,8 +45,9 @@ export class RequestLog {
 
   constructor(private readonly limit: number) {}
 
+  /** Records a request with its query parameters and body, secrets masked (see `maskSecrets`). */
   add(entry: Omit<LoggedRequest, 'seq'>): void {
-    this.entries.push({ seq: ++this.seq, ...entry });
+    this.entries.push({ seq: ++this.seq, ...entry, query: maskSecrets(entry.query), body: maskBody(entry.body) });
     if (this.entries.length > this.limit) {
       const excess = this.entries.length - this.limit;
       this.entries.splice(0, excess);
@@ -63,4 +64,25 @@ export class RequestLog {
     this.dropped += this.entries.length;
     this.entries = [];
   }
+}
+
+/**
+ * Parameters that carry a credential: tokens, authorisation codes and their verifiers, client
+ * secrets and passwords. `next_token` and `pagination_token` are cursors, not secrets, and stay
+ * readable: they are what a walk through pages is read back by.
+ */
+const SECRET = /^(?!next_token$|pagination_token$).*(token|secret|password|code|verifier)$/i;
+
+/** Shown in place of a secret. */
+export const MASKED = '***';
+
+/** The parameters, with every secret's value replaced by `***`. */
+export function maskSecrets(params: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, SECRET.test(k) ? MASKED : v]));
+}
+
+/** A form or JSON body with its top-level secrets masked; anything else as it is. */
+function maskBody(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, SECRET.test(k) ? MASKED : v]));
 }

@@ -88,7 +88,10 @@ export function classify(error: unknown, what: string): unknown {
     const data = (error.data ?? {}) as unknown as Record<string, unknown>;
     const type = typeof data.type === 'string' ? data.type : '';
     const title = typeof data.title === 'string' ? data.title : '';
-    const detail = typeof data.detail === 'string' ? data.detail : title || error.message;
+    // A 400's own reason ("Invalid 'start_time' … must be on or after …") is in `errors[]`; its
+    // `detail` only says that a parameter was invalid.
+    const reasons = parameterReasons(data.errors);
+    const detail = reasons || (typeof data.detail === 'string' ? data.detail : title || error.message);
     const problem = { ...(title ? { title } : {}), ...(detail ? { detail } : {}), ...(type ? { type } : {}) };
     const limits = observedLimits(error.rateLimit);
     const base = { status: error.code, limits, problem };
@@ -116,10 +119,37 @@ export function classify(error: unknown, what: string): unknown {
     return new XCallError('invalid', say(`X refused the request (${error.code} ${detail})`), base, { cause: error });
   }
   if (error instanceof ApiRequestError || error instanceof ApiPartialResponseError) {
-    const cause = (error as ApiRequestError).requestError ?? (error as ApiPartialResponseError).responseError;
-    return new XCallError('network', `${what}: connection to X failed (${cause?.message ?? error.message})`, {}, { cause: error });
+    // twitter-api-v2 keeps a request error as `_options.error` while its `requestError` getter
+    // reads `_options.requestError` (always undefined): both are looked at.
+    const kept = (error as unknown as { _options?: { error?: Error } })._options?.error;
+    const cause = (error as ApiRequestError).requestError ?? kept ?? (error as ApiPartialResponseError).responseError;
+    const reason = (cause as NodeJS.ErrnoException | undefined)?.code || cause?.message || error.message;
+    const target = requestTarget(error.request);
+    return new XCallError('network', `${what}: connection to X failed${target ? `: ${target}` : ''}: ${reason}`, {}, { cause: error });
   }
   return error;
+}
+
+/** The messages of a problem's `errors[]`, joined; empty when it has none. */
+function parameterReasons(errors: unknown): string {
+  if (!Array.isArray(errors)) return '';
+  return errors
+    .map((e: unknown) => (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : ''))
+    .filter(Boolean)
+    .join('; ');
+}
+
+/**
+ * "GET api.x.com/2/tweets/search/recent": what a failed connection was for. The query string is
+ * left out: it can carry a token or a code, and the call's name already says what was asked.
+ */
+export function requestTarget(request: { method?: string; host?: string; path?: string; getHeader?: (name: string) => unknown } | undefined): string {
+  if (!request?.path) return '';
+  const path = request.path.split('?')[0] ?? '';
+  // The Host header has the port when it is not the protocol's own (a sandbox); `host` never does.
+  const header = request.getHeader?.('host');
+  const host = typeof header === 'string' ? header : (request.host ?? '');
+  return `${request.method ?? 'GET'} ${host}${path}`;
 }
 
 export interface RetryPolicy {

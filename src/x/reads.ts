@@ -111,9 +111,15 @@ export function snowflakeTime(id: string): Date {
   return new Date(Number(BigInt(id) >> 22n) + 1288834974657);
 }
 
-/** Recent search reaches 7 days back; a cursor older than this (a minute of margin) must become a start_time. */
+/**
+ * How far inside X's 7-day edge a start_time stays: a request takes time to reach X, pages of one
+ * walk are sent minutes apart, and X's clock may run ahead of ours. A minute was refused in practice.
+ */
+export const SEARCH_EDGE_MARGIN_MS = 10 * 60_000;
+
+/** Recent search reaches 7 days back; a cursor older than this (less the margin) must become a start_time. */
 export function searchHorizon(now: Date): Date {
-  return new Date(now.getTime() - 7 * 86_400_000 + 60_000);
+  return new Date(now.getTime() - 7 * 86_400_000 + SEARCH_EDGE_MARGIN_MS);
 }
 
 export interface SearchOptions {
