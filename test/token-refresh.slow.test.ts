@@ -1,4 +1,5 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -29,7 +30,7 @@ interface Logged {
 /** A child process of support/refresh-child.ts, read a line at a time. */
 class Child {
   private readonly lines: AsyncIterator<string>;
-  constructor(readonly process: ChildProcessWithoutNullStreams) {
+  constructor(readonly process: ChildProcessByStdio<Writable, Readable, null>) {
     this.lines = createInterface({ input: process.stdout })[Symbol.asyncIterator]();
   }
   async next(): Promise<string> {
