@@ -77,6 +77,29 @@ describeEachDatabase('token refresh shared by processes', (t) => {
     }
   });
 
+  it('a pair kept long ago whose access token expired too: its refresh token is the one refreshed, never the spent one held', async () => {
+    const fresh = await t.fresh();
+    await migrate(fresh.handle);
+    const handles = [fresh.handle, await fresh.connect()];
+    const now = () => new Date(sb.clock.now());
+    const [a, b] = await Promise.all(handles.map((h) => XDoor.sandbox(sb.url, { retry: FAST_RETRY, now, store: store(h) })));
+    try {
+      await ensureAccounts(fresh.handle.db, [{ handle: 'maya_sells', owner: 'maya' }], now());
+      const [mayaA, mayaB] = [await a!.account('maya_sells'), await b!.account('maya_sells')];
+      await sb.admin('/__sandbox/tokens/expire', { method: 'POST', body: { username: 'maya_sells' } });
+      await mayaA.follow(sb.world.users[40]!.id); // refreshes and keeps the pair; b's refresh token is spent
+      await sb.advance(3 * 3600); // the kept pair's access token has expired as well
+      const seq = (await requestsSince(0)).at(-1)?.seq ?? 0;
+      await expect(mayaB.follow(sb.world.users[41]!.id)).resolves.toBeDefined();
+      const log = await requestsSince(seq);
+      expect(log.filter((r) => r.path === '/2/oauth2/token').map((r) => r.status)).toEqual([200]);
+      expect(log.filter((r) => r.path !== '/2/oauth2/token').map((r) => r.status)).toEqual([200]);
+    } finally {
+      a?.close();
+      b?.close();
+    }
+  });
+
   it('a rotation the database never saw (a door without the lock) is still recovered from under the lock', async () => {
     const fresh = await t.fresh();
     await migrate(fresh.handle);

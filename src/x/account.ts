@@ -112,6 +112,8 @@ export interface MentionsPage {
  * timer, so a token revoked (or expired on a simulated clock) before then was never renewed.
  */
 const EARLY_REFRESH_MS = 60_000;
+/** How long X's OAuth2 access tokens live, for a kept pair whose expiry was not stored. */
+const ACCESS_TOKEN_SECONDS = 7200;
 
 class RefreshOn401 extends TwitterApiAutoTokenRefresher {
   private refreshing = false;
@@ -203,7 +205,7 @@ class RefreshOn401 extends TwitterApiAutoTokenRefresher {
    */
   private take(kept: KeptTokens): IParsedOAuth2TokenResult | undefined {
     this.currentRefreshToken = kept.refreshToken;
-    const expiresIn = kept.expiresAt ? Math.floor((kept.expiresAt.getTime() - this.now().getTime()) / 1000) : 7200;
+    const expiresIn = kept.expiresAt ? Math.floor((kept.expiresAt.getTime() - this.now().getTime()) / 1000) : ACCESS_TOKEN_SECONDS;
     if (expiresIn * 1000 <= EARLY_REFRESH_MS) return undefined;
     this.setExpireTimeout(expiresIn);
     this.tokenExpired = false;
