@@ -100,3 +100,51 @@ export async function clearStop(db: Database, kind: StopKind): Promise<boolean> 
   const done = await db.delete(xStops).where(eq(xStops.kind, kind)).returning({ kind: xStops.kind });
   return done.length > 0;
 }
+
+/** An account's token pair as stored. */
+export interface StoredTokens {
+  accessToken: string | null;
+  refreshToken: string | null;
+  tokenExpiresAt: Date | null;
+  tokenOrigin: string | null;
+}
+
+/** What a refresh holding the lock can do: read the stored pair, keep a new one. */
+export interface RefreshLockHeld {
+  /** The pair as stored now (read again after a refused refresh: a process that did not wait may have kept one). */
+  read(): Promise<StoredTokens | undefined>;
+  save(tokens: { accessToken: string; refreshToken: string | undefined; expiresAt: Date; origin: string }, at?: Date): Promise<void>;
+}
+
+/**
+ * Runs `refresh` holding the account's refresh lock; a new pair is saved before the lock is let
+ * go. X rotates refresh tokens, so two processes refreshing at once spend the same token and one
+ * gets a 400: the second to take the lock reads the pair the first kept instead.
+ *
+ * The lock is a transaction-level advisory lock (`pg_advisory_xact_lock`), not a row lock: it
+ * blocks only other refreshes of the same account, not the writes that touch its row while X
+ * answers (a pause, a user id), and the server lets it go with the transaction or the connection,
+ * so a process killed mid-refresh never leaves it held. On PGlite (one process, one connection)
+ * the transaction itself serialises.
+ */
+export async function withRefreshLock<T>(db: Database, handle: string, refresh: (held: RefreshLockHeld) => Promise<T>): Promise<T> {
+  const key = handle.toLowerCase();
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`prospector.refresh:${key}`}, 0))`);
+    return refresh({
+      read: async () => {
+        const [stored] = await tx
+          .select({ accessToken: accounts.accessToken, refreshToken: accounts.refreshToken, tokenExpiresAt: accounts.tokenExpiresAt, tokenOrigin: accounts.tokenOrigin })
+          .from(accounts)
+          .where(eq(accounts.handle, key));
+        return stored;
+      },
+      save: async (tokens, at = new Date()) => {
+        await tx
+          .update(accounts)
+          .set({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? null, tokenExpiresAt: tokens.expiresAt, tokenOrigin: tokens.origin, updatedAt: at })
+          .where(eq(accounts.handle, key));
+      },
+    });
+  });
+}

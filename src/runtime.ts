@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ensureAccounts, getAccount, saveAccountTokens, saveAccountUserId } from '../db/accounts.ts';
+import { ensureAccounts, getAccount, saveAccountTokens, saveAccountUserId, withRefreshLock } from '../db/accounts.ts';
 import { holdWorkerLock } from '../db/workers.ts';
 import { automationWarning } from './engage/rules.ts';
 import type { RetryPolicy } from './x/errors.ts';
@@ -106,6 +106,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       load: (handle) => getAccount(database.db, handle),
       saveUserId: (handle, userId) => saveAccountUserId(database.db, handle, userId),
       saveTokens: (handle, tokens, origin) => saveAccountTokens(database.db, handle, { ...tokens, origin }),
+      withRefreshLock: (handle, refresh) => withRefreshLock(database.db, handle, refresh),
     };
     let offsetMs = 0;
     const runtime: Runtime = {

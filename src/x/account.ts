@@ -40,6 +40,29 @@ export interface RefreshedTokens {
   expiresAt: Date;
 }
 
+/** A pair another process refreshed and kept. */
+export interface KeptTokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: Date | undefined;
+}
+
+/**
+ * One refresh at a time per account, across processes (the database's lock: db/accounts.ts). X
+ * rotates refresh tokens, so a refresh that waited must first look whether the one before it kept
+ * a newer pair: refreshing with the token it holds would spend a token already spent.
+ */
+export interface RefreshGate {
+  run<T>(refresh: (held: RefreshHeld) => Promise<T>): Promise<T>;
+}
+
+export interface RefreshHeld {
+  /** The stored pair, when another process kept it since this one last looked. */
+  newer(): Promise<KeptTokens | undefined>;
+  /** Keeps a pair X gave, before the lock is let go. */
+  keep(tokens: RefreshedTokens): Promise<void>;
+}
+
 export interface AccountOptions {
   handle: string;
   owner: string;
@@ -54,6 +77,8 @@ export interface AccountOptions {
   onTokens?: (tokens: RefreshedTokens) => void | Promise<void>;
   /** The refresh token as stored now (another worker may have rotated it). */
   reloadRefreshToken?: () => Promise<string | undefined>;
+  /** Serialises refreshes with other processes; without it, only this process's are. */
+  refreshGate?: RefreshGate;
   /** Called when the refresh itself fails (the account then answers 401). */
   onRefreshError?: (error: Error) => void;
   /** The clock for token expiry dates. */
@@ -87,6 +112,8 @@ export interface MentionsPage {
  * timer, so a token revoked (or expired on a simulated clock) before then was never renewed.
  */
 const EARLY_REFRESH_MS = 60_000;
+/** How long X's OAuth2 access tokens live, for a kept pair whose expiry was not stored. */
+const ACCESS_TOKEN_SECONDS = 7200;
 
 class RefreshOn401 extends TwitterApiAutoTokenRefresher {
   private refreshing = false;
@@ -98,6 +125,7 @@ class RefreshOn401 extends TwitterApiAutoTokenRefresher {
     private readonly now: () => Date,
     /** The latest refresh token another worker may have kept, when ours was refused. */
     private readonly reload?: () => Promise<string | undefined>,
+    private readonly gate?: RefreshGate,
   ) {
     super(options);
   }
@@ -119,19 +147,69 @@ class RefreshOn401 extends TwitterApiAutoTokenRefresher {
   }
 
   protected override async refreshToken() {
-    let token;
+    const token = this.gate ? await this.gate.run((held) => this.refreshHolding(held)) : await this.refreshAlone();
+    this.expiresAt = new Date(this.now().getTime() + token.expiresIn * 1000);
+    return token;
+  }
+
+  /** Without a gate: this process's refreshes are the only ones it can keep apart. */
+  private async refreshAlone() {
     try {
-      token = await super.refreshToken();
+      return await super.refreshToken();
     } catch (error) {
       // Another worker may have refreshed first: X rotated the refresh token and ours is spent.
       // The pair it kept is the one to use.
       const latest = await this.reload?.();
       if (!latest || latest === this.currentRefreshToken) throw error;
       this.currentRefreshToken = latest;
-      token = await super.refreshToken();
+      return super.refreshToken();
     }
-    this.expiresAt = new Date(this.now().getTime() + token.expiresIn * 1000);
+  }
+
+  /**
+   * Holding the account's lock: a pair another process kept while this one waited is taken as it
+   * is (no request to X); otherwise the held token is refreshed and the new pair kept. A refusal
+   * while a newer pair is stored is that pair's cue, not a dead account: only a refresh refused
+   * with the latest pair fails (and the account then answers 401).
+   */
+  private async refreshHolding(held: RefreshHeld): Promise<IParsedOAuth2TokenResult> {
+    const newer = await held.newer();
+    if (newer) {
+      const taken = this.take(newer);
+      if (taken) return taken;
+    }
+    let token: IParsedOAuth2TokenResult;
+    try {
+      token = await this.refreshClient.refreshOAuth2Token(this.currentRefreshToken);
+    } catch (error) {
+      const stored = await held.newer();
+      const taken = stored && this.take(stored);
+      if (taken) return taken;
+      if (!stored) {
+        const latest = await this.reload?.();
+        if (!latest || latest === this.currentRefreshToken) throw error;
+        this.currentRefreshToken = latest;
+      }
+      token = await this.refreshClient.refreshOAuth2Token(this.currentRefreshToken);
+    }
+    await held.keep({ accessToken: token.accessToken, refreshToken: token.refreshToken, expiresAt: new Date(this.now().getTime() + token.expiresIn * 1000) });
+    this.currentRefreshToken = token.refreshToken ?? this.currentRefreshToken;
+    this.setExpireTimeout(token.expiresIn);
+    this.tokenExpired = false;
     return token;
+  }
+
+  /**
+   * A kept pair as if X had just given it; undefined when its access token is (nearly) expired,
+   * and only its refresh token is worth having: it becomes the one to refresh.
+   */
+  private take(kept: KeptTokens): IParsedOAuth2TokenResult | undefined {
+    this.currentRefreshToken = kept.refreshToken;
+    const expiresIn = kept.expiresAt ? Math.floor((kept.expiresAt.getTime() - this.now().getTime()) / 1000) : ACCESS_TOKEN_SECONDS;
+    if (expiresIn * 1000 <= EARLY_REFRESH_MS) return undefined;
+    this.setExpireTimeout(expiresIn);
+    this.tokenExpired = false;
+    return { client: new TwitterApi(kept.accessToken), accessToken: kept.accessToken, refreshToken: kept.refreshToken, expiresIn, scope: [] };
   }
 
   override async onResponseError(args: ITwitterApiResponseErrorHookArgs) {
@@ -197,6 +275,7 @@ export class XAccount {
           o.expiresAt,
           now,
           options.reloadRefreshToken,
+          options.refreshGate,
         ),
       );
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TwitterApi, type ITwitterApiClientPlugin } from 'twitter-api-v2';
 import type { AccountConfig, WorkerConfig } from '../config/worker.ts';
-import { XAccount, type OAuth1Credentials, type OAuth2Credentials, type RefreshedTokens } from './account.ts';
+import { XAccount, type OAuth1Credentials, type OAuth2Credentials, type RefreshGate, type RefreshedTokens } from './account.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './errors.ts';
 import { loopbackPlugin } from './loopback.ts';
 import { searchRecent, type SearchOptions, type SearchPage } from './reads.ts';
@@ -19,6 +19,18 @@ export interface AccountStore {
   saveUserId(handle: string, userId: string): Promise<void>;
   /** A refreshed pair; `origin` names the configured refresh token it descends from. */
   saveTokens(handle: string, tokens: RefreshedTokens, origin: string): Promise<void>;
+  /**
+   * Runs a refresh holding the account's lock across processes (db/accounts.ts `withRefreshLock`):
+   * `read` gives the pair as stored, `save` keeps a new one before the lock is let go. Without it,
+   * processes sharing an account race to spend the same rotated refresh token.
+   */
+  withRefreshLock?<T>(handle: string, refresh: (held: StoredPairLock) => Promise<T>): Promise<T>;
+}
+
+/** The stored pair, under the account's refresh lock. */
+export interface StoredPairLock {
+  read(): Promise<{ accessToken: string | null; refreshToken: string | null; tokenExpiresAt: Date | null; tokenOrigin: string | null } | undefined>;
+  save(tokens: RefreshedTokens & { origin: string }): Promise<void>;
 }
 
 export interface DoorOptions {
@@ -267,12 +279,16 @@ export class XDoor {
       retry: this.options.retry ?? DEFAULT_RETRY,
       ...(this.options.now ? { now: this.options.now } : {}),
       onTokens: (tokens) => store?.saveTokens(source.handle, tokens, origin),
+      ...(store?.withRefreshLock ? { refreshGate: this.refreshGate(store, source.handle, origin, stored?.refreshToken ?? undefined) } : {}),
       reloadRefreshToken: async () => {
         if (this.sandboxUrl) {
           const res = await sandboxGet(new URL('/__sandbox/accounts', this.sandboxUrl));
           const body = (await res.json()) as { accounts: Array<{ username: string; refresh_token: string }> };
           return body.accounts.find((a) => a.username.toLowerCase() === key)?.refresh_token;
         }
+        // Under the refresh lock the stored pair was read already; reading it again outside the
+        // lock's transaction would wait on that transaction (PGlite has one connection).
+        if (store?.withRefreshLock) return undefined;
         const latest = await store?.load(source.handle);
         return latest?.tokenOrigin === origin ? (latest.refreshToken ?? undefined) : undefined;
       },
@@ -280,6 +296,33 @@ export class XDoor {
     });
     if (store && !stored?.userId) await store.saveUserId(source.handle, await account.userId());
     return account;
+  }
+
+  /**
+   * The account's refresh lock, and which stored pair counts as newer: one kept since this door
+   * last looked (at opening, or its own last refresh), and on X one descending from the configured
+   * token (a pair from a token the environment no longer holds is not the account's any more).
+   */
+  private refreshGate(store: AccountStore, handle: string, origin: string, seenAtOpening: string | undefined): RefreshGate {
+    let seen = seenAtOpening;
+    return {
+      run: (refresh) =>
+        store.withRefreshLock!(handle, (held) =>
+          refresh({
+            newer: async () => {
+              const stored = await held.read();
+              if (!stored?.accessToken || !stored.refreshToken || stored.refreshToken === seen) return undefined;
+              if (this.network === 'x' && stored.tokenOrigin !== origin) return undefined;
+              seen = stored.refreshToken;
+              return { accessToken: stored.accessToken, refreshToken: stored.refreshToken, expiresAt: stored.tokenExpiresAt ?? undefined };
+            },
+            keep: async (tokens) => {
+              await held.save({ ...tokens, origin });
+              seen = tokens.refreshToken;
+            },
+          }),
+        ),
+    };
   }
 
   /** Requests sent by every opened account (user context), for benchmarks. */
