@@ -228,8 +228,17 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
           );
         }
         const { runJob } = await import('../runtime.ts');
-        const result = await runJob(rt, job, { persona: opts.persona, dryRun: opts.dryRun ?? false, progress, pacing: opts.pacing });
-        out(`${result.summary}\n`);
+        const stop = stopOnSignals(job, rt.config.worker.worker.shutdown_seconds, say);
+        try {
+          const result = await runJob(rt, job, { persona: opts.persona, dryRun: opts.dryRun ?? false, progress, pacing: opts.pacing, signal: stop.signal });
+          out(`${result.summary}\n`);
+        } catch (error) {
+          if (!stop.signal.aborted) throw error;
+          say(`${job}: ${(error as Error).message}${opts.dryRun ? '' : '; the run is recorded as failed'}`);
+          process.exitCode = stop.exitCode;
+        } finally {
+          stop.done();
+        }
       });
     });
 
@@ -454,6 +463,49 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
     });
 
   return program;
+}
+
+/** Exit codes after a stop by signal: 128 + its number, as a shell reports a process the signal ended. */
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * `prospector run` stops as the worker does: the first SIGINT or SIGTERM aborts the job through its
+ * signal (the action in flight finishes and is recorded; nothing queued waits), the second exits at
+ * once, and a watchdog exits 1 when the stop takes longer than `worker.shutdown_seconds`. After a
+ * stop the command exits 130 (SIGINT) or 143 (SIGTERM), not 0: the job did not do all its work,
+ * and a script or scheduler running it can tell a stop from a failure (1). `done` removes the
+ * handlers; the watchdog (which keeps no process alive) goes on watching the runtime close.
+ */
+function stopOnSignals(job: string, shutdownSeconds: number, say: (line: string) => void): { signal: AbortSignal; readonly exitCode: number; done(): void } {
+  const controller = new AbortController();
+  let exitCode = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    const code = SIGNAL_EXIT[signal] ?? 1;
+    if (controller.signal.aborted) {
+      say(`${signal} again: exiting now`);
+      process.exit(code);
+    }
+    exitCode = code;
+    say(`${signal}: stopping ${job} — finishing the action in flight (a second ${signal} exits at once)`);
+    const watchdog = setTimeout(() => {
+      say(`the stop took longer than ${shutdownSeconds} s (worker.shutdown_seconds): exiting anyway`);
+      process.exit(1);
+    }, shutdownSeconds * 1000);
+    watchdog.unref();
+    controller.abort(new Error(`stopped by ${signal} before it finished`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    get exitCode() {
+      return exitCode;
+    },
+    done() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 /** The day after a `YYYY-MM-DD` day. */
