@@ -159,6 +159,11 @@ async function performDue(ctx: JobContext, deps: EngageDeps, persona: Persona, s
     for (const q of queues) q.clear();
   };
   const failures: unknown[] = [];
+  // An action that has started is let finish and recorded, its outcome known: aborting its request
+  // would leave it pending, for a reconciliation that may send it again. (The stop's watchdog
+  // bounds how long it may take.)
+  const acting: EngageDeps = { ...deps };
+  delete acting.signal;
   ctx.signal.addEventListener('abort', clearAll, { once: true });
   try {
     for (const slot of slots) {
@@ -175,7 +180,7 @@ async function performDue(ctx: JobContext, deps: EngageDeps, persona: Persona, s
             .add(async () => {
               if (ctx.signal.aborted || result.stopped) return;
               if (i > 0 && pacing) await ctx.sleep(jitterMs(deps.engagement, ctx.random), ctx.signal);
-              const outcome: PerformOutcome = await performAction(deps, action.id, 'engage');
+              const outcome: PerformOutcome = await performAction(acting, action.id, 'engage');
               switch (outcome.status) {
                 case 'done':
                   result.done++;
@@ -207,9 +212,14 @@ async function performDue(ctx: JobContext, deps: EngageDeps, persona: Persona, s
         }
       }
     }
-    // Cleared queues go idle once their task in flight (if any) has settled.
-    await Promise.all(queues.map((q) => q.onIdle()));
+  } catch (error) {
+    // Planning the next queue failed or was aborted: the queues started already stop too.
+    failures.push(error);
+    clearAll();
   } finally {
+    // Whatever happened, an action in flight is recorded before this returns (cleared queues go
+    // idle once their task in flight has settled): the caller may close the database next.
+    await Promise.all(queues.map((q) => q.onIdle()));
     ctx.signal.removeEventListener('abort', clearAll);
   }
   ctx.signal.throwIfAborted();
