@@ -219,27 +219,31 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
         const guess = didYouMean(job, JOB_NAMES);
         throw new UsageError(`no job "${job}"${guess ? `; did you mean "${guess}"?` : ''} (jobs: ${JOB_NAMES.join(', ')})`);
       }
-      await withRuntime({ ...deps, say }, async (rt) => {
-        if (opts.persona !== undefined && !rt.config.personas.some((p) => p.id === opts.persona)) {
-          const ids = rt.config.personas.map((p) => p.id);
-          const guess = didYouMean(opts.persona, ids);
-          throw new UsageError(
-            `--persona: no persona "${opts.persona}" in ${rt.config.worker.personas_dir}${guess ? `; did you mean "${guess}"?` : ''} (personas: ${ids.join(', ') || 'none'})`,
-          );
-        }
-        const { runJob } = await import('../runtime.ts');
-        const stop = stopOnSignals(job, rt.config.worker.worker.shutdown_seconds, say);
-        try {
-          const result = await runJob(rt, job, { persona: opts.persona, dryRun: opts.dryRun ?? false, progress, pacing: opts.pacing, signal: stop.signal });
-          out(`${result.summary}\n`);
-        } catch (error) {
-          if (!stop.signal.aborted) throw error;
-          say(`${job}: ${(error as Error).message}${opts.dryRun ? '' : '; the run is recorded as failed'}`);
-          process.exitCode = stop.exitCode;
-        } finally {
-          stop.done();
-        }
-      });
+      // Signals are handled from the job's start until the runtime is closed (see stopOnSignals).
+      let stop: SignalStop | undefined;
+      try {
+        await withRuntime({ ...deps, say }, async (rt) => {
+          if (opts.persona !== undefined && !rt.config.personas.some((p) => p.id === opts.persona)) {
+            const ids = rt.config.personas.map((p) => p.id);
+            const guess = didYouMean(opts.persona, ids);
+            throw new UsageError(
+              `--persona: no persona "${opts.persona}" in ${rt.config.worker.personas_dir}${guess ? `; did you mean "${guess}"?` : ''} (personas: ${ids.join(', ') || 'none'})`,
+            );
+          }
+          const { runJob } = await import('../runtime.ts');
+          stop = stopOnSignals(job, rt.config.worker.worker.shutdown_seconds, say);
+          try {
+            const result = await runJob(rt, job, { persona: opts.persona, dryRun: opts.dryRun ?? false, progress, pacing: opts.pacing, signal: stop.signal });
+            out(`${result.summary}\n`);
+          } catch (error) {
+            if (!stop.signal.aborted) throw error;
+            say(`${job}: ${(error as Error).message}${opts.dryRun ? '' : '; the run is recorded as failed'}`);
+            process.exitCode = stop.exitCode;
+          }
+        });
+      } finally {
+        stop?.done();
+      }
     });
 
   program
@@ -468,17 +472,25 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
 /** Exit codes after a stop by signal: 128 + its number, as a shell reports a process the signal ended. */
 const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
 
+interface SignalStop {
+  signal: AbortSignal;
+  /** 130 or 143 once a signal came. */
+  readonly exitCode: number;
+  done(): void;
+}
+
 /**
  * `prospector run` stops as the worker does: the first SIGINT or SIGTERM aborts the job through its
  * signal (the action in flight finishes and is recorded; nothing queued waits), the second exits at
  * once, and a watchdog exits 1 when the stop takes longer than `worker.shutdown_seconds`. After a
  * stop the command exits 130 (SIGINT) or 143 (SIGTERM), not 0: the job did not do all its work,
- * and a script or scheduler running it can tell a stop from a failure (1). `done` removes the
- * handlers; the watchdog (which keeps no process alive) goes on watching the runtime close.
+ * and a script or scheduler running it can tell a stop from a failure (1). `done`, once the
+ * runtime is closed, removes the handlers and the watchdog.
  */
-function stopOnSignals(job: string, shutdownSeconds: number, say: (line: string) => void): { signal: AbortSignal; readonly exitCode: number; done(): void } {
+function stopOnSignals(job: string, shutdownSeconds: number, say: (line: string) => void): SignalStop {
   const controller = new AbortController();
   let exitCode = 0;
+  let watchdog: NodeJS.Timeout | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     const code = SIGNAL_EXIT[signal] ?? 1;
     if (controller.signal.aborted) {
@@ -487,7 +499,7 @@ function stopOnSignals(job: string, shutdownSeconds: number, say: (line: string)
     }
     exitCode = code;
     say(`${signal}: stopping ${job} — finishing the action in flight (a second ${signal} exits at once)`);
-    const watchdog = setTimeout(() => {
+    watchdog = setTimeout(() => {
       say(`the stop took longer than ${shutdownSeconds} s (worker.shutdown_seconds): exiting anyway`);
       process.exit(1);
     }, shutdownSeconds * 1000);
@@ -502,6 +514,7 @@ function stopOnSignals(job: string, shutdownSeconds: number, say: (line: string)
       return exitCode;
     },
     done() {
+      clearTimeout(watchdog);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     },
