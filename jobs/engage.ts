@@ -159,11 +159,6 @@ async function performDue(ctx: JobContext, deps: EngageDeps, persona: Persona, s
     for (const q of queues) q.clear();
   };
   const failures: unknown[] = [];
-  // An action that has started is let finish and recorded, its outcome known: aborting its request
-  // would leave it pending, for a reconciliation that may send it again. (The stop's watchdog
-  // bounds how long it may take.)
-  const acting: EngageDeps = { ...deps };
-  delete acting.signal;
   ctx.signal.addEventListener('abort', clearAll, { once: true });
   try {
     for (const slot of slots) {
@@ -180,7 +175,7 @@ async function performDue(ctx: JobContext, deps: EngageDeps, persona: Persona, s
             .add(async () => {
               if (ctx.signal.aborted || result.stopped) return;
               if (i > 0 && pacing) await ctx.sleep(jitterMs(deps.engagement, ctx.random), ctx.signal);
-              const outcome: PerformOutcome = await performAction(acting, action.id, 'engage');
+              const outcome: PerformOutcome = await performAction(deps, action.id, 'engage');
               switch (outcome.status) {
                 case 'done':
                   result.done++;
