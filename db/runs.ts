@@ -77,10 +77,7 @@ export async function failDeadRuns(db: Database, input: { workerId: string; at: 
     .from(jobRuns)
     .where(and(eq(jobRuns.status, 'running'), isNull(jobRuns.tick), ne(jobRuns.workerId, input.workerId)));
   if (running.length === 0) return [];
-  const dead = await deadWorkers(
-    db,
-    running.map((r) => r.workerId),
-  );
+  const dead = await deadWorkers(db, running.map((r) => r.workerId));
   const marked: JobRun[] = [];
   for (const run of running) {
     if (!dead.has(run.workerId)) continue;

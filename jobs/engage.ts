@@ -167,13 +167,17 @@ async function performDue(ctx: JobContext, deps: EngageDeps, persona: Persona, s
         if (due <= 0) continue;
         const next = await nextPlanned(ctx.db, { account: slot.account.userId, kind, persona: persona.id, limit: due });
         ctx.signal.throwIfAborted();
+        if (result.stopped) break;
         const queue = new PQueue({ concurrency: 1, ...(pacing ? { interval: strictIntervalMs(deps.tier, kind), intervalCap: 1 } : {}) });
         queues.push(queue);
         for (const [i, action] of next.entries()) {
           // Never awaited one by one: a cleared task's promise never settles. Failures are kept.
           void queue
             .add(async () => {
-              if (ctx.signal.aborted || result.stopped) return;
+              if (ctx.signal.aborted || result.stopped) {
+                queue.clear();
+                return;
+              }
               if (i > 0 && pacing) await ctx.sleep(jitterMs(deps.engagement, ctx.random), ctx.signal);
               const outcome: PerformOutcome = await performAction(deps, action.id, 'engage');
               switch (outcome.status) {
