@@ -1,7 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { rows } from './rows.ts';
 import { jobRuns, type RunStatus } from './schema.ts';
+import { deadWorkers } from './workers.ts';
 
 export type JobRun = typeof jobRuns.$inferSelect;
 
@@ -55,4 +56,39 @@ export async function finishRun(db: Database, input: FinishRunInput): Promise<vo
 export async function getRun(db: Database, id: number): Promise<JobRun | undefined> {
   const [run] = await db.select().from(jobRuns).where(eq(jobRuns.id, id));
   return run;
+}
+
+/** The pid in a worker id (`host:pid:tag`), or undefined when it does not carry one. */
+function pidOf(workerId: string): number | undefined {
+  const parts = workerId.split(':');
+  const pid = Number(parts.at(-2));
+  return parts.length >= 3 && Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/**
+ * Marks failed the runs by hand (`prospector run`: no tick, so no share and no lease that a worker
+ * would take over) still `running` whose process is gone: its liveness lock (db/workers.ts) is
+ * free, so it was killed or lost its connection without recording how the run ended. Runs of
+ * `workerId` (the caller's own process) are left alone. Returns the runs so marked.
+ */
+export async function failDeadRuns(db: Database, input: { workerId: string; at: Date }): Promise<JobRun[]> {
+  const running = await db
+    .select({ id: jobRuns.id, workerId: jobRuns.workerId })
+    .from(jobRuns)
+    .where(and(eq(jobRuns.status, 'running'), isNull(jobRuns.tick), ne(jobRuns.workerId, input.workerId)));
+  if (running.length === 0) return [];
+  const dead = await deadWorkers(db, running.map((r) => r.workerId));
+  const marked: JobRun[] = [];
+  for (const run of running) {
+    if (!dead.has(run.workerId)) continue;
+    const pid = pidOf(run.workerId);
+    const error = `the process (${pid === undefined ? `worker ${run.workerId}` : `pid ${pid}`}) died before the run finished; found by ${input.workerId}`;
+    const [row] = await db
+      .update(jobRuns)
+      .set({ status: 'failed', finishedAt: input.at, error })
+      .where(and(eq(jobRuns.id, run.id), eq(jobRuns.status, 'running')))
+      .returning();
+    if (row) marked.push(row);
+  }
+  return marked;
 }

@@ -146,24 +146,38 @@ interface DueResult {
 /**
  * Performs the actions due by now, each account in parallel, each (account, kind) through its own
  * p-queue: one at a time, at least the strict interval apart (X's 15-minute window spread evenly),
- * with a random pause between two. A deferral (budget or 429) ends that queue for this run.
+ * with a random pause between two. A deferral (budget or 429) ends that queue for this run; a stop
+ * (X's, or the job's signal) ends them all. Ending a queue clears what it still holds, so no
+ * interval is waited out for actions that will not run: a stop takes as long as the action in
+ * flight, whatever is queued. Aborted, it throws the signal's reason once that action is recorded.
  */
 async function performDue(ctx: JobContext, deps: EngageDeps, persona: Persona, slots: Slot[], progress: number): Promise<DueResult> {
   const result: DueResult = { done: 0, deferred: 0, refused: 0, unknown: 0 };
   const pacing = ctx.pacing !== false;
-  const work: Promise<void>[] = [];
-  for (const slot of slots) {
-    for (const kind of KINDS) {
-      const due = dueByNow(slot.cap[kind], progress) - slot.used[kind];
-      if (due <= 0) continue;
-      const queue = new PQueue({ concurrency: 1, ...(pacing ? { interval: strictIntervalMs(deps.tier, kind), intervalCap: 1 } : {}) });
-      work.push(
-        (async () => {
-          const next = await nextPlanned(ctx.db, { account: slot.account.userId, kind, persona: persona.id, limit: due });
-          let stop = false;
-          for (const [i, action] of next.entries()) {
-            await queue.add(async () => {
-              if (stop || ctx.signal.aborted || result.stopped) return;
+  const queues: PQueue[] = [];
+  const clearAll = () => {
+    for (const q of queues) q.clear();
+  };
+  const failures: unknown[] = [];
+  ctx.signal.addEventListener('abort', clearAll, { once: true });
+  try {
+    for (const slot of slots) {
+      for (const kind of KINDS) {
+        const due = dueByNow(slot.cap[kind], progress) - slot.used[kind];
+        if (due <= 0) continue;
+        const next = await nextPlanned(ctx.db, { account: slot.account.userId, kind, persona: persona.id, limit: due });
+        ctx.signal.throwIfAborted();
+        if (result.stopped) break;
+        const queue = new PQueue({ concurrency: 1, ...(pacing ? { interval: strictIntervalMs(deps.tier, kind), intervalCap: 1 } : {}) });
+        queues.push(queue);
+        for (const [i, action] of next.entries()) {
+          // Never awaited one by one: a cleared task's promise never settles. Failures are kept.
+          void queue
+            .add(async () => {
+              if (ctx.signal.aborted || result.stopped) {
+                queue.clear();
+                return;
+              }
               if (i > 0 && pacing) await ctx.sleep(jitterMs(deps.engagement, ctx.random), ctx.signal);
               const outcome: PerformOutcome = await performAction(deps, action.id, 'engage');
               switch (outcome.status) {
@@ -173,32 +187,42 @@ async function performDue(ctx: JobContext, deps: EngageDeps, persona: Persona, s
                   break;
                 case 'deferred':
                   result.deferred++;
-                  stop = true;
+                  queue.clear();
                   ctx.log.info({ persona: persona.id, account: slot.account.handle, kind, until: outcome.until?.toISOString() }, outcome.reason);
                   break;
                 case 'refused':
                   result.refused++;
                   // The account (or every worker) is paused: nothing more goes from this queue.
-                  if (outcome.kind === 'account_paused' || outcome.kind === 'workers_paused') stop = true;
+                  if (outcome.kind === 'account_paused' || outcome.kind === 'workers_paused') queue.clear();
                   break;
                 case 'unknown':
                   result.unknown++;
                   break;
                 case 'stopped':
                   result.stopped = outcome.reason;
-                  stop = true;
+                  clearAll();
                   break;
               }
+            })
+            .catch((error: unknown) => {
+              failures.push(error);
+              queue.clear();
             });
-          }
-          await queue.onIdle();
-        })(),
-      );
+        }
+      }
     }
+  } catch (error) {
+    // Planning the next queue failed or was aborted: the queues started already stop too.
+    failures.push(error);
+    clearAll();
+  } finally {
+    // Whatever happened, an action in flight is recorded before this returns (cleared queues go
+    // idle once their task in flight has settled): the caller may close the database next.
+    await Promise.all(queues.map((q) => q.onIdle()));
+    ctx.signal.removeEventListener('abort', clearAll);
   }
-  const settled = await Promise.allSettled(work);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
+  ctx.signal.throwIfAborted();
+  if (failures.length > 0) throw failures[0];
   return result;
 }
 

@@ -5,7 +5,7 @@ import { ensureAccounts, getAccount, saveAccountTokens, saveAccountUserId, withR
 import { holdWorkerLock } from '../db/workers.ts';
 import { automationWarning } from './engage/rules.ts';
 import type { RetryPolicy } from './x/errors.ts';
-import { finishRun, startRun } from '../db/runs.ts';
+import { failDeadRuns, finishRun, startRun } from '../db/runs.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { jobNamed } from '../jobs/index.ts';
@@ -263,17 +263,34 @@ export async function jobContext(runtime: Runtime, name: string, options: RunJob
 /**
  * Runs one job by name now (not a scheduled tick) in the job frame (stops, timing, the outcome
  * line), recorded in `job_runs` (outcome, counts, error). Returns the outcome; its summary is the line.
+ * First, runs by hand whose process died (killed, never recorded) are marked failed, saying so.
+ * Aborted through `signal` (a stop), the run is recorded failed with the signal's reason, and that
+ * reason is what it throws.
  */
 export async function runJob(runtime: Runtime, name: string, options: RunJobOptions = {}): Promise<JobOutcome> {
   const job = jobNamed(name);
   const ctx = await jobContext(runtime, name, options);
-  const runId = ctx.dryRun ? undefined : await startRun(runtime.database.db, { job: job.name, persona: options.persona ?? null, workerId: runtime.workerId, at: ctx.now() });
+  const db = runtime.database.db;
+  if (!ctx.dryRun) {
+    for (const dead of await failDeadRuns(db, { workerId: runtime.workerId, at: ctx.now() })) {
+      runtime.log.warn({ job: dead.job, run: dead.id, worker: dead.workerId }, `${dead.job} run ${dead.id} of ${dead.startedAt.toISOString()} marked failed: ${dead.error}`);
+    }
+  }
+  const runId = ctx.dryRun ? undefined : await startRun(db, { job: job.name, persona: options.persona ?? null, workerId: runtime.workerId, at: ctx.now() });
   try {
     const outcome = await runFramed(job, ctx);
-    if (runId !== undefined) await finishRun(runtime.database.db, { id: runId, status: 'ok', counts: outcome.counts, at: ctx.now() });
+    if (runId !== undefined) await finishRun(db, { id: runId, status: 'ok', counts: outcome.counts, at: ctx.now() });
     return outcome;
-  } catch (error) {
-    if (runId !== undefined) await finishRun(runtime.database.db, { id: runId, status: 'failed', error: (error as Error).message, at: ctx.now() });
+  } catch (caught) {
+    // A stop shows as whatever the job was waiting on when aborted: the stop's own reason says more.
+    const error = ctx.signal.aborted ? stopReason(ctx.signal) : caught;
+    if (runId !== undefined) await finishRun(db, { id: runId, status: 'failed', error: (error as Error).message, at: ctx.now() });
     throw error;
   }
+}
+
+/** The reason a signal was aborted with, as an error. */
+function stopReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error(`stopped: ${String(reason)}`);
 }

@@ -219,18 +219,31 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
         const guess = didYouMean(job, JOB_NAMES);
         throw new UsageError(`no job "${job}"${guess ? `; did you mean "${guess}"?` : ''} (jobs: ${JOB_NAMES.join(', ')})`);
       }
-      await withRuntime({ ...deps, say }, async (rt) => {
-        if (opts.persona !== undefined && !rt.config.personas.some((p) => p.id === opts.persona)) {
-          const ids = rt.config.personas.map((p) => p.id);
-          const guess = didYouMean(opts.persona, ids);
-          throw new UsageError(
-            `--persona: no persona "${opts.persona}" in ${rt.config.worker.personas_dir}${guess ? `; did you mean "${guess}"?` : ''} (personas: ${ids.join(', ') || 'none'})`,
-          );
-        }
-        const { runJob } = await import('../runtime.ts');
-        const result = await runJob(rt, job, { persona: opts.persona, dryRun: opts.dryRun ?? false, progress, pacing: opts.pacing });
-        out(`${result.summary}\n`);
-      });
+      // Signals are handled from the job's start until the runtime is closed (see stopOnSignals).
+      let stop: SignalStop | undefined;
+      try {
+        await withRuntime({ ...deps, say }, async (rt) => {
+          if (opts.persona !== undefined && !rt.config.personas.some((p) => p.id === opts.persona)) {
+            const ids = rt.config.personas.map((p) => p.id);
+            const guess = didYouMean(opts.persona, ids);
+            throw new UsageError(
+              `--persona: no persona "${opts.persona}" in ${rt.config.worker.personas_dir}${guess ? `; did you mean "${guess}"?` : ''} (personas: ${ids.join(', ') || 'none'})`,
+            );
+          }
+          const { runJob } = await import('../runtime.ts');
+          stop = stopOnSignals(job, rt.config.worker.worker.shutdown_seconds, say);
+          try {
+            const result = await runJob(rt, job, { persona: opts.persona, dryRun: opts.dryRun ?? false, progress, pacing: opts.pacing, signal: stop.signal });
+            out(`${result.summary}\n`);
+          } catch (error) {
+            if (!stop.signal.aborted) throw error;
+            say(`${job}: ${(error as Error).message}${opts.dryRun ? '' : '; the run is recorded as failed'}`);
+            process.exitCode = stop.exitCode;
+          }
+        });
+      } finally {
+        stop?.done();
+      }
     });
 
   program
@@ -454,6 +467,58 @@ export function registerPipelineCommands(program: Command, deps: PipelineDeps = 
     });
 
   return program;
+}
+
+/** Exit codes after a stop by signal: 128 + its number, as a shell reports a process the signal ended. */
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+interface SignalStop {
+  signal: AbortSignal;
+  /** 130 or 143 once a signal came. */
+  readonly exitCode: number;
+  done(): void;
+}
+
+/**
+ * `prospector run` stops as the worker does: the first SIGINT or SIGTERM aborts the job through its
+ * signal (the action in flight finishes and is recorded; nothing queued waits), the second exits at
+ * once, and a watchdog exits 1 when the stop takes longer than `worker.shutdown_seconds`. After a
+ * stop the command exits 130 (SIGINT) or 143 (SIGTERM), not 0: the job did not do all its work,
+ * and a script or scheduler running it can tell a stop from a failure (1). `done`, once the
+ * runtime is closed, removes the handlers and the watchdog.
+ */
+function stopOnSignals(job: string, shutdownSeconds: number, say: (line: string) => void): SignalStop {
+  const controller = new AbortController();
+  let exitCode = 0;
+  let watchdog: NodeJS.Timeout | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    const code = SIGNAL_EXIT[signal] ?? 1;
+    if (controller.signal.aborted) {
+      say(`${signal} again: exiting now`);
+      process.exit(code);
+    }
+    exitCode = code;
+    say(`${signal}: stopping ${job} — finishing the action in flight (a second ${signal} exits at once)`);
+    watchdog = setTimeout(() => {
+      say(`the stop took longer than ${shutdownSeconds} s (worker.shutdown_seconds): exiting anyway`);
+      process.exit(1);
+    }, shutdownSeconds * 1000);
+    watchdog.unref();
+    controller.abort(new Error(`stopped by ${signal} before it finished`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    get exitCode() {
+      return exitCode;
+    },
+    done() {
+      clearTimeout(watchdog);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 /** The day after a `YYYY-MM-DD` day. */

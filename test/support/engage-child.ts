@@ -68,6 +68,8 @@ export interface ProspectorChild {
 export interface ChildEnvironment {
   databaseUrl: string;
   sandboxUrl: string;
+  /** The worker config file in the fixture; default `config/prospector.yaml`. */
+  config?: string;
 }
 
 /**
@@ -79,7 +81,7 @@ export function startProspector(args: readonly string[], env: ChildEnvironment):
     ...process.env,
     DATABASE_URL: env.databaseUrl,
     PROSPECTOR_SANDBOX_URL: env.sandboxUrl,
-    PROSPECTOR_CONFIG: 'config/prospector.yaml',
+    PROSPECTOR_CONFIG: env.config ?? 'config/prospector.yaml',
   };
   delete childEnv.PROSPECTOR_DATA_DIR;
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ENGAGE_FIXTURE, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
