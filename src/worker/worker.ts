@@ -6,6 +6,7 @@ import { listQueue } from '../../db/leads.ts';
 import { claimTick, claimWork, currentPause, finishRunIfDone, finishWork, heartbeat, missingAfterTicks, releaseWork, runAt, runsWithWork, type WorkShare } from '../../db/work.ts';
 import { utcDay } from '../../jobs/context.ts';
 import { runFramed, runLabel } from '../../jobs/frame.ts';
+import { failDeadRuns } from '../../db/runs.ts';
 import { announceWorker } from '../../db/workers.ts';
 import { jobNamed } from '../../jobs/index.ts';
 import { snapshotEnvironment } from '../config/env.ts';
@@ -326,6 +327,8 @@ export class Worker implements StatusSource {
     try {
       const db = this.runtime.database.db;
       for (const runId of await runsWithWork(db, this.now())) await this.track(this.workOn(runId));
+      // Runs by hand (`prospector run`) whose process died: marked so, not left running forever.
+      for (const run of await failDeadRuns(db, { workerId: this.runtime.workerId, at: this.now() })) this.log.warn({ job: run.job, run: run.id }, `run ${run.id} of ${run.job}: ${run.error ?? 'its process died'}`);
       // Jobs scheduled after another whose start was lost with a worker that died finishing it.
       const since = new Date(this.now().getTime() - 24 * 3_600_000);
       const schedules = this.runtime.config.worker.schedules;
