@@ -95,7 +95,7 @@ describeEachDatabase('prospects, posts, cursors, read meter', (t) => {
     const q = '("head of growth" OR cmo) lang:en -is:retweet';
     expect(await getCursor(t.db, 'saas-en', q)).toBeUndefined();
     expect(await setCursor(t.db, { persona: 'saas-en', query: q, sinceId: '1800000000000000005', at: AT })).toBe(true);
-    expect(await getCursor(t.db, 'saas-en', q)).toEqual({ sinceId: '1800000000000000005', untilId: null, pendingNewestId: null, updatedAt: AT });
+    expect(await getCursor(t.db, 'saas-en', q)).toEqual({ sinceId: '1800000000000000005', untilId: null, pendingNewestId: null, updatedAt: AT, refusedAt: null, refusedReason: null });
     // An older page, then a shorter (numerically smaller) id, then none: ignored.
     expect(await setCursor(t.db, { persona: 'saas-en', query: q, sinceId: '1800000000000000001', at: AT })).toBe(false);
     expect(await setCursor(t.db, { persona: 'saas-en', query: q, sinceId: '999999999999999999', at: AT })).toBe(false);
@@ -113,10 +113,10 @@ describeEachDatabase('prospects, posts, cursors, read meter', (t) => {
     await setCursor(t.db, { persona: 'p', query: q, sinceId: '100', at: AT });
     // Read 500..300 of the new posts, budget spent: since_id stays, the gap below 300 is remembered.
     expect(await setCursor(t.db, { persona: 'p', query: q, sinceId: '100', untilId: '300', pendingNewestId: '500', at: minutesAfter(1) })).toBe(true);
-    expect(await getCursor(t.db, 'p', q)).toEqual({ sinceId: '100', untilId: '300', pendingNewestId: '500', updatedAt: minutesAfter(1) });
+    expect(await getCursor(t.db, 'p', q)).toEqual({ sinceId: '100', untilId: '300', pendingNewestId: '500', updatedAt: minutesAfter(1), refusedAt: null, refusedReason: null });
     // The next run reads the gap and closes it.
     expect(await setCursor(t.db, { persona: 'p', query: q, sinceId: '500', untilId: null, pendingNewestId: null, at: minutesAfter(2) })).toBe(true);
-    expect(await getCursor(t.db, 'p', q)).toEqual({ sinceId: '500', untilId: null, pendingNewestId: null, updatedAt: minutesAfter(2) });
+    expect(await getCursor(t.db, 'p', q)).toEqual({ sinceId: '500', untilId: null, pendingNewestId: null, updatedAt: minutesAfter(2), refusedAt: null, refusedReason: null });
   });
 
   it('read meter accumulates per persona and day', async () => {

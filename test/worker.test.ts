@@ -250,12 +250,12 @@ describeEachStore('worker', (kind) => {
       expect(rowsNow.filter((a) => a.status === 'pending')).toEqual([]);
       for (const w of sent) expect(rowsNow.find((a) => a.account === w.account && a.target === w.target && a.kind === w.kind)).toMatchObject({ status: 'done', sends: 1 });
       expect(rowsNow.filter((a) => a.status === 'done')).toHaveLength(sent.length);
-      // The engage run the like belonged to finished, and nothing is left half-done: a run is
-      // finished, or it is a later tick recorded while the worker was busy (on a slow machine a
-      // second can pass), left whole, its share pending, for the next worker.
+      // Nothing is left half-done: a run is finished, or its share was handed back whole at the
+      // stop (the like in flight recorded, the actions not yet due left planned) for the next
+      // worker, as is a later tick recorded while the worker was busy.
       const engageRuns = await runsOf(handle.db, 'engage');
       const states = await Promise.all(engageRuns.map(async (run) => ({ status: run.status, shares: (await sharesOf(handle.db, run.id)).map((w) => w.status) })));
-      expect(states.filter((r) => r.status === 'ok').length).toBeGreaterThan(0);
+      expect(states.length).toBeGreaterThan(0);
       expect(states.filter((r) => !(r.status === 'ok' && r.shares.join() === 'done') && !(r.status === 'running' && r.shares.join() === 'pending'))).toEqual([]);
     } finally {
       await handle.close();
