@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
-import { describeUrl } from '../db/client.ts';
+import { PostgresServer, SERVER_URL } from './postgres.ts';
 import type { BenchRow } from './table.ts';
 
 /**
@@ -23,7 +21,6 @@ import type { BenchRow } from './table.ts';
 const ROOT = new URL('..', import.meta.url).pathname;
 const PIPELINE_CHILD = new URL('./pipeline-child.ts', import.meta.url).pathname;
 const SANDBOX_CHILD = new URL('./sandbox-child.ts', import.meta.url).pathname;
-const SERVER_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface Sizes {
   /** Sandbox population for ingestion: enough distinct authors within its 7 days of posts. */
@@ -103,41 +100,6 @@ async function withSandbox<T>(users: number, use: (url: string) => Promise<T>): 
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// PostgreSQL scratch databases
-
-class PostgresServer {
-  private constructor(private readonly admin: pg.Client) {}
-
-  /** The server, or why it cannot be used. */
-  static async connect(url: string): Promise<PostgresServer | string> {
-    const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-    try {
-      await admin.connect();
-      return new PostgresServer(admin);
-    } catch (error) {
-      await admin.end().catch(() => undefined);
-      return `PostgreSQL unreachable at ${describeUrl(url)} (${(error as Error).message}); set BENCH_DATABASE_URL`;
-    }
-  }
-
-  /** Creates a scratch database, hands its URL to `use`, and drops it whatever happens. */
-  async withDatabase<T>(purpose: string, use: (url: string) => Promise<T>): Promise<T> {
-    const name = `prospector_bench_${purpose}_${process.pid}_${randomBytes(3).toString('hex')}`;
-    await this.admin.query(`create database "${name}"`);
-    try {
-      const url = new URL(SERVER_URL);
-      url.pathname = `/${name}`;
-      return await use(url.toString());
-    } finally {
-      await this.admin.query(`drop database if exists "${name}" with (force)`);
-    }
-  }
-
-  end(): Promise<void> {
-    return this.admin.end();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // rows

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ScoringInput } from '../src/scoring/score.ts';
 import type { ProfileInput } from '../src/scoring/types.ts';
+import { lastLineOfChild } from './child.ts';
 import type { BenchRow } from './table.ts';
 
 /**
@@ -84,16 +83,7 @@ async function child(): Promise<void> {
 }
 
 export async function reloadBench(): Promise<BenchRow[]> {
-  const proc = spawn(process.execPath, ['--expose-gc', '--no-flush-bytecode', '--import', 'tsx', SELF, 'child'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<number>((resolve, reject) => {
-    proc.on('error', reject);
-    proc.on('exit', (code) => resolve(code ?? 1));
-  });
-  let last: string | undefined;
-  for await (const line of createInterface({ input: proc.stdout })) last = line;
-  const code = await exited;
-  if (code !== 0 || last === undefined) throw new Error(`reload benchmark child exited with code ${code}${last === undefined ? ' and no result' : ''}`);
-  const r = JSON.parse(last) as ReloadResult;
+  const r = await lastLineOfChild<ReloadResult>('reload benchmark', ['--expose-gc', '--no-flush-bytecode', '--import', 'tsx', SELF, 'child'], ROOT);
   const [first, hundredth] = r.heapMb as [number, number];
   const growth = hundredth - first;
   return [

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { describeUrl } from '../db/client.ts';
+import { lastLineOfChild } from './child.ts';
+import { PostgresServer, SERVER_URL } from './postgres.ts';
 import type { BenchRow } from './table.ts';
 
 /**
@@ -20,7 +18,6 @@ import type { BenchRow } from './table.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
-const SERVER_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const FULL = { prospects: 1_000_000, leads: 100_000 };
 const QUICK = { prospects: 100_000, leads: 10_000 };
@@ -238,33 +235,14 @@ async function child(url: string, full: boolean): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // parent: a scratch database, the child, the rows
 
-/** Creates a scratch database on the server, runs the child on it, drops it whatever happens. */
+/** Runs the child on a scratch database of the server; why not, when the server does not answer. */
 async function measure(full: boolean): Promise<WebResult | string> {
-  const admin = new pg.Client({ connectionString: SERVER_URL, connectionTimeoutMillis: 5000 });
+  const server = await PostgresServer.connect(SERVER_URL);
+  if (typeof server === 'string') return server;
   try {
-    await admin.connect();
-  } catch (error) {
-    await admin.end().catch(() => undefined);
-    return `PostgreSQL unreachable at ${describeUrl(SERVER_URL)} (${(error as Error).message}); set BENCH_DATABASE_URL`;
-  }
-  const name = `prospector_bench_web_${process.pid}_${randomBytes(3).toString('hex')}`;
-  try {
-    await admin.query(`create database "${name}"`);
-    const url = new URL(SERVER_URL);
-    url.pathname = `/${name}`;
-    const proc = spawn(process.execPath, ['--import', 'tsx', SELF, 'child', url.toString(), full ? 'full' : 'quick'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = new Promise<number>((resolve, reject) => {
-      proc.on('error', reject);
-      proc.on('exit', (code) => resolve(code ?? 1));
-    });
-    let last: string | undefined;
-    for await (const line of createInterface({ input: proc.stdout })) last = line;
-    const code = await exited;
-    if (code !== 0 || last === undefined) throw new Error(`web benchmark child exited with code ${code}${last === undefined ? ' and no result' : ''}`);
-    return JSON.parse(last) as WebResult;
+    return await server.withDatabase('web', (url) => lastLineOfChild<WebResult>('web benchmark', ['--import', 'tsx', SELF, 'child', url, full ? 'full' : 'quick'], ROOT));
   } finally {
-    await admin.query(`drop database if exists "${name}" with (force)`).catch(() => undefined);
-    await admin.end();
+    await server.end();
   }
 }
 

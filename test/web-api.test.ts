@@ -23,6 +23,7 @@ import { jobContext } from './support/context.ts';
 import { describeEachDatabase, openPglite } from './support/db.ts';
 import { workerConfig } from './support/observe.ts';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
+import { cookiesOf } from './support/web.ts';
 
 /**
  * The worker's JSON API over HTTP (`app.inject`), on both databases, against leads the real jobs
@@ -45,12 +46,6 @@ afterAll(async () => sb?.close());
 
 const bearer = { authorization: `Bearer ${TOKEN}` };
 
-/** The cookies a response sets, as one Cookie header. */
-const cookiesOf = (headers: Record<string, unknown>): string =>
-  ([] as string[])
-    .concat((headers['set-cookie'] as string | string[] | undefined) ?? [])
-    .map((c) => c.split(';')[0])
-    .join('; ');
 
 describeEachDatabase('the JSON API', (t) => {
   let app: FastifyInstance;

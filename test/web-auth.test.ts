@@ -12,6 +12,7 @@ import { hashPassword, isLoopback, openSession, parseUsersVariable, sealSession,
 import { buildWebApp, startWebServer, type WebServerOptions } from '../src/web/server.ts';
 import { openPglite } from './support/db.ts';
 import { workerConfig } from './support/observe.ts';
+import { cookiesOf } from './support/web.ts';
 
 /** Who may use the page: hashes, sessions, sign-in, CSRF, the local user, and refusing to start. */
 
@@ -39,12 +40,6 @@ const options = (over: Partial<WebServerOptions> = {}): WebServerOptions => ({
   ...over,
 });
 
-/** The cookies a response sets, as one Cookie header. */
-const cookiesOf = (headers: Record<string, unknown>): string =>
-  ([] as string[])
-    .concat((headers['set-cookie'] as string | string[] | undefined) ?? [])
-    .map((c) => c.split(';')[0])
-    .join('; ');
 
 /** The sign-in form's CSRF token and cookie. */
 async function signInForm(app: Awaited<ReturnType<typeof buildWebApp>>) {

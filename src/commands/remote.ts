@@ -67,19 +67,22 @@ function baseUrl(url: string): string {
 
 function client(worker: OwningWorker): WorkerApi {
   const base = baseUrl(worker.file.url);
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, options: { timeoutMs?: number; accept?: number[]; instants?: boolean } = {}): Promise<T> {
-    let res: Response;
+  /** One request to the worker, with its token; a worker that does not answer is said so. */
+  async function request(method: 'GET' | 'POST', path: string, body: unknown, timeoutMs: number): Promise<Response> {
     try {
-      res = await fetch(`${base}/api${path}`, {
+      return await fetch(`${base}/api${path}`, {
         method,
         headers: { authorization: `Bearer ${worker.file.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? READ_TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
       throw new Unreachable(`cannot reach the worker (pid ${worker.pid}) at ${base}: ${cause}; is it still running? (prospector status)`, { cause: error });
     }
+  }
+  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, options: { timeoutMs?: number; accept?: number[]; instants?: boolean } = {}): Promise<T> {
+    const res = await request(method, path, body, options.timeoutMs ?? READ_TIMEOUT_MS);
     const text = await res.text();
     let data: unknown;
     try {
@@ -110,13 +113,7 @@ function client(worker: OwningWorker): WorkerApi {
     },
     lead: (key) => call('GET', lead(key)),
     async queueCsv(filters) {
-      const query = queueQuery(filters);
-      let res: Response;
-      try {
-        res = await fetch(`${base}/api/export/queue.csv?${query}`, { headers: { authorization: `Bearer ${worker.file.token}` }, signal: AbortSignal.timeout(READ_TIMEOUT_MS * 4) });
-      } catch (error) {
-        throw new Unreachable(`cannot reach the worker (pid ${worker.pid}) at ${base}: ${(error as Error).message}; is it still running? (prospector status)`, { cause: error });
-      }
+      const res = await request('GET', `/export/queue.csv?${queueQuery(filters)}`, undefined, READ_TIMEOUT_MS * 4);
       if (!res.ok) throw new ApiError(res.status, `the worker answered ${res.status} to the export`);
       return res.text();
     },

@@ -1,4 +1,5 @@
 import { listActions, planActions, type Action } from '../../db/actions.ts';
+import { openBudgets } from '../../db/budgets.ts';
 import type { LeadDetail } from '../../db/leads.ts';
 import { actingAccountOf, bestRecentPost } from '../../db/engage.ts';
 import type { ActionKind } from '../../db/schema.ts';
@@ -53,4 +54,28 @@ export async function actOnLead(deps: EngageDeps, lead: LeadDetail, kind: Action
   if (typeof action === 'string') return { status: 'nothing', reason: action };
   if (action.status !== 'planned') return { status: 'nothing', reason: `the ${kind} of @${lead.username} is ${action.status}` };
   return performAction(deps, action.id, actor);
+}
+
+/** What is left of one budget window of the account that acted (or would have). */
+export interface BudgetLeft {
+  account: string;
+  kind: ActionKind;
+  scope: string;
+  window: string;
+  limit: number;
+  used: number;
+  left: number;
+  resetAt: Date;
+}
+
+/**
+ * After a click: the open budget windows of `kind` of the account that acted on the lead's person
+ * (or already acts on them), for the page and the API to say what is left.
+ */
+export async function budgetLeftAfter(deps: EngageDeps, lead: Pick<LeadDetail, 'prospectId'>, kind: ActionKind, outcome: ActOutcome): Promise<BudgetLeft[]> {
+  const account = 'action' in outcome ? outcome.action.account : await actingAccountOf(deps.db, lead.prospectId);
+  if (!account) return [];
+  return (await openBudgets(deps.db, deps.now()))
+    .filter((b) => b.account === account && b.kind === kind)
+    .map((b) => ({ account, kind, scope: b.scope, window: b.window, limit: b.limit, used: b.used, left: Math.max(0, b.limit - b.used), resetAt: b.resetAt }));
 }

@@ -1,9 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
-import { openBudgets } from '../../db/budgets.ts';
 import type { Database } from '../../db/client.ts';
-import { actingAccountOf } from '../../db/engage.ts';
 import { decideLead, findLead, LeadError, listQueue, notAFitReason, notAFitReasonList, noteLead, undoDecision, type DecisionResult, type LeadDetail, type QueueEntry } from '../../db/leads.ts';
 import { addDoNotContact, doNotContactHistory, findPerson, listDoNotContact, removeDoNotContact, type DoNotContactEntry, type DoNotContactEvent, type DoNotContactResult, type RemoveDoNotContactResult } from '../../db/do-not-contact.ts';
 import { heldRepliesOf, listReplies, type ReplyEntry } from '../../db/replies.ts';
@@ -11,7 +9,7 @@ import { LEAD_STATES, type ActionKind, type LeadState } from '../../db/schema.ts
 import { currentPause, pauseAll, resumeAll, type Pause } from '../../db/work.ts';
 import type { LiveWorker } from '../../db/workers.ts';
 import { utcDay } from '../../jobs/context.ts';
-import { actOnLead, type ActOutcome } from '../engage/assist.ts';
+import { actOnLead, budgetLeftAfter, type ActOutcome, type BudgetLeft } from '../engage/assist.ts';
 import type { EngageDeps } from '../engage/perform.ts';
 import { decideReply, ReplyDecisionError, type ReplyDecided } from '../engage/replies/decide.ts';
 import type { Persona } from '../config/persona.ts';
@@ -74,17 +72,7 @@ export interface DecisionAnswer {
   result: DecisionResult;
 }
 
-/** What is left of one budget window of the acting account. */
-export interface BudgetLeft {
-  account: string;
-  kind: ActionKind;
-  scope: string;
-  window: string;
-  limit: number;
-  used: number;
-  left: number;
-  resetAt: Date;
-}
+export type { BudgetLeft } from '../engage/assist.ts';
 
 /** `POST /api/leads/:key/act`: 200 when done, 409 otherwise, with the reason. */
 export interface ActAnswer {
@@ -397,13 +385,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
     if (!lead) throw noLead(key);
     const deps = await options.engage();
     const outcome = await actOnLead(deps, lead, kind, actor);
-    const account = 'action' in outcome ? outcome.action.account : await actingAccountOf(db, lead.prospectId);
-    const at = deps.now();
-    const budget = account
-      ? (await openBudgets(db, at))
-          .filter((b) => b.account === account && b.kind === kind)
-          .map((b) => ({ account, kind, scope: b.scope, window: b.window, limit: b.limit, used: b.used, left: Math.max(0, b.limit - b.used), resetAt: b.resetAt }))
-      : [];
+    const budget = await budgetLeftAfter(deps, lead, kind, outcome);
     const answer: ActAnswer = { lead: { id: lead.id, username: lead.username }, status: outcome.status, budget };
     if (outcome.status === 'done') return { ...answer, message: outcome.message };
     void reply.code(409);

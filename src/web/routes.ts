@@ -10,10 +10,8 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { openBudgets } from '../../db/budgets.ts';
 import type { Database } from '../../db/client.ts';
 import { addDoNotContact, findPerson, removeDoNotContact } from '../../db/do-not-contact.ts';
-import { actingAccountOf } from '../../db/engage.ts';
 import { decideLead, decideLeads, findLead, LeadError, notAFitReason, noteLead, undoDecision, type LeadDetail } from '../../db/leads.ts';
 import { LEAD_STATES, type ActionKind, type LeadState } from '../../db/schema.ts';
 import { activity, doNotContactPage, leadHistory, personaFunnel, todayQueue } from '../../db/web.ts';
@@ -21,7 +19,7 @@ import { recentNotifications } from '../../db/notify.ts';
 import { currentPause, pauseAll, resumeAll } from '../../db/work.ts';
 import { utcDay } from '../../jobs/context.ts';
 import type { Persona } from '../config/persona.ts';
-import { actOnLead } from '../engage/assist.ts';
+import { actOnLead, budgetLeftAfter } from '../engage/assist.ts';
 import type { EngageDeps } from '../engage/perform.ts';
 import { clean } from '../format.ts';
 import { describeMessage } from '../notify/render.ts';
@@ -189,7 +187,7 @@ export async function reviewRoutes(app: FastifyInstance, options: ReviewOptions)
     if (!options.engage) return answer(req, reply, id, { kind: 'error', text: 'This server does not act on X: clicks need the worker.' });
     const deps = await options.engage();
     const outcome = await actOnLead(deps, lead, kind, req.user ?? '');
-    const left = await budgetLeft(db, deps, lead, kind, outcome);
+    const left = await budgetLeft(deps, lead, kind, outcome);
     if (outcome.status === 'done') return answer(req, reply, id, { kind: 'ok', text: `${outcome.message}${left}` });
     return answer(req, reply, id, { kind: 'error', text: `${kind === 'like' ? 'Like' : 'Follow'} not done: ${outcome.reason}${left}` });
   });
@@ -319,10 +317,9 @@ function refusal(error: unknown): Flash {
   throw error;
 }
 
-async function budgetLeft(db: Database, deps: EngageDeps, lead: LeadDetail, kind: ActionKind, outcome: Awaited<ReturnType<typeof actOnLead>>): Promise<string> {
-  const account = 'action' in outcome ? outcome.action.account : await actingAccountOf(db, lead.prospectId);
-  if (!account) return '';
-  const windows = (await openBudgets(db, deps.now())).filter((b) => b.account === account && b.kind === kind);
+/** ` — likes left: 47 of 50 (15min), …`: what the click left of the acting account's budgets. */
+async function budgetLeft(deps: EngageDeps, lead: LeadDetail, kind: ActionKind, outcome: Awaited<ReturnType<typeof actOnLead>>): Promise<string> {
+  const windows = await budgetLeftAfter(deps, lead, kind, outcome);
   if (windows.length === 0) return '';
-  return ` — ${kind}s left: ${windows.map((b) => `${Math.max(0, b.limit - b.used)} of ${b.limit} (${b.window}${b.scope ? `, ${b.scope}` : ''})`).join(', ')}`;
+  return ` — ${kind}s left: ${windows.map((b) => `${b.left} of ${b.limit} (${b.window}${b.scope ? `, ${b.scope}` : ''})`).join(', ')}`;
 }
