@@ -245,6 +245,8 @@ describe('every endpoint, through the client', () => {
     expect((await app.v2.following(someone.id, { max_results: 10, ...fields })).meta.result_count).toBeGreaterThanOrEqual(0);
     const post = sb.world.latestPostBy(someone)!;
     expect((await client.v2.like(account.id, post.id)).data.liked).toBe(true);
+    const liked = await client.v2.userLikedTweets(account.id, { max_results: 5, ...tweetFields });
+    expect(liked.tweets[0]?.id).toBe(post.id);
     expect((await client.v2.unlike(account.id, post.id)).data.liked).toBe(false);
     expect((await client.v2.follow(account.id, someone.id)).data.following).toBe(true);
     expect((await client.v2.unfollow(account.id, someone.id)).data.following).toBe(false);
@@ -260,6 +262,7 @@ describe('every endpoint, through the client', () => {
         'GET /2/users/by',
         'GET /2/users/:id/tweets',
         'GET /2/users/:id/mentions',
+        'GET /2/users/:id/liked_tweets',
         'GET /2/users/:id/followers',
         'GET /2/users/:id/following',
         'POST /2/users/:id/likes',

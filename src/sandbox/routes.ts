@@ -332,6 +332,43 @@ function graph(kind: 'followers' | 'following') {
   };
 }
 
+/**
+ * `GET /2/users/:id/liked_tweets`: the posts a user liked, newest like first (not newest post
+ * first: a like given today to an old post comes before yesterday's like of a new one), paged by
+ * position in that order. `max_results` 5–100, default 100 as X's document says. A protected
+ * user's likes are shown only to themselves and their followers, as their timeline is.
+ */
+function likedTweets(ctx: RouteContext) {
+  const p = new Params(ctx.query, ['max_results', 'pagination_token', ...FIELD_PARAMS_TWEETS]);
+  const maxResults = p.integer('max_results', 5, 100, 100);
+  const select = tweetSelection(p);
+  const user = pathUser(ctx);
+  if (isReply(user)) return p.errors.length ? fail(p) : user;
+  const context = `liked_tweets|${user.id}`;
+  let offset = 0;
+  const token = p.raw('pagination_token');
+  if (token !== undefined) {
+    const position = decodeToken(token, context);
+    if (position === undefined) p.fail('pagination_token', token, `The \`pagination_token\` query parameter value [${token}] is not valid`);
+    else offset = position;
+  }
+  if (p.errors.length) return fail(p);
+  if (user.protected && ctx.account?.user.index !== user.index && !ctx.world.isFollowing(ctx.account?.user.index ?? -1, user.index)) {
+    return ok({ errors: [notAuthorized(user.id)] });
+  }
+  const all = ctx.world.likedBy(user);
+  const page = all.slice(offset, offset + maxResults).map((i) => ctx.world.posts[i] as SandboxPost);
+  const meta: Record<string, unknown> = { result_count: page.length };
+  if (offset + maxResults < all.length) meta.next_token = encodeToken(offset + maxResults, context);
+  if (offset > 0) meta.previous_token = encodeToken(Math.max(0, offset - maxResults), context);
+  if (!page.length) return ok({ meta: { result_count: 0 } }, 0);
+  const render = new Renderer(ctx.world, select, { userIndex: ctx.account?.user.index });
+  for (const post of page) render.primary(post.id);
+  const data = page.map((post) => render.tweet(post));
+  const includes = render.includes();
+  return ok({ data, ...(includes ? { includes } : {}), meta }, page.length);
+}
+
 /** Writes act for the token's user only, as on X. */
 function actingAccount(ctx: RouteContext, pathName: string, verb: string): HttpReply | undefined {
   const id = ctx.path[pathName] as string;
@@ -421,6 +458,7 @@ export const ROUTES: Route[] = [
   route('GET', '/2/users/:id', 'users.lookup', userById),
   route('GET', '/2/users/:id/tweets', 'users.tweets', userTimeline('tweets'), { readsPosts: true }),
   route('GET', '/2/users/:id/mentions', 'users.mentions', userTimeline('mentions'), { readsPosts: true }),
+  route('GET', '/2/users/:id/liked_tweets', 'users.liked_tweets', likedTweets, { readsPosts: true }),
   route('GET', '/2/users/:id/followers', 'users.followers', graph('followers')),
   route('GET', '/2/users/:id/following', 'users.following', graph('following')),
   route('POST', '/2/users/:id/likes', 'likes.create', like, { userOnly: true }),

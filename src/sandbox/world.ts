@@ -190,6 +190,11 @@ export class World {
   private readonly followers = new Map<number, number[]>();
   private readonly following = new Map<number, number[]>();
   private readonly pending = new Map<number, Set<number>>();
+  /**
+   * Posts each user liked in the sandbox (user index → post indices). A Set keeps insertion order,
+   * so it is also the order of the likes, oldest first; a post liked again after an unlike moves
+   * to the end, as on X.
+   */
   private readonly likes = new Map<number, Set<number>>();
   /** (account, user) pairs that already reacted, so a person reacts at most once per account. */
   private readonly reacted = new Set<string>();
@@ -389,6 +394,7 @@ export class World {
     return this.edges(user, this.followers, 'followers', user.followersCount);
   }
 
+  /** The users a user follows, newest follow first (as X lists them), then the seeded ones. */
   followingOf(user: SandboxUser): number[] {
     return this.edges(user, this.following, 'following', user.followingCount);
   }
@@ -419,6 +425,11 @@ export class World {
 
   hasLiked(user: number, post: number): boolean {
     return this.likes.get(user)?.has(post) ?? false;
+  }
+
+  /** The posts a user liked, newest like first (what `GET /2/users/:id/liked_tweets` lists). */
+  likedBy(user: SandboxUser): number[] {
+    return [...(this.likes.get(user.index) ?? [])].reverse();
   }
 
   /** An account likes a post. Idempotent, as on X. Returns whether it was new. */

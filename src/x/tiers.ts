@@ -11,6 +11,7 @@ export const ENDPOINTS = [
   'users.lookup',
   'users.tweets',
   'users.mentions',
+  'users.liked_tweets',
   'users.followers',
   'users.following',
   'likes.create',
@@ -50,6 +51,7 @@ const payperuse: TierLimits = {
     'users.lookup': { user: 900, app: 300 },
     'users.tweets': { user: 900, app: 1500 },
     'users.mentions': { user: 300, app: 450 },
+    'users.liked_tweets': { user: 75, app: 75 },
     'users.followers': { user: 300, app: 300 },
     'users.following': { user: 300, app: 300 },
     'likes.create': { user: 50, app: 0, userDay: 1000 },
@@ -68,6 +70,7 @@ const basic: TierLimits = {
     'users.lookup': { user: 100, app: 300 },
     'users.tweets': { user: 5, app: 10 },
     'users.mentions': { user: 10, app: 15 },
+    'users.liked_tweets': { user: 5, app: 5 },
     'users.followers': { user: 5, app: 5 },
     'users.following': { user: 5, app: 5 },
     'likes.create': { user: 50, app: 0, userDay: 200 },
@@ -86,6 +89,7 @@ const pro: TierLimits = {
     'users.lookup': { user: 900, app: 300 },
     'users.tweets': { user: 900, app: 1500 },
     'users.mentions': { user: 300, app: 450 },
+    'users.liked_tweets': { user: 75, app: 75 },
     'users.followers': { user: 15, app: 15 },
     'users.following': { user: 15, app: 15 },
     'likes.create': { user: 50, app: 0, userDay: 1000 },
@@ -109,5 +113,9 @@ export const PAY_PER_USE_USD = {
   userRead: 0.01,
   followReadPerUser: 0.01,
   interactionCreate: 0.015,
+  /**
+   * A resource read about the authenticated user itself: its own liked posts
+   * (`users/:id/liked_tweets`) and its own followings (`users/:id/following`), per post or user.
+   */
   ownedRead: 0.001,
 } as const;
