@@ -97,6 +97,21 @@ export interface UserPage {
   more: boolean;
 }
 
+/** A read bounded to a few pages, newest first. */
+export interface BoundedReadOptions {
+  /** Pages read at most (≥ 1): the reader stops there even when X has more. */
+  maxPages: number;
+  /** X's `max_results` per page; default 100. */
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+/** `maxPages` checked: a bounded read must have a bound. */
+function boundedPages(maxPages: number): number {
+  if (!Number.isInteger(maxPages) || maxPages < 1) throw new RangeError(`maxPages must be a whole number ≥ 1, got ${maxPages}`);
+  return maxPages;
+}
+
 export interface MentionsPage {
   posts: XPost[];
   users: XUser[];
@@ -343,6 +358,47 @@ export class XAccount {
         more: token !== undefined,
       };
     } while (token && pages < (options.maxPages ?? Infinity));
+  }
+
+  /**
+   * Post ids the account liked, newest like first, a page at a time, at most `maxPages` pages:
+   * what settles a like whose answer was lost ("has the account liked that post?") without
+   * walking the whole history. `pageSize` is X's `max_results` for this endpoint, 5–100
+   * (default 100). Errors come out as XCallError; 5xx and lost connections are retried.
+   */
+  async *likedPostIds(options: BoundedReadOptions): AsyncGenerator<string[]> {
+    const maxPages = boundedPages(options.maxPages);
+    const pageSize = options.pageSize ?? 100;
+    if (!Number.isInteger(pageSize) || pageSize < 5 || pageSize > 100) throw new RangeError(`likedPostIds: pageSize must be an integer from 5 to 100 (X's max_results), got ${pageSize}`);
+    const me = await this.userId(options.signal);
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      options.signal?.throwIfAborted();
+      // Ids only: no fields or expansions, so a page is as small as X makes it.
+      const params: Record<string, string | number> = { max_results: pageSize };
+      if (token) params.pagination_token = token;
+      const result = await withRetries(`liked posts of @${this.handle}`, () => this.client.v2.get<{ data?: Array<{ id: string }>; meta?: { next_token?: string } }>(`users/${me}/liked_tweets`, params), this.retry, options.signal ? { signal: options.signal } : {});
+      token = result.meta?.next_token;
+      pages++;
+      yield (result.data ?? []).map((post) => post.id);
+    } while (token && pages < maxPages);
+  }
+
+  /**
+   * User ids the account follows, newest follow first, a page at a time, at most `maxPages`
+   * pages: what settles a follow whose answer was lost. `pageSize` is X's `max_results`, 1–1000
+   * (default 100). Errors come out as XCallError; 5xx and lost connections are retried.
+   */
+  async *followingIds(options: BoundedReadOptions): AsyncGenerator<string[]> {
+    const maxPages = boundedPages(options.maxPages);
+    const pageSize = options.pageSize ?? 100;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new RangeError(`followingIds: pageSize must be an integer from 1 to 1000 (X's max_results), got ${pageSize}`);
+    let pages = 0;
+    for await (const page of this.graph('following', { pageSize, ...(options.signal ? { signal: options.signal } : {}) })) {
+      yield page.users.map((user) => user.id);
+      if (++pages >= maxPages) return;
+    }
   }
 
   /** The account's followers (or the accounts it follows), newest first, a page at a time. */
