@@ -335,8 +335,9 @@ function graph(kind: 'followers' | 'following') {
 /**
  * `GET /2/users/:id/liked_tweets`: the posts a user liked, newest like first (not newest post
  * first: a like given today to an old post comes before yesterday's like of a new one), paged by
- * position in that order. `max_results` 5–100, default 100 as X's document says. A protected
- * user's likes are shown only to themselves and their followers, as their timeline is.
+ * position in that order. `max_results` 5–100 per X's document (which names no default: 100 here,
+ * as for followers and following). A protected user's likes are shown only to themselves and
+ * their followers, as their timeline is.
  */
 function likedTweets(ctx: RouteContext) {
   const p = new Params(ctx.query, ['max_results', 'pagination_token', ...FIELD_PARAMS_TWEETS]);
