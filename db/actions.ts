@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { debit, refund, type BudgetCheck, type Exhausted } from './budgets.ts';
 import { rows } from './rows.ts';
 import { actions, doNotContact, type ActionKind, type ActionStatus } from './schema.ts';
-import { deadWorkers } from './workers.ts';
+import { deadWorkers, stillHolds } from './workers.ts';
 
 /**
  * Likes and follows, each at most once per account and target, ever (invariant 1). Their life:
@@ -12,9 +12,12 @@ import { deadWorkers } from './workers.ts';
  *      ▲                                                     │
  *      └──── released (X said 429 or refused the token) ─────┘
  *
- * A row is `pending` from before the request leaves until its outcome is written. A crash in
- * between leaves it pending under a dead worker; `orphanedActions` finds it and `beginReconcile`
- * allows exactly one more request for it (likes and follows are idempotent on X), recorded.
+ * A row is `pending` from before the request leaves until its outcome is written, held by one
+ * worker under a lease (the database's time until which its request may still be in flight). An
+ * outcome that is lost (a dropped answer, a crash, X failing) leaves it pending: `orphanedActions`
+ * finds it once its holder is gone and its lease has run out, `takeOrphan` takes it, and the
+ * reconciliation reads X to learn whether the like or follow is there; only when X says it is not
+ * does `beginResend` record one more request. It is never failed for want of an answer.
  */
 
 export type Action = typeof actions.$inferSelect;
@@ -78,19 +81,31 @@ export async function nextPlanned(db: Database, input: { account: string; kind: 
 export type ClaimResult =
   | { claimed: true; action: Action }
   | { claimed: false; reason: 'exhausted'; exhausted: Exhausted; action: Action }
+  | { claimed: false; reason: 'fenced' }
   | { claimed: false; reason: 'gone'; status: ActionStatus | 'missing' | 'do_not_contact' | 'busy' };
+
+/** How long a holder's request may be in flight, as the database counts it from now. */
+const leaseFromNow = (leaseMs: number) => sql`now() + make_interval(secs => ${leaseMs / 1000})`;
+
+/**
+ * The default lease of a pending action: the longest a like or follow request may be out (the X
+ * client's write timeout, 30 s) with room to spare. Callers with another timeout pass their own.
+ */
+export const DEFAULT_LEASE_MS = 60_000;
 
 /**
  * Makes a planned action pending and debits its budgets, in one transaction, before any request
- * is sent. Refused when the action is no longer planned (done, cancelled, claimed by another
- * worker), when its person is on the do-not-contact list (the action is cancelled), or when a
- * budget window is used up (nothing changes).
+ * is sent. Refused when this process has lost its liveness lock (`fenced`: nothing changes), when
+ * the action is no longer planned (done, cancelled, claimed by another worker), when its person is
+ * on the do-not-contact list (the action is cancelled), or when a budget window is used up
+ * (nothing changes). The holder's lease runs `leaseMs` from now, on the database's clock.
  */
 export async function claimAction(
   db: Database,
-  input: { id: number; workerId: string; actor: string; checks: readonly BudgetCheck[]; at: Date },
+  input: { id: number; workerId: string; actor: string; checks: readonly BudgetCheck[]; at: Date; leaseMs?: number },
 ): Promise<ClaimResult> {
   return db.transaction(async (tx) => {
+    if (!(await stillHolds(tx, input.workerId))) return { claimed: false, reason: 'fenced' };
     const [row] = await tx.select().from(actions).where(eq(actions.id, input.id)).for('update', { skipLocked: true });
     if (!row) {
       const exists = await getAction(tx, input.id);
@@ -106,34 +121,51 @@ export async function claimAction(
     if (exhausted) return { claimed: false, reason: 'exhausted', exhausted, action: row };
     const [pending] = await tx
       .update(actions)
-      .set({ status: 'pending', workerId: input.workerId, actor: input.actor, sentAt: input.at, sends: sql`${actions.sends} + 1`, error: null })
+      .set({
+        status: 'pending',
+        workerId: input.workerId,
+        actor: input.actor,
+        sentAt: input.at,
+        sends: sql`${actions.sends} + 1`,
+        error: null,
+        leaseUntil: leaseFromNow(input.leaseMs ?? DEFAULT_LEASE_MS),
+      })
       .where(eq(actions.id, row.id))
       .returning();
     return { claimed: true, action: pending! };
   });
 }
 
-/** Records how a sent action ended. */
+/** Only while `workerId` (when given) still holds the pending action: a taker's outcome is not overwritten. */
+const heldBy = (workerId: string | undefined) => (workerId === undefined ? undefined : eq(actions.workerId, workerId));
+
+/** Records how a sent action ended. False when the action was no longer pending (under `workerId`, when given). */
 export async function finishAction(
   db: Database,
-  input: { id: number; status: 'done' | 'failed'; outcome?: Record<string, unknown> | null; error?: string | null; at: Date },
-): Promise<void> {
-  await db
+  input: { id: number; status: 'done' | 'failed'; outcome?: Record<string, unknown> | null; error?: string | null; at: Date; workerId?: string },
+): Promise<boolean> {
+  const updated = await db
     .update(actions)
-    .set({ status: input.status, finishedAt: input.at, outcome: input.outcome ?? null, error: input.error ?? null, workerId: null })
-    .where(and(eq(actions.id, input.id), eq(actions.status, 'pending')));
+    .set({ status: input.status, finishedAt: input.at, outcome: input.outcome ?? null, error: input.error ?? null, workerId: null, leaseUntil: null })
+    .where(and(eq(actions.id, input.id), eq(actions.status, 'pending'), heldBy(input.workerId)))
+    .returning({ id: actions.id });
+  return updated.length > 0;
 }
 
 /**
- * A pending action X refused before acting (429, a refused token): back to planned, and the units
- * of `refundScopes` it took are given back. X's own window stays as X counts it.
+ * A pending action X refused before acting (429, a refused token), or one this process did not
+ * send after all (it lost its lock between the claim and the request): back to planned, and the
+ * units of `refundScopes` it took are given back. X's own window stays as X counts it.
  */
-export async function releaseAction(db: Database, input: { id: number; error: string; refundScopes: readonly string[]; at: Date }): Promise<void> {
+export async function releaseAction(
+  db: Database,
+  input: { id: number; error: string; refundScopes: readonly string[]; at: Date; workerId?: string; /** The request never left: it is not counted in `sends`. */ unsent?: boolean },
+): Promise<void> {
   await db.transaction(async (tx) => {
     const [row] = await tx
       .update(actions)
-      .set({ status: 'planned', workerId: null, sentAt: null, error: input.error })
-      .where(and(eq(actions.id, input.id), eq(actions.status, 'pending')))
+      .set({ status: 'planned', workerId: null, sentAt: null, error: input.error, leaseUntil: null, ...(input.unsent ? { sends: sql`greatest(${actions.sends} - 1, 0)` } : {}) })
+      .where(and(eq(actions.id, input.id), eq(actions.status, 'pending'), heldBy(input.workerId)))
       .returning();
     if (!row) return;
     for (const scope of input.refundScopes) await refund(tx, row.account, row.kind, scope, input.at);
@@ -141,12 +173,12 @@ export async function releaseAction(db: Database, input: { id: number; error: st
 }
 
 /** A pending action X refused for good (the post is gone): failed, and `refundScopes` given back. */
-export async function failAction(db: Database, input: { id: number; error: string; refundScopes: readonly string[]; at: Date; outcome?: Record<string, unknown> }): Promise<void> {
+export async function failAction(db: Database, input: { id: number; error: string; refundScopes: readonly string[]; at: Date; outcome?: Record<string, unknown>; workerId?: string }): Promise<void> {
   await db.transaction(async (tx) => {
     const [row] = await tx
       .update(actions)
-      .set({ status: 'failed', workerId: null, finishedAt: input.at, error: input.error, outcome: input.outcome ?? null })
-      .where(and(eq(actions.id, input.id), eq(actions.status, 'pending')))
+      .set({ status: 'failed', workerId: null, finishedAt: input.at, error: input.error, outcome: input.outcome ?? null, leaseUntil: null })
+      .where(and(eq(actions.id, input.id), eq(actions.status, 'pending'), heldBy(input.workerId)))
       .returning();
     if (!row) return;
     for (const scope of input.refundScopes) await refund(tx, row.account, row.kind, scope, input.at);
@@ -154,62 +186,103 @@ export async function failAction(db: Database, input: { id: number; error: strin
 }
 
 /**
- * A pending action whose outcome is unknown (the connection dropped, X kept failing): left pending
- * without a holder, so the next run reconciles it with one request rather than re-sending blindly.
+ * A pending action whose outcome is unknown (the connection dropped, X kept failing, X could not
+ * be read): left pending without a holder, for the next reconciliation to settle by reading X.
+ * Never failed: X may well have done it.
  */
-export async function abandonAction(db: Database, input: { id: number; error: string; retryReconcile?: boolean }): Promise<void> {
+export async function abandonAction(db: Database, input: { id: number; error: string; workerId?: string }): Promise<void> {
   await db
     .update(actions)
-    // A reconciliation X refused outright (429) did not act: it may be tried again.
-    .set({ workerId: null, error: input.error, ...(input.retryReconcile ? { reconciledAt: null } : {}) })
-    .where(and(eq(actions.id, input.id), eq(actions.status, 'pending')));
+    .set({ workerId: null, error: input.error, leaseUntil: null })
+    .where(and(eq(actions.id, input.id), eq(actions.status, 'pending'), heldBy(input.workerId)));
 }
 
-/** Pending actions nobody alive holds: left by a crashed worker, or abandoned. */
+/**
+ * Pending actions to settle: abandoned (no holder), or held by a worker that is gone and whose
+ * lease has run out (its request can no longer be in flight).
+ */
 export async function orphanedActions(db: Database, input: { workerId: string; accounts?: readonly string[] }): Promise<Action[]> {
   const pending = await db
     .select()
     .from(actions)
-    .where(and(eq(actions.status, 'pending'), input.accounts ? inArray(actions.account, [...input.accounts]) : undefined))
+    .where(
+      and(
+        eq(actions.status, 'pending'),
+        input.accounts ? inArray(actions.account, [...input.accounts]) : undefined,
+        or(isNull(actions.workerId), isNull(actions.leaseUntil), sql`${actions.leaseUntil} < now()`),
+      ),
+    )
     .orderBy(asc(actions.id));
   const holders = pending.map((a) => a.workerId).filter((w): w is string => w !== null && w !== input.workerId);
   const dead = await deadWorkers(db, holders);
   return pending.filter((a) => a.workerId === null || dead.has(a.workerId));
 }
 
-export type ReconcileStart = { ok: true; action: Action } | { ok: false; reason: 'busy' | 'gave_up' | 'exhausted'; exhausted?: Exhausted };
+export type TakeResult = { ok: true; action: Action } | { ok: false; reason: 'busy' | 'fenced' };
 
 /**
- * Takes an orphaned pending action for its one reconciliation request: records the attempt (and
- * debits X's request windows, which count it) before it is sent. An action whose reconciliation was
- * itself interrupted is not sent a third time: it fails with the reason, for a person to check.
+ * Takes an orphaned pending action to settle it: this worker becomes its holder under a new lease,
+ * and the attempt is counted. Refused (`busy`) when another live worker holds it, or its holder's
+ * lease has not run out; `fenced` when this process has lost its own lock.
  */
-export async function beginReconcile(db: Database, input: { id: number; workerId: string; checks: readonly BudgetCheck[]; at: Date }): Promise<ReconcileStart> {
+export async function takeOrphan(db: Database, input: { id: number; workerId: string; at: Date; leaseMs?: number }): Promise<TakeResult> {
   return db.transaction(async (tx) => {
+    if (!(await stillHolds(tx, input.workerId))) return { ok: false, reason: 'fenced' };
     const [row] = await tx
       .select()
       .from(actions)
       .where(and(eq(actions.id, input.id), eq(actions.status, 'pending')))
       .for('update', { skipLocked: true });
-    if (!row || (row.workerId !== null && row.workerId !== input.workerId && !(await deadWorkers(tx, [row.workerId])).has(row.workerId))) {
-      return { ok: false, reason: 'busy' };
+    if (!row) return { ok: false, reason: 'busy' };
+    if (row.workerId !== null && row.workerId !== input.workerId) {
+      const lease = row.leaseUntil?.toISOString() ?? null;
+      const [{ expired } = { expired: false }] = await rows<{ expired: boolean }>(tx, sql`select coalesce(${lease}::timestamptz < now(), true) as expired`);
+      if (!expired || !(await deadWorkers(tx, [row.workerId])).has(row.workerId)) return { ok: false, reason: 'busy' };
     }
-    if (row.reconciledAt !== null) {
-      await tx
-        .update(actions)
-        .set({ status: 'failed', finishedAt: input.at, workerId: null, error: 'outcome unknown: interrupted again while reconciling; check on X' })
-        .where(eq(actions.id, row.id));
-      return { ok: false, reason: 'gave_up' };
-    }
-    const exhausted = await debit(tx, row.account, row.kind, input.checks, input.at);
-    if (exhausted) return { ok: false, reason: 'exhausted', exhausted };
     const [taken] = await tx
       .update(actions)
-      .set({ workerId: input.workerId, reconciledAt: input.at, sends: sql`${actions.sends} + 1` })
+      .set({ workerId: input.workerId, reconciledAt: input.at, reconcileAttempts: sql`${actions.reconcileAttempts} + 1`, leaseUntil: leaseFromNow(input.leaseMs ?? DEFAULT_LEASE_MS) })
       .where(eq(actions.id, row.id))
       .returning();
     return { ok: true, action: taken! };
   });
+}
+
+export type ResendStart = { ok: true; action: Action } | { ok: false; reason: 'busy' | 'fenced' } | { ok: false; reason: 'exhausted'; exhausted: Exhausted };
+
+/**
+ * Before sending a taken action again (X was read and has not done it): records the request and
+ * debits X's request windows, which count it, in one transaction, under a new lease.
+ */
+export async function beginResend(db: Database, input: { id: number; workerId: string; checks: readonly BudgetCheck[]; at: Date; leaseMs?: number }): Promise<ResendStart> {
+  return db.transaction(async (tx) => {
+    if (!(await stillHolds(tx, input.workerId))) return { ok: false, reason: 'fenced' };
+    const [row] = await tx
+      .select()
+      .from(actions)
+      .where(and(eq(actions.id, input.id), eq(actions.status, 'pending'), eq(actions.workerId, input.workerId)))
+      .for('update');
+    if (!row) return { ok: false, reason: 'busy' };
+    const exhausted = await debit(tx, row.account, row.kind, input.checks, input.at);
+    if (exhausted) return { ok: false, reason: 'exhausted', exhausted };
+    const [taken] = await tx
+      .update(actions)
+      .set({ sends: sql`${actions.sends} + 1`, sentAt: input.at, leaseUntil: leaseFromNow(input.leaseMs ?? DEFAULT_LEASE_MS) })
+      .where(eq(actions.id, row.id))
+      .returning();
+    return { ok: true, action: taken! };
+  });
+}
+
+/** Pending actions whose outcome is not known yet, with how often they were reconciled (for `prospector status`). */
+export async function unsettledActions(db: Database): Promise<Array<{ id: number; account: string; kind: ActionKind; target: string; sentAt: Date | null; attempts: number; error: string | null; holder: string | null }>> {
+  const found = await db
+    .select({ id: actions.id, account: actions.account, kind: actions.kind, target: actions.target, sentAt: actions.sentAt, attempts: actions.reconcileAttempts, error: actions.error, holder: actions.workerId })
+    .from(actions)
+    .where(and(eq(actions.status, 'pending'), or(isNull(actions.workerId), sql`${actions.reconcileAttempts} > 0`)))
+    .orderBy(asc(actions.id))
+    .limit(200);
+  return found;
 }
 
 export interface ActionFilter {

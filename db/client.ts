@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import pg from 'pg';
 import { isAlive, pgliteLockFile } from './pglite-lock.ts';
+import { heldForever, holdPgSessionLock, type SessionLock } from './session-lock.ts';
 import * as schema from './schema.ts';
 
 /**
@@ -60,10 +61,14 @@ export interface DatabaseHandle {
   where: string;
   log: DatabaseLog | undefined;
   /**
-   * Holds a session-level advisory lock named `key` until the returned function is called (or the
-   * process dies: the server drops it with the connection). Workers hold one under their id, so
-   * others can tell a live worker from a crashed one (see db/workers.ts).
+   * Holds a session-level advisory lock named `key` until it is released (or the process dies: the
+   * server drops it with the connection). On PostgreSQL the lock has a connection of its own,
+   * watched: lost, it says so at once (`held` false) and is taken back on a new connection (see
+   * db/session-lock.ts). Workers hold one under their id, so others can tell a live worker from a
+   * crashed one (db/workers.ts).
    */
+  holdSessionLock(key: string, options?: { applicationName?: string; label?: string; heartbeatMs?: number }): Promise<SessionLock>;
+  /** `holdSessionLock`, for a caller that only needs its release. */
   holdLock(key: string, options?: { applicationName?: string }): Promise<() => Promise<void>>;
   /** Ends the pool or closes PGlite. Safe to call twice. */
   close(): Promise<void>;
@@ -77,6 +82,8 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   const url = options.url === null ? undefined : (options.url ?? (process.env.DATABASE_URL || undefined));
   return url ? openPostgres(checkDatabaseUrl(url), options) : openPglite(options.dataDir ?? (process.env.PROSPECTOR_DATA_DIR || DEFAULT_DATA_DIR), options);
 }
+
+const releaseOf = (lock: SessionLock) => () => lock.release();
 
 /** Logs each statement's text at debug level; parameters stay out of the logs (they carry bios and posts). */
 function queryLogger(log: DatabaseLog | undefined): DrizzleLogger | undefined {
@@ -98,18 +105,21 @@ async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Da
   }
   const db = drizzlePglite({ client, schema, logger: queryLogger(options.log) });
   let closed: Promise<void> | undefined;
+  const holdSessionLock = async (key: string): Promise<SessionLock> => {
+    await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
+    return heldForever(key, async () => {
+      await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
+    });
+  };
   return {
     db,
     kind: 'pglite',
     where,
     log: options.log,
-    // One process, one session: the lock only needs to exist for the statements that test it.
-    holdLock: async (key) => {
-      await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
-      return async () => {
-        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
-      };
-    },
+    // One process, one session: the lock only needs to exist for the statements that test it, and
+    // it cannot be lost while the process lives.
+    holdSessionLock,
+    holdLock: async (key) => releaseOf(await holdSessionLock(key)),
     close: () => (closed ??= client.close().finally(unlock)),
     dumpDataDir: () => client.dumpDataDir('none'),
   };
@@ -218,22 +228,17 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   }
   const db = drizzleNodePg({ client: pool, schema, logger: queryLogger(options.log) });
   let closed: Promise<void> | undefined;
+  const holdSessionLock: DatabaseHandle['holdSessionLock'] = (key, lockOptions) =>
+    holdPgSessionLock(url, key, { ...lockOptions, log: options.log, label: lockOptions?.label ?? `lock on ${where}` });
   return {
     db,
     kind: 'postgres',
     where,
     log: options.log,
-    holdLock: async (key, lockOptions) => {
-      // A connection of its own, out of the pool's rotation, for as long as the lock is held; its
-      // application name lets others see who holds it (db/workers.ts).
-      const session = new pg.Client({ connectionString: url, application_name: lockOptions?.applicationName ?? 'prospector-lock' });
-      session.on('error', (error) => options.log?.warn({ err: error }, `lock connection lost (${where})`));
-      await session.connect();
-      await session.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
-      return async () => {
-        await session.end().catch(() => undefined);
-      };
-    },
+    // A connection of its own, out of the pool's rotation, for as long as the lock is held; its
+    // application name lets others see who holds it (db/workers.ts).
+    holdSessionLock,
+    holdLock: async (key, lockOptions) => releaseOf(await holdSessionLock(key, lockOptions)),
     close: () => (closed ??= pool.end()),
   };
 }

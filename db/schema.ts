@@ -227,9 +227,20 @@ export const actions = pgTable(
     actor: text('actor'),
     /** The worker that holds the action while it is `pending`; a dead holder's rows are reconciled. */
     workerId: text('worker_id'),
-    /** Write requests sent for this action: 1 normally; one more for its reconciliation after a crash or a lost answer (again if X refused that one with a 429, which does not act). */
+    /**
+     * Write requests sent for this action: 1 normally; one more each time a reconciliation read X
+     * and found the like or follow not done there.
+     */
     sends: smallint('sends').notNull().default(0),
+    /** When the last reconciliation of a lost outcome began. */
     reconciledAt: instant('reconciled_at'),
+    /** Reconciliations begun: each reads X (and sends again only when X has not done it). */
+    reconcileAttempts: smallint('reconcile_attempts').notNull().default(0),
+    /**
+     * While `pending` with a holder: the database's time until which the holder's request may still
+     * be in flight. Nobody takes the action over before it, even when the holder seems dead.
+     */
+    leaseUntil: instant('lease_until'),
   },
   (t) => [
     unique('actions_once').on(t.account, t.kind, t.target),

@@ -1,12 +1,22 @@
 import { sql } from 'drizzle-orm';
 import type { Database, DatabaseHandle } from './client.ts';
 import { rows } from './rows.ts';
+import type { SessionLock } from './session-lock.ts';
 
 /**
  * Which workers are alive. Each process that may act (a worker, or a command performing a click)
  * holds a session advisory lock named after its id for as long as it runs; the server drops the
  * lock when the process or its connection dies. A holder is dead when its lock can be taken. (On
  * PGlite there is one process: every other id is dead.)
+ *
+ * Fencing: a live process may lose its lock (its backend terminated, the server restarted, the
+ * network cut) and be seen as dead by the others, which then take over its pending actions. So the
+ * lock is watched (db/session-lock.ts), and before each like or follow the process proves it still
+ * holds it twice: in the transaction that records the action as pending (`stillHolds`: the session
+ * this process believes holds the lock is the one pg_locks shows holding it), and in memory right
+ * before the request leaves (`assertLive`). A process that lost its lock sends nothing until it
+ * has taken the lock back. Takers wait out the holder's lease on each action (db/actions.ts), so a
+ * request already in flight when the lock went is never doubled.
  *
  * A scheduled worker (`prospector worker`) also announces itself: it holds a second lock on a
  * connection whose application name carries its id, so `prospector status` can list the workers
@@ -22,9 +32,68 @@ const announceName = (workerId: string) => {
   return ANNOUNCE_PREFIX + (workerId.length <= room ? workerId : `…${workerId.slice(-(room - 3))}`);
 };
 
-/** Holds this worker's liveness lock; returns its release. */
-export function holdWorkerLock(handle: DatabaseHandle, workerId: string): Promise<() => Promise<void>> {
-  return handle.holdLock(lockKey(workerId));
+/** The liveness locks this process holds, by worker id. */
+const heldHere = new Map<string, SessionLock>();
+
+/** Holds this worker's liveness lock (watched, taken back when lost); release it to end. */
+export async function holdWorkerLock(handle: DatabaseHandle, workerId: string): Promise<SessionLock> {
+  const lock = await handle.holdSessionLock(lockKey(workerId), { label: `the worker lock of ${workerId}` });
+  heldHere.set(workerId, lock);
+  return {
+    key: lock.key,
+    get held() {
+      return lock.held;
+    },
+    get sessionPid() {
+      return lock.sessionPid;
+    },
+    get losses() {
+      return lock.losses;
+    },
+    whenHeld: (signal) => lock.whenHeld(signal),
+    onChange: (listener) => lock.onChange(listener),
+    release: async () => {
+      if (heldHere.get(workerId) === lock) heldHere.delete(workerId);
+      await lock.release();
+    },
+  };
+}
+
+/** Thrown instead of sending to X when this process has lost its liveness lock. */
+export class FencedError extends Error {
+  constructor(readonly workerId: string) {
+    super(`worker ${workerId} lost its database lock: it sends nothing to X until the lock is taken back (other workers may now settle its pending actions)`);
+    this.name = 'FencedError';
+  }
+}
+
+/**
+ * Throws FencedError when this process holds `workerId`'s lock and has lost it. A worker id this
+ * process holds no lock for (a test calling the functions directly) is not fenced here.
+ */
+export function assertLive(workerId: string): void {
+  const lock = heldHere.get(workerId);
+  if (lock && !lock.held) throw new FencedError(workerId);
+}
+
+/**
+ * In the transaction of a write record: whether this process's lock for `workerId` is held, by the
+ * very session this process believes holds it. True on PGlite and for a worker id this process
+ * holds no lock for.
+ */
+export async function stillHolds(tx: Database, workerId: string): Promise<boolean> {
+  const lock = heldHere.get(workerId);
+  if (!lock) return true;
+  if (!lock.held) return false;
+  if (lock.sessionPid === null) return true;
+  const [row] = await rows<{ held: boolean }>(
+    tx,
+    sql`select exists (
+          select 1 from pg_locks
+           where locktype = 'advisory' and granted and objsubid = 1 and pid = ${lock.sessionPid}
+             and ((classid::bigint << 32) | objid::bigint) = hashtextextended(${lock.key}, 0)) as held`,
+  );
+  return row?.held === true;
 }
 
 /** The ids among `workerIds` whose worker is gone. */

@@ -8,6 +8,7 @@ import type { RetryPolicy } from './x/errors.ts';
 import { failDeadRuns, finishRun, startRun } from '../db/runs.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
+import type { SessionLock } from '../db/session-lock.ts';
 import { jobNamed } from '../jobs/index.ts';
 import type { JobContext } from '../jobs/context.ts';
 import { runFramed, type JobOutcome } from '../jobs/frame.ts';
@@ -33,6 +34,8 @@ export interface Runtime {
   configIssues: readonly ConfigIssue[];
   /** This process, as workers know each other: host, pid and a random tag (pids are reused). */
   workerId: string;
+  /** This process's liveness lock: others take over its pending actions only when it is gone (db/workers.ts). */
+  lock: SessionLock;
   database: DatabaseHandle;
   /** Opened on first use: reading the queue needs no X. */
   x(): Promise<XDoor>;
@@ -94,7 +97,8 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     releasers.push(() => database.close());
     await migrate(database);
     const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-    releasers.push(await holdWorkerLock(database, workerId));
+    const lock = await holdWorkerLock(database, workerId);
+    releasers.push(() => lock.release());
     if (config.worker.network === 'x' && !options.sandboxUrl) {
       const warning = automationWarning(config.personas);
       if (warning) say(warning);
@@ -113,6 +117,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       config,
       configIssues,
       workerId,
+      lock,
       now: () => new Date(Date.now() + offsetMs),
       async syncClock() {
         const world = await runtime.worldNow();

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { beforeEach, expect, it } from 'vitest';
-import { beginReconcile, claimAction, finishAction, orphanedActions, planActions, releaseAction } from '../db/actions.ts';
+import { abandonAction, beginResend, claimAction, finishAction, orphanedActions, planActions, releaseAction, takeOrphan, unsettledActions } from '../db/actions.ts';
 import { debit, exhaustWindow, observeLimits, openBudgets, type BudgetCheck } from '../db/budgets.ts';
 import { upsertProspects } from '../db/prospects.ts';
 import { rows } from '../db/rows.ts';
@@ -82,25 +82,36 @@ describeEachDatabase('actions and budgets', (t) => {
     expect(await debit(t.db, ACCOUNT, 'follow', [{ scope: 'x', window: 'day', limit: 400, lengthMs: 86_400_000 }], AT)).toMatchObject({ window: 'day', resetAt: dayReset });
   });
 
-  it("a dead worker's pending action is reconciled once; a live worker's is left alone", async () => {
-    const [a, b] = await plan(2);
-    const release = await holdWorkerLock(t.handle, 'alive');
+  it("a dead worker's pending action is taken once its lease has run out; a live worker's never", async () => {
+    const [a, b, c] = await plan(3);
+    const lock = await holdWorkerLock(t.handle, 'alive');
     try {
-      await claimAction(t.db, { id: a!.id, workerId: 'dead', actor: 'engage', checks: [X15(50)], at: AT });
-      await claimAction(t.db, { id: b!.id, workerId: 'alive', actor: 'engage', checks: [X15(50)], at: AT });
+      // 'dead' holds no lock anywhere; its lease on a ran out at once, on c it runs a minute.
+      await claimAction(t.db, { id: a!.id, workerId: 'dead', actor: 'engage', checks: [X15(50)], at: AT, leaseMs: 0 });
+      await claimAction(t.db, { id: b!.id, workerId: 'alive', actor: 'engage', checks: [X15(50)], at: AT, leaseMs: 0 });
+      await claimAction(t.db, { id: c!.id, workerId: 'dead', actor: 'engage', checks: [X15(50)], at: AT, leaseMs: 60_000 });
       const orphans = await orphanedActions(t.db, { workerId: 'me' });
       // On PGlite every other id is dead (one process); on PostgreSQL 'alive' holds its lock.
       expect(orphans.map((o) => o.id)).toEqual(t.kind === 'postgres' ? [a!.id] : [a!.id, b!.id]);
-      const first = await beginReconcile(t.db, { id: a!.id, workerId: 'me', checks: [X15(50)], at: AT });
-      expect(first.ok).toBe(true);
-      // Interrupted again: a second reconciliation is refused and the action fails for a person to check.
-      const second = await beginReconcile(t.db, { id: a!.id, workerId: 'me2', checks: [X15(50)], at: AT });
-      expect(second.ok).toBe(false);
-      const [row] = await rows<{ status: string; sends: number }>(t.db, sql`select status, sends from actions where id = ${a!.id}`);
-      expect(row).toEqual({ status: 'failed', sends: 2 });
-      await finishAction(t.db, { id: b!.id, status: 'done', outcome: { following: true }, at: AT });
+      // c's holder may still have its request out: nobody takes it before its lease ends.
+      expect(await takeOrphan(t.db, { id: c!.id, workerId: 'me', at: AT })).toEqual({ ok: false, reason: 'busy' });
+      if (t.kind === 'postgres') expect(await takeOrphan(t.db, { id: b!.id, workerId: 'me', at: AT })).toEqual({ ok: false, reason: 'busy' });
+      const first = await takeOrphan(t.db, { id: a!.id, workerId: 'me', at: AT, leaseMs: 0 });
+      expect(first).toMatchObject({ ok: true, action: { workerId: 'me', reconcileAttempts: 1 } });
+      // X was read and had not done it: one more request, counted and debited from X's window.
+      expect((await beginResend(t.db, { id: a!.id, workerId: 'me', checks: [X15(50)], at: AT })).ok).toBe(true);
+      // Its answer lost too: the action stays pending, never failed, for the next reconciliation.
+      await abandonAction(t.db, { id: a!.id, error: 'dropped', workerId: 'me' });
+      const second = await takeOrphan(t.db, { id: a!.id, workerId: 'me2', at: AT });
+      expect(second).toMatchObject({ ok: true, action: { status: 'pending', workerId: 'me2', reconcileAttempts: 2, sends: 2 } });
+      // A holder whose action was taken over cannot record over the taker.
+      expect(await finishAction(t.db, { id: a!.id, status: 'done', at: AT, workerId: 'me' })).toBe(false);
+      expect(await finishAction(t.db, { id: a!.id, status: 'done', at: AT, workerId: 'me2' })).toBe(true);
+      const windows = await openBudgets(t.db, AT);
+      expect(windows.find((w) => w.scope === 'x')?.used).toBe(4);
+      expect(await unsettledActions(t.db)).toEqual([]);
     } finally {
-      await release();
+      await lock.release();
     }
   });
 });

@@ -37,7 +37,8 @@ describeEachDatabase('runs whose process died', (t) => {
     await migrate(other.handle);
     const second = await other.connect();
     const alive = 'other-host:777:aaaaaa';
-    const release = await holdWorkerLock(second, alive);
+    const lock = await holdWorkerLock(second, alive);
+    const release = () => lock.release();
     try {
       const id = (await startRun(other.handle.db, { job: 'search', workerId: alive, at: AT }))!;
       expect(await failDeadRuns(other.handle.db, { workerId: 'me:1:bbbbbb', at: minutesAfter(1) })).toEqual([]);

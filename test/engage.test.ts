@@ -271,7 +271,7 @@ describeEachDatabase('engage', (t) => {
     expect((await listActions(t.db, { kind: 'like', statuses: ['done'] })).length).toBeGreaterThan(0);
   });
 
-  it('5xx answers are retried a bounded number of times; unknown outcomes are reconciled once on the next run', async () => {
+  it('5xx answers are retried a bounded number of times; an unknown outcome is settled by reading X, sent again only when X has not done it, and never failed', async () => {
     const p = growth({ mode: 'auto' });
     // Likes: X acts but the answer is lost. Follows: X keeps answering 503.
     await sb.admin('/__sandbox/faults', { method: 'POST', body: { 'follows.create': { error_503: 1 }, 'likes.create': { drop_after: 1 } } });
@@ -282,23 +282,49 @@ describeEachDatabase('engage', (t) => {
     const pending = await listActions(t.db, { statuses: ['pending'] });
     expect(pending).toHaveLength(due.like + due.follow);
     expect(pending.every((a) => a.workerId === null)).toBe(true);
+    const targetOf = (r: { body?: { tweet_id?: string; target_user_id?: string } | null }) => r.body?.tweet_id ?? r.body?.target_user_id;
+    const accepted = (log: Awaited<ReturnType<typeof requestsSince>>, target: string) => writes(log).filter((r) => targetOf(r) === target && (r.status === 200 || r.fault === 'drop_after'));
     let log = writes(await requestsSince(seq)).filter((r) => r.status !== 401);
     // A lost connection after the request left is not re-sent; a 503 is retried, 3 tries in all.
     for (const a of pending) {
-      const sent = log.filter((r) => (a.kind === 'like' ? r.body?.tweet_id : r.body?.target_user_id) === a.target);
+      const sent = log.filter((r) => targetOf(r) === a.target);
       expect(sent).toHaveLength(a.kind === 'like' ? 1 : FAST_RETRY.attempts);
     }
-    await sb.admin('/__sandbox/faults', { method: 'POST', body: {} });
+    // The likes' answers are back; the follows' next answer is lost too (X acts this time).
+    await sb.admin('/__sandbox/faults', { method: 'POST', body: { 'follows.create': { drop_after: 1 } } });
+    const readSeq = await lastSeq();
     const second = await engage(ctx([p]));
-    expect(second.counts.reconciled).toBe(pending.length);
-    log = writes(await requestsSince(seq));
-    for (const a of pending) {
-      const [after] = await listActions(t.db, { prospectId: a.prospectId, kind: a.kind });
-      expect(after).toMatchObject({ status: 'done', sends: 2, outcome: expect.objectContaining({ reconciled: true }) });
-      const succeeded = log.filter((r) => (a.kind === 'like' ? r.body?.tweet_id : r.body?.target_user_id) === a.target && r.status === 200);
-      // Likes: the lost one and the reconciliation. Follows: the reconciliation only.
-      expect(succeeded).toHaveLength(a.kind === 'like' ? 2 : 1);
+    const reads = (await requestsSince(readSeq)).filter((r) => r.method === 'GET' && /\/2\/users\/[0-9]+\/(liked_tweets|following)$/.test(r.path));
+    // One read per account and kind settles all of its lost outcomes.
+    const groups = [...new Set(pending.map((a) => `/2/users/${a.account}/${a.kind === 'like' ? 'liked_tweets' : 'following'}`))].sort();
+    expect(groups.length).toBeGreaterThanOrEqual(2);
+    // The likes are all on the first page of liked posts; the follows are not there at all, so the
+    // read goes as far as its bound (engagement.reconcile_pages) before sending again.
+    expect([...new Set(reads.map((r) => r.path))].sort()).toEqual(groups);
+    for (const path of groups.filter((g) => g.endsWith('liked_tweets'))) expect(reads.filter((r) => r.path === path)).toHaveLength(1);
+    expect(reads.length).toBeLessThanOrEqual(groups.length * 3);
+    expect(second.counts.reconciled).toBe(due.like);
+    for (const a of pending.filter((x) => x.kind === 'like')) {
+      const [after] = await listActions(t.db, { prospectId: a.prospectId, kind: 'like' });
+      // X had liked it: done by reading, nothing sent again.
+      expect(after).toMatchObject({ status: 'done', sends: 1, reconcileAttempts: 1, outcome: expect.objectContaining({ reconciled: 'found on X' }) });
+      expect(accepted(await requestsSince(seq), a.target)).toHaveLength(1);
     }
+    for (const a of pending.filter((x) => x.kind === 'follow')) {
+      const [after] = await listActions(t.db, { prospectId: a.prospectId, kind: 'follow' });
+      // Not on X: sent once more, whose answer was lost: pending still, with the attempt counted.
+      expect(after).toMatchObject({ status: 'pending', workerId: null, sends: 2, reconcileAttempts: 1 });
+    }
+    await sb.admin('/__sandbox/faults', { method: 'POST', body: {} });
+    const third = await engage(ctx([p]));
+    expect(third.counts.reconciled).toBe(due.follow);
+    log = await requestsSince(seq);
+    for (const a of pending.filter((x) => x.kind === 'follow')) {
+      const [after] = await listActions(t.db, { prospectId: a.prospectId, kind: 'follow' });
+      expect(after).toMatchObject({ status: 'done', sends: 2, reconcileAttempts: 2, outcome: expect.objectContaining({ reconciled: 'found on X' }) });
+      expect(accepted(log, a.target)).toHaveLength(1);
+    }
+    expect(await listActions(t.db, { statuses: ['pending', 'failed'] })).toEqual([]);
   });
 
   it('a spam refusal pauses the account and halves the persona caps; resuming lets it act again', async () => {

@@ -335,7 +335,7 @@ describeEachDatabase('lead decisions', (t) => {
       { prospectId: xid(0), reason: 'rude', source: 'lead', addedAt: minutesAfter(1), addedBy: 'maya' },
       { prospectId: xid(1), reason: 'asked to stop', source: 'opt_out', addedAt: minutesAfter(2), addedBy: 'system' },
     ]);
-    expect((await migrate(handle)).applied).toEqual(['0004_lead_decisions', '0005_review_page', '0006_notifications', '0007_search_refusals']);
+    expect((await migrate(handle)).applied).toEqual(['0004_lead_decisions', '0005_review_page', '0006_notifications', '0007_search_refusals', '0008_action_leases']);
     const events = await db.select({ lead: leadEvents.leadId, kind: leadEvents.kind, until: leadEvents.snoozedUntil }).from(leadEvents).where(sql`${leadEvents.fromState} is not null`).orderBy(asc(leadEvents.id));
     expect(events).toEqual([
       { lead: 1, kind: 'decision', until: null },

@@ -226,6 +226,14 @@ const engagement = mapping({
     .tuple([nonNegative(), nonNegative()], { error: () => 'expected [min, max] seconds, e.g. [20, 90]' })
     .default([20, 90])
     .describe('Random pause between two actions of one account, in seconds: [min, max].'),
+  write_timeout_seconds: whole(1, 300)
+    .default(30)
+    .describe(
+      'A like or follow without an answer after this many seconds has an unknown outcome, settled later by reading X. Other workers wait this long (and 30 s more) before settling an action whose holder has gone.',
+    ),
+  reconcile_pages: whole(1, 20)
+    .default(3)
+    .describe("To settle a like or follow whose answer was lost: how many pages (100 each) of the account's latest likes or follows to read on X before sending it again."),
   opt_out_phrases: optOutPhrases()
     .default([])
     .describe('Phrases that mean "stop", added to what the reply reader knows: a mention or reply with one puts its author on do-not-contact.'),
@@ -373,6 +381,10 @@ export interface AccountConfig {
 export interface EngagementConfig {
   readonly warmup: readonly number[];
   readonly jitter_seconds: readonly [number, number];
+  /** A like or follow without an answer after this long has an unknown outcome (settled by reading X). */
+  readonly write_timeout_seconds: number;
+  /** Pages (100 each) of an account's latest likes or follows read to settle a lost outcome. */
+  readonly reconcile_pages: number;
   readonly opt_out_phrases: readonly string[];
   readonly opt_out_ignore: readonly string[];
   readonly throttle: { readonly follows: number; readonly min_follow_back_rate: number; readonly answer_hours: number };

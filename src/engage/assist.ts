@@ -4,6 +4,7 @@ import type { LeadDetail } from '../../db/leads.ts';
 import { actingAccountOf, bestRecentPost } from '../../db/engage.ts';
 import type { ActionKind } from '../../db/schema.ts';
 import { accountChooser, actingAccounts, personaAccounts } from './accounts.ts';
+import { FencedError } from '../../db/workers.ts';
 import { performAction, type EngageDeps, type PerformOutcome } from './perform.ts';
 
 /**
@@ -53,7 +54,13 @@ export async function actOnLead(deps: EngageDeps, lead: LeadDetail, kind: Action
   const action = open ?? (await planNow(deps, lead, kind));
   if (typeof action === 'string') return { status: 'nothing', reason: action };
   if (action.status !== 'planned') return { status: 'nothing', reason: `the ${kind} of @${lead.username} is ${action.status}` };
-  return performAction(deps, action.id, actor);
+  try {
+    return await performAction(deps, action.id, actor);
+  } catch (error) {
+    // A click is a person waiting: say what happened rather than fail the request.
+    if (error instanceof FencedError) return { status: 'refused', kind: 'fenced', reason: `nothing was sent: this worker lost its database lock a moment ago and is taking it back; try again in a few seconds` };
+    throw error;
+  }
 }
 
 /** What is left of one budget window of the account that acted (or would have). */

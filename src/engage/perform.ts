@@ -1,5 +1,6 @@
 import { activeStops, getAccount, pauseAccount, recordStop, type AccountRow } from '../../db/accounts.ts';
-import { abandonAction, beginReconcile, claimAction, failAction, finishAction, getAction, orphanedActions, releaseAction, type Action } from '../../db/actions.ts';
+import { abandonAction, beginResend, claimAction, failAction, finishAction, getAction, orphanedActions, releaseAction, takeOrphan, type Action } from '../../db/actions.ts';
+import { assertLive, FencedError } from '../../db/workers.ts';
 import { exhaustWindow, observeLimits, type BudgetCheck, type Exhausted } from '../../db/budgets.ts';
 import { followsDone, halveCaps, throttleFactor } from '../../db/engage.ts';
 import type { Database } from '../../db/client.ts';
@@ -47,9 +48,10 @@ export type DeferralKind = 'rate_limited' | 'x_limit' | 'persona_cap';
  * of the door's; its account is paused (by a person, or just now because X refused its token or
  * its actions); the person is on the do-not-contact list; a reply of theirs is held for a person
  * to decide whether it asks us to stop (`reply_held`: the action waits, planned); X refused the
- * request itself (a target gone, a bad request).
+ * request itself (a target gone, a bad request); this process lost its database lock (`fenced`:
+ * a click is answered so; the engage job stops instead).
  */
-export type RefusalKind = 'not_planned' | 'workers_paused' | 'account_unknown' | 'account_paused' | 'do_not_contact' | 'reply_held' | 'invalid';
+export type RefusalKind = 'not_planned' | 'workers_paused' | 'account_unknown' | 'account_paused' | 'do_not_contact' | 'reply_held' | 'invalid' | 'fenced';
 
 /**
  * What performing an action came to. Each outcome that is not `done` carries a `kind` to branch
@@ -90,8 +92,17 @@ async function accountOf(deps: EngageDeps, action: Action): Promise<{ row: Accou
   return { row, x };
 }
 
-async function send(x: XAccount, action: Action, signal?: AbortSignal): Promise<WriteResult> {
-  return action.kind === 'like' ? x.like(action.target, signal) : x.follow(action.target, signal);
+async function send(deps: EngageDeps, x: XAccount, action: Action): Promise<WriteResult> {
+  const options = { timeoutMs: deps.engagement.write_timeout_seconds * 1000, ...(deps.signal ? { signal: deps.signal } : {}) };
+  return action.kind === 'like' ? x.like(action.target, options) : x.follow(action.target, options);
+}
+
+/**
+ * How long this worker holds a pending action: its request's timeout, then as long again (at least
+ * 30 s) to record the answer. Others settle it only after that, even when this worker seems gone.
+ */
+export function leaseMs(engagement: Pick<EngagementConfig, 'write_timeout_seconds'>): number {
+  return engagement.write_timeout_seconds * 1000 + Math.max(30_000, engagement.write_timeout_seconds * 1000);
 }
 
 /** What X answered, said for a person. */
@@ -108,11 +119,13 @@ function doneMessage(handle: string, action: Action, data: Record<string, unknow
 async function onRefusal(deps: EngageDeps, error: unknown, action: Action, row: { handle: string }, persona: Persona | undefined, reconciling: boolean): Promise<PerformOutcome> {
   const at = deps.now();
   const refundScopes = persona && !reconciling ? [personaScope(persona.id)] : [];
+  const workerId = deps.workerId;
+  // A refused reconciliation stays pending (X was read and had not done it; the next one reads again).
   const release = (reason: string) =>
-    reconciling ? abandonAction(deps.db, { id: action.id, error: reason, retryReconcile: true }) : releaseAction(deps.db, { id: action.id, error: reason, refundScopes, at });
+    reconciling ? abandonAction(deps.db, { id: action.id, error: reason, workerId }) : releaseAction(deps.db, { id: action.id, error: reason, refundScopes, at, workerId });
   if (!(error instanceof XCallError)) {
     // A bug, not an answer from X: whether the request left is unknown.
-    await abandonAction(deps.db, { id: action.id, error: `unexpected error: ${(error as Error)?.message ?? String(error)}` });
+    await abandonAction(deps.db, { id: action.id, error: `unexpected error: ${(error as Error)?.message ?? String(error)}`, workerId });
     throw error;
   }
   const log = deps.log.child({ account: row.handle, action: action.id, kind: action.kind });
@@ -147,15 +160,15 @@ async function onRefusal(deps: EngageDeps, error: unknown, action: Action, row: 
       return refused('account_paused', `@${row.handle} paused: ${reason}`);
     }
     case 'invalid': {
-      if (reconciling) await finishAction(deps.db, { id: action.id, status: 'failed', error: error.message, at });
-      else await failAction(deps.db, { id: action.id, error: error.message, refundScopes, at });
+      if (reconciling) await finishAction(deps.db, { id: action.id, status: 'failed', error: error.message, at, workerId });
+      else await failAction(deps.db, { id: action.id, error: error.message, refundScopes, at, workerId });
       log.warn({}, error.message);
       return refused('invalid', error.message);
     }
     case 'server':
     case 'network': {
-      await abandonAction(deps.db, { id: action.id, error: `${error.message}; will be reconciled` });
-      log.warn({}, `${error.message}: outcome unknown, left pending for one reconciliation`);
+      await abandonAction(deps.db, { id: action.id, error: `${error.message}; outcome unknown: settled by reading X`, workerId });
+      log.warn({}, `${error.message}: outcome unknown, left pending until X is read`);
       return { status: 'unknown', action, reason: error.message };
     }
   }
@@ -187,8 +200,9 @@ export async function performAction(deps: EngageDeps, actionId: number, actor: s
   const persona = deps.personas.find((p) => p.id === action.persona);
   const cap = persona ? (await capFor(deps, persona, row, action.kind, at)).cap : undefined;
   const checks = budgetChecks({ tier: deps.tier, kind: action.kind, persona, ...(cap === undefined ? {} : { cap }), at });
-  const claim = await claimAction(deps.db, { id: action.id, workerId: deps.workerId, actor, checks, at });
+  const claim = await claimAction(deps.db, { id: action.id, workerId: deps.workerId, actor, checks, at, leaseMs: leaseMs(deps.engagement) });
   if (!claim.claimed) {
+    if (claim.reason === 'fenced') throw new FencedError(deps.workerId);
     if (claim.reason === 'exhausted') {
       const kind = claim.exhausted.scope === 'x' ? 'x_limit' : 'persona_cap';
       return { status: 'deferred', kind, action, reason: describeExhausted(claim.exhausted, row.handle, action.kind), until: claim.exhausted.resetAt };
@@ -196,58 +210,140 @@ export async function performAction(deps: EngageDeps, actionId: number, actor: s
     if (claim.status === 'do_not_contact') return refused('do_not_contact', `the person is on the do-not-contact list: action ${action.id} cancelled`);
     return refused('not_planned', `action ${action.id} is ${claim.status}`);
   }
+  const personaScopes = persona ? [personaScope(persona.id)] : [];
+  try {
+    // The lock may have gone since the claim's transaction proved it: then nothing leaves.
+    assertLive(deps.workerId);
+  } catch (error) {
+    await releaseAction(deps.db, { id: action.id, error: (error as Error).message, refundScopes: personaScopes, at, workerId: deps.workerId, unsent: true });
+    throw error;
+  }
   let result: WriteResult;
   try {
-    result = await send(x, claim.action, deps.signal);
+    result = await send(deps, x, claim.action);
   } catch (error) {
     return onRefusal(deps, error, claim.action, row, persona, false);
   }
   const done = deps.now();
-  await finishAction(deps.db, { id: action.id, status: 'done', outcome: result.data, at: done });
+  const recorded = await finishAction(deps.db, { id: action.id, status: 'done', outcome: result.data, at: done, workerId: deps.workerId });
+  if (!recorded) deps.log.warn({ account: row.handle, action: action.id }, `action ${action.id} was taken over while its answer was out; X did it, and the taker settles it by reading X`);
   await observeLimits(deps.db, action.account, action.kind, result.limits, done);
   return { status: 'done', action: claim.action, data: result.data, message: doneMessage(row.handle, action, result.data) };
 }
 
 export interface ReconcileReport {
+  /** Settled: found done on X, or sent again after X said it was not done and answered. */
   reconciled: number;
-  gaveUp: number;
+  /** Of those, found done on X by reading (no request sent). */
+  confirmed: number;
+  /** Of those, sent again because X had not done them. */
+  resent: number;
+  /** Still unknown: X could not be read, or the request sent again lost its answer too. They stay pending. */
+  unsettled: number;
+  /** Waiting for a window of X's or refused for now (429): still pending. */
   deferred: number;
 }
 
+/** The targets among `targets` that X lists as liked (posts) or followed (users) by the account, newest first within `maxPages`. */
+async function foundOnX(x: XAccount, kind: ActionKind, targets: ReadonlySet<string>, maxPages: number, signal?: AbortSignal): Promise<Set<string>> {
+  const found = new Set<string>();
+  const pages = kind === 'like' ? x.likedPostIds({ maxPages, ...(signal ? { signal } : {}) }) : x.followingIds({ maxPages, ...(signal ? { signal } : {}) });
+  for await (const page of pages) {
+    for (const id of page) if (targets.has(id)) found.add(id);
+    if (found.size === targets.size) break;
+  }
+  return found;
+}
+
 /**
- * Settles actions a crashed (or failed) run left pending: one request each, recorded before it is
- * sent; X's likes and follows are idempotent, so the request either acts or confirms.
+ * Settles likes and follows whose outcome was lost (a dropped answer, a crashed or fenced worker,
+ * X failing): per account and kind, the orphans are taken (each attempt counted), X is read once
+ * (the account's latest likes or follows, newest first, `engagement.reconcile_pages` pages at
+ * most), and each is done when X lists it; only what X does not list is sent again, one request,
+ * recorded before it leaves. Whatever cannot be settled stays pending for the next run: an action
+ * X may have done is never marked failed.
  */
 export async function reconcilePending(deps: EngageDeps): Promise<ReconcileReport> {
-  const report: ReconcileReport = { reconciled: 0, gaveUp: 0, deferred: 0 };
+  const report: ReconcileReport = { reconciled: 0, confirmed: 0, resent: 0, unsettled: 0, deferred: 0 };
   const mine = await actingAccounts(deps.db, deps.door, deps.signal);
   if (mine.length === 0) return report;
   const orphans = await orphanedActions(deps.db, { workerId: deps.workerId, accounts: mine.map((r) => r.userId) });
+  const groups = new Map<string, Action[]>();
   for (const orphan of orphans) {
+    const key = `${orphan.account}\u0000${orphan.kind}`;
+    groups.set(key, [...(groups.get(key) ?? []), orphan]);
+  }
+  const lease = leaseMs(deps.engagement);
+  const workerId = deps.workerId;
+  for (const group of groups.values()) {
     deps.signal?.throwIfAborted();
-    const row = mine.find((r) => r.userId === orphan.account)!;
+    const { account, kind } = group[0]!;
+    const row = mine.find((r) => r.userId === account)!;
     if (row.pausedAt) continue;
-    const at = deps.now();
-    const checks: BudgetCheck[] = budgetChecks({ tier: deps.tier, kind: orphan.kind, at });
-    const start = await beginReconcile(deps.db, { id: orphan.id, workerId: deps.workerId, checks, at });
-    if (!start.ok) {
-      if (start.reason === 'gave_up') report.gaveUp++;
-      if (start.reason === 'exhausted') report.deferred++;
+    const taken: Action[] = [];
+    for (const orphan of group) {
+      const take = await takeOrphan(deps.db, { id: orphan.id, workerId, at: deps.now(), leaseMs: lease });
+      if (take.ok) taken.push(take.action);
+      else if (take.reason === 'fenced') throw new FencedError(workerId);
+    }
+    if (taken.length === 0) continue;
+    const x = await deps.door.account(row.handle);
+    const log = deps.log.child({ account: row.handle, kind });
+    let found: Set<string>;
+    try {
+      assertLive(workerId);
+      found = await foundOnX(x, kind, new Set(taken.map((a) => a.target)), deps.engagement.reconcile_pages, deps.signal);
+    } catch (error) {
+      const reason = `could not read @${row.handle}'s ${kind === 'like' ? 'likes' : 'follows'} on X to settle it: ${(error as Error)?.message ?? String(error)}`;
+      for (const action of taken) await abandonAction(deps.db, { id: action.id, error: `${reason} (attempt ${action.reconcileAttempts}); stays pending`, workerId });
+      if (!(error instanceof XCallError)) throw error;
+      if (error.kind === 'usage_capped' || error.kind === 'credits_depleted') {
+        await recordStop(deps.db, { kind: error.kind, detail: error.message, at: deps.now() });
+        throw error;
+      }
+      log.warn({ actions: taken.map((a) => a.id) }, `${reason}: ${taken.length} left pending`);
+      report.unsettled += taken.length;
       continue;
     }
-    const x = await deps.door.account(row.handle);
-    const persona = deps.personas.find((p) => p.id === orphan.persona);
-    try {
-      const result = await send(x, start.action, deps.signal);
-      const done = deps.now();
-      await finishAction(deps.db, { id: orphan.id, status: 'done', outcome: { ...result.data, reconciled: true }, at: done });
-      await observeLimits(deps.db, orphan.account, orphan.kind, result.limits, done);
-      deps.log.info({ account: row.handle, action: orphan.id, kind: orphan.kind }, `reconciled ${orphan.kind} ${orphan.id} left pending by ${orphan.workerId ?? 'an earlier failure'}`);
-      report.reconciled++;
-    } catch (error) {
-      const outcome = await onRefusal(deps, error, start.action, row, persona, true);
-      if (outcome.status === 'stopped') throw new XCallError(outcome.kind, outcome.reason);
-      report.deferred++;
+    const persona = (action: Action) => deps.personas.find((p) => p.id === action.persona);
+    for (const action of taken) {
+      if (found.has(action.target)) {
+        await finishAction(deps.db, { id: action.id, status: 'done', outcome: { reconciled: 'found on X', attempts: action.reconcileAttempts }, at: deps.now(), workerId });
+        log.info({ action: action.id }, `${kind} ${action.id} is on X: done (its answer was lost${action.workerId && action.workerId !== workerId ? ` by ${action.workerId}` : ''}); nothing sent again`);
+        report.reconciled++;
+        report.confirmed++;
+        continue;
+      }
+      // X does not list it: it was not done. One more request, recorded before it leaves.
+      assertLive(workerId);
+      const at = deps.now();
+      const start = await beginResend(deps.db, { id: action.id, workerId, checks: budgetChecks({ tier: deps.tier, kind, at }), at, leaseMs: lease });
+      if (!start.ok) {
+        if (start.reason === 'fenced') throw new FencedError(workerId);
+        if (start.reason === 'exhausted') await abandonAction(deps.db, { id: action.id, error: `not on X; waiting for ${describeExhausted(start.exhausted, row.handle, kind)}`, workerId });
+        report.deferred++;
+        continue;
+      }
+      try {
+        assertLive(workerId);
+      } catch (error) {
+        await abandonAction(deps.db, { id: action.id, error: (error as Error).message, workerId });
+        throw error;
+      }
+      try {
+        const result = await send(deps, x, start.action);
+        const done = deps.now();
+        await finishAction(deps.db, { id: action.id, status: 'done', outcome: { ...result.data, reconciled: 'sent again: not on X', attempts: action.reconcileAttempts }, at: done, workerId });
+        await observeLimits(deps.db, account, kind, result.limits, done);
+        log.info({ action: action.id }, `${kind} ${action.id} was not on X: sent again, done`);
+        report.reconciled++;
+        report.resent++;
+      } catch (error) {
+        const outcome = await onRefusal(deps, error, start.action, row, persona(action), true);
+        if (outcome.status === 'stopped') throw new XCallError(outcome.kind, outcome.reason);
+        if (outcome.status === 'unknown') report.unsettled++;
+        else if (outcome.status === 'deferred') report.deferred++;
+      }
     }
   }
   return report;

@@ -7,7 +7,7 @@ import { claimTick, claimWork, currentPause, finishRunIfDone, finishWork, heartb
 import { utcDay } from '../../jobs/context.ts';
 import { runFramed, runLabel } from '../../jobs/frame.ts';
 import { failDeadRuns } from '../../db/runs.ts';
-import { announceWorker } from '../../db/workers.ts';
+import { announceWorker, FencedError } from '../../db/workers.ts';
 import { jobNamed } from '../../jobs/index.ts';
 import { snapshotEnvironment } from '../config/env.ts';
 import { formatIssue, isPersonaFile, readConfig, type LoadedConfig } from '../config/load.ts';
@@ -241,6 +241,8 @@ export class Worker implements StatusSource {
     const db = this.runtime.database.db;
     for (;;) {
       if (this.abort.signal.aborted) return;
+      // Without its lock this worker takes no work: it may already be taken for dead.
+      if (!(await this.holdsLock())) return;
       const item = await claimWork(db, { ...(runId === undefined ? {} : { runId }), workerId: this.runtime.workerId, at: this.now(), leaseMs: this.leaseMs });
       if (!item) break;
       await this.runShare(item);
@@ -261,7 +263,13 @@ export class Worker implements StatusSource {
     // The share's own stop: the worker stopping, or its lease lost (this worker stalled past it and
     // another took the share over) — then it must not go on acting.
     const lost = new AbortController();
-    const signal = AbortSignal.any([this.abort.signal, lost.signal]);
+    // Its lock lost, this worker may be taken for dead: the share stops at once and goes back.
+    const fenced = new AbortController();
+    const unwatch = this.runtime.lock.onChange((held) => {
+      if (!held && !fenced.signal.aborted) fenced.abort(new FencedError(workerId));
+    });
+    if (!this.runtime.lock.held) fenced.abort(new FencedError(workerId));
+    const signal = AbortSignal.any([this.abort.signal, lost.signal, fenced.signal]);
     const beat = setInterval(() => {
       heartbeat(db, { id: item.id, workerId, at: this.now(), leaseMs: this.leaseMs }).then(
         (held) => {
@@ -290,6 +298,10 @@ export class Worker implements StatusSource {
     } catch (error) {
       if (lost.signal.aborted) {
         // Another worker holds it now; nothing to record.
+      } else if (fenced.signal.aborted || error instanceof FencedError) {
+        // Handed back for whoever holds a lock (this worker too, once it has taken its lock back).
+        await releaseWork(db, { id: item.id, workerId }).catch((e: unknown) => this.log.warn({ err: (e as Error).message }, `${label}: could not hand the share back yet (its lease will run out)`));
+        this.log.warn({ job: job.name, persona: item.persona, account: item.account }, `${label}: stopped, this worker lost its database lock; share handed back, nothing sent to X until the lock is taken back`);
       } else if (this.abort.signal.aborted) {
         // Stopping: the share goes back untouched, for another worker (or the next start).
         await releaseWork(db, { id: item.id, workerId });
@@ -299,6 +311,7 @@ export class Worker implements StatusSource {
       }
     } finally {
       clearInterval(beat);
+      unwatch();
       this.running.delete(entry);
       resolve();
     }
@@ -320,9 +333,18 @@ export class Worker implements StatusSource {
     }
   }
 
+  /** Waits for this worker's lock when it was lost; false when the worker stops first. */
+  private async holdsLock(): Promise<boolean> {
+    if (this.runtime.lock.held) return true;
+    return this.runtime.lock.whenHeld(this.abort.signal).then(
+      () => true,
+      () => false,
+    );
+  }
+
   /** Takes over shares nobody holds anymore (a crashed worker's, once its lease ran out). */
   private async sweep(): Promise<void> {
-    if (this.abort.signal.aborted || this.sweeping) return;
+    if (this.abort.signal.aborted || this.sweeping || !this.runtime.lock.held) return;
     this.sweeping = true;
     try {
       const db = this.runtime.database.db;

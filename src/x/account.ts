@@ -86,6 +86,15 @@ export interface AccountOptions {
 }
 
 /** What a like or follow came back with. */
+export interface WriteOptions {
+  signal?: AbortSignal;
+  /**
+   * Give up on an answer after this long (the connection is closed; the outcome is then unknown and
+   * settled by reading X). A holder's lease on the action counts on it: see src/engage/perform.ts.
+   */
+  timeoutMs?: number;
+}
+
 export interface WriteResult {
   /** X's `data`: `{ liked }` or `{ following, pending_follow }`. */
   data: Record<string, unknown>;
@@ -317,19 +326,20 @@ export class XAccount {
   }
 
   /** Likes a post. Idempotent on X: liking a liked post answers `liked: true` again. */
-  async like(postId: string, signal?: AbortSignal): Promise<WriteResult> {
-    const me = await this.userId(signal);
-    return this.write(`like of post ${postId} by @${this.handle}`, `users/${me}/likes`, { tweet_id: postId }, signal);
+  async like(postId: string, options: WriteOptions = {}): Promise<WriteResult> {
+    const me = await this.userId(options.signal);
+    return this.write(`like of post ${postId} by @${this.handle}`, `users/${me}/likes`, { tweet_id: postId }, options);
   }
 
   /** Follows a user. Protected accounts answer `pending_follow: true`. Idempotent on X. */
-  async follow(targetUserId: string, signal?: AbortSignal): Promise<WriteResult> {
-    const me = await this.userId(signal);
-    return this.write(`follow of user ${targetUserId} by @${this.handle}`, `users/${me}/following`, { target_user_id: targetUserId }, signal);
+  async follow(targetUserId: string, options: WriteOptions = {}): Promise<WriteResult> {
+    const me = await this.userId(options.signal);
+    return this.write(`follow of user ${targetUserId} by @${this.handle}`, `users/${me}/following`, { target_user_id: targetUserId }, options);
   }
 
-  private async write(what: string, path: string, body: Record<string, string>, signal?: AbortSignal): Promise<WriteResult> {
-    const response = await withRetries(what, () => this.client.v2.post<{ data: Record<string, unknown> }>(path, body, { fullResponse: true }), this.retry, { ...WRITE_RETRY, ...(signal ? { signal } : {}) });
+  private async write(what: string, path: string, body: Record<string, string>, options: WriteOptions): Promise<WriteResult> {
+    const args = { fullResponse: true as const, ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) };
+    const response = await withRetries(what, () => this.client.v2.post<{ data: Record<string, unknown> }>(path, body, args), this.retry, { ...WRITE_RETRY, ...(options.signal ? { signal: options.signal } : {}) });
     return { data: response.data.data ?? {}, limits: observedLimits(response.rateLimit) };
   }
 
