@@ -220,6 +220,10 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', (error) => options.log?.warn({ err: error }, `database connection lost (${where})`));
+  // A client in use (between two statements of a transaction) that loses its server emits 'error'
+  // too, where the pool no longer listens: without a listener the process would crash. Its next
+  // statement fails instead, and the pool drops it.
+  pool.on('connect', (client) => client.on('error', (error) => options.log?.warn({ err: error }, `database connection lost while in use (${where})`)));
   try {
     await pool.query('select 1');
   } catch (error) {
