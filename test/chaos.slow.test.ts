@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { eq, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
+import { rows } from '../db/rows.ts';
 import { actions, budgets } from '../db/schema.ts';
 import score from '../jobs/score.ts';
 import search from '../jobs/search.ts';
@@ -30,7 +32,8 @@ import { seededRandom, TEST_SEED } from './support/seed.ts';
  * engaging at once for the sandbox's three accounts, on one PostgreSQL database, each started
  * again as soon as it ends; X slow and unreliable on likes and follows; every few seconds one of
  * the processes killed with SIGKILL; twice, every database connection of theirs terminated
- * (`pg_terminate_backend`, as a failover or an operator would) while likes and follows are out.
+ * (`pg_terminate_backend`, as a failover or an operator would) while likes and follows are out,
+ * and another process started at once, as another worker's tick would.
  * Then the faults stop, the processes end, and a last run or two settle what is left.
  *
  * The world is the engage fixture (`test/fixtures/engage`: two personas in mode auto for every
@@ -72,6 +75,10 @@ const TERMINATIONS = [0.35, 0.7];
 const DAY_S = 86_400;
 /** The clock moves a day forward at least this often during the chaos. */
 const DAY_EVERY_MS = 9_000;
+/** The application name of a process's liveness-lock connection (db/client.ts holdLock). */
+const LOCK_APPLICATION = 'prospector-lock';
+/** How often the test looks at the pending actions and who holds them. */
+const WATCH_EVERY_MS = 50;
 /** The application name of the test's own connections: never terminated. */
 const OWN_APPLICATION = 'prospector-chaos-test';
 const WRITE_FAULTS = {
@@ -126,10 +133,15 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
     await sb?.close();
   });
 
+  /** When each child (by pid) was seen gone, by the wall clock. */
+  const exitedAt = new Map<number, number>();
   const startEngage = (): ProspectorChild => {
     const child = startProspector(['run', 'engage', '--no-pacing'], { databaseUrl: scratch.url, sandboxUrl: tap.url });
     running.add(child);
-    void child.exited.then(() => running.delete(child));
+    void child.exited.then(() => {
+      exitedAt.set(child.pid, Date.now());
+      running.delete(child);
+    });
     return child;
   };
   const setFaults = (faults: object) => sb.admin('/__sandbox/faults', { method: 'POST', body: faults });
@@ -139,19 +151,27 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
     await search(ctx);
     await score(ctx);
   };
-  /** Every connection to the scratch database but the test's own, terminated; how many. */
-  const terminateBackends = async (): Promise<number> => {
+  /**
+   * Every connection to the scratch database but the test's own, terminated: how many, and how
+   * many of them held a process's liveness lock (application name `prospector-lock`).
+   */
+  const terminateBackends = async (): Promise<{ backends: number; locks: number }> => {
     const admin = new pg.Client({ connectionString: scratch.url, application_name: OWN_APPLICATION });
     await admin.connect();
     try {
-      const result = await admin.query<{ pid: number }>(
-        'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and application_name <> $1 and pg_terminate_backend(pid)',
+      const result = await admin.query<{ name: string }>(
+        'select application_name as name from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and application_name <> $1 and pg_terminate_backend(pid)',
         [OWN_APPLICATION],
       );
-      return result.rowCount ?? 0;
+      return { backends: result.rows.length, locks: result.rows.filter((r) => r.name === LOCK_APPLICATION).length };
     } finally {
       await admin.end();
     }
+  };
+  /** The processes connected now: their liveness locks' connections. */
+  const lockHolders = async (): Promise<number> => {
+    const [row] = await rows<{ n: number }>(handle.db, sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = ${LOCK_APPLICATION}`);
+    return row?.n ?? 0;
   };
   const inFlightWrites = () => tap.requests.filter((r) => isWrite(r) && r.answeredAt === undefined).length;
 
@@ -165,7 +185,7 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
     await setFaults(WRITE_FAULTS);
     const chaosFrom = Date.now();
 
-    const figures = { searchMs: 0, kills: 0, terminations: 0, backendsTerminated: 0, days: 1, runs: 0, clean: 0, crashed: 0 };
+    const figures = { searchMs: 0, kills: 0, terminations: 0, backendsTerminated: 0, locksLost: 0, days: 1, runs: 0, clean: 0, crashed: 0 };
     /** The first line of each distinct error a child died of on its own (not a kill). */
     const crashes = new Map<string, number>();
     let stopping = false;
@@ -214,6 +234,36 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
     };
     const slotsDone = Promise.all(Array.from({ length: PROCESSES }, (_, i) => slot(i)));
 
+    // The watcher: pending actions passing from one process to another (a reconciliation), seen
+    // by polling. Whether the first was still running is judged at the end (takenFromTheLiving).
+    const handovers: Array<{ from: string; seenAt: number }> = [];
+    const watcher = (async () => {
+      const holders = new Map<number, string>();
+      while (!stopping) {
+        const pending = await handle.db
+          .select({ id: actions.id, workerId: actions.workerId })
+          .from(actions)
+          .where(eq(actions.status, 'pending'))
+          .catch(() => []);
+        for (const { id, workerId } of pending) {
+          const before = holders.get(id);
+          if (before && workerId && before !== workerId) handovers.push({ from: before, seenAt: Date.now() });
+          if (workerId) holders.set(id, workerId);
+        }
+        await pause(WATCH_EVERY_MS);
+      }
+    })();
+    /**
+     * Hand-overs of an action whose first holder was still running a second after they were seen
+     * (the slack covers the test's own event loop being busy): the others judged it dead, as they
+     * do a process that lost its database connection and with it its lock.
+     */
+    const takenFromTheLiving = () =>
+      handovers.filter(({ from, seenAt }) => {
+        const gone = exitedAt.get(Number(from.split(':').at(-2)));
+        return gone !== undefined && gone > seenAt + 1_000;
+      }).length;
+
     // The killer: a random one of the processes every 2–6 s (its slot starts it again).
     const killer = (async () => {
       while (!stopping) {
@@ -227,13 +277,25 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
       }
     })();
 
+    const extras: Array<Promise<ChildExit>> = [];
     // The terminator: at set moments, once a like or follow is out, every backend of theirs.
     const terminator = (async () => {
       for (const at of TERMINATIONS) {
         await delay(Math.max(0, chaosFrom + at * CHAOS_MS - Date.now()));
-        await tap.until(() => inFlightWrites() > 0, { timeoutMs: 10_000 }).catch(() => undefined);
-        figures.backendsTerminated += await terminateBackends();
+        // A new day, so that there is work for all; then two processes or more connected, and a
+        // like or follow out (ten seconds at most: then whoever is there).
+        await nextDay();
+        const busyBy = Date.now() + 10_000;
+        while (Date.now() < busyBy && !((await lockHolders()) >= 2 && inFlightWrites() > 0)) await delay(WATCH_EVERY_MS);
+        const cut = await terminateBackends();
+        figures.backendsTerminated += cut.backends;
+        figures.locksLost += cut.locks;
         figures.terminations++;
+        // Another process at once (another worker's tick): it finds the pending actions of those
+        // that lost their connections, and judges them by their locks.
+        const extra = startEngage();
+        figures.runs++;
+        extras.push(extra.exited);
       }
     })();
 
@@ -243,10 +305,12 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
     stop();
     await killer;
     await dayMover;
+    await watcher;
     // No more faults: the processes end their runs (a stuck one is killed after a minute).
     await setFaults({});
-    const stuck = setTimeout(() => slots.forEach((c) => c.kill()), 60_000);
+    const stuck = setTimeout(() => running.forEach((c) => c.kill()), 60_000);
     await slotsDone;
+    await Promise.all(extras);
     clearTimeout(stuck);
     await dayMove;
 
@@ -257,24 +321,24 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
       settles++;
       const exit = await startEngage().exited;
       expect(exit.code, `settling run failed (seed ${SEED}):\n${described(exit)}`).toBe(0);
-      const pending = await handle.db.select().from(actions).then((rows) => rows.filter((a) => a.status === 'pending'));
+      const pending = await handle.db.select().from(actions).then((all) => all.filter((a) => a.status === 'pending'));
       if (pending.length === 0) break;
       await sb.advance(15 * 60);
     }
 
     const log = writeRequests((await sb.admin<{ requests: LoggedRequest[] }>(`/__sandbox/requests?since=${fromSeq}&method=POST`)).requests);
-    const rows = await handle.db.select().from(actions);
+    const actionRows = await handle.db.select().from(actions);
     const windows = await handle.db.select().from(budgets);
-    const found = check(rows, windows, log, config);
+    const found = check(actionRows, windows, log, config);
     const took = Math.round((Date.now() - startedAt) / 1000);
     const acceptedOf = (kind: string) => log.filter((w) => w.kind === kind && accepted(w)).length;
     console.info(
-      `chaos: kills ${figures.kills}, backend terminations ${figures.terminations} (${figures.backendsTerminated} backends), ` +
+      `chaos: kills ${figures.kills}, backend terminations ${figures.terminations} (${figures.backendsTerminated} backends, ${figures.locksLost} processes' locks), ` +
         `likes accepted ${acceptedOf('like')}, follows accepted ${acceptedOf('follow')}, ` +
-        `targets accepted twice ${found.twice.length}, done rows without an accepted request ${found.doneUnaccepted.length}, ` +
+        `targets accepted twice ${found.twice.length} (${found.twiceAfterLostAnswer} after a lost answer, ${found.twice.length - found.twiceAfterLostAnswer} after an answered one), done rows without an accepted request ${found.doneUnaccepted.length}, ` +
         `accepted targets not done ${found.acceptedNotDone.length}, failed though X did it ${found.failedButDone.length}, ` +
-        `pending left ${found.pending.length}, caps exceeded ${found.overCap.length}, ` +
-        `requests ${log.length}, rows ${rows.length} (${rows.filter((a) => a.status === 'done').length} done, ${rows.filter((a) => a.status === 'failed').length} failed), ` +
+        `pending left ${found.pending.length}, pending actions taken over from a running process ${takenFromTheLiving()} (of ${handovers.length} seen), caps exceeded ${found.overCap.length}, ` +
+        `requests ${log.length}, rows ${actionRows.length} (${actionRows.filter((a) => a.status === 'done').length} done, ${actionRows.filter((a) => a.status === 'failed').length} failed), ` +
         `runs ${figures.runs} (${figures.clean} clean, ${figures.crashed} died on their own), days ${figures.days} (search and score ${Math.round(figures.searchMs / Math.max(1, figures.days - 1))} ms a day), settling runs ${settles}, duration ${took} s, seed ${SEED}`,
     );
     if (crashes.size > 0) console.info(`chaos: what processes died of on their own: ${[...crashes].map(([line, n]) => `${n}× ${line}`).join(' | ')}`);
@@ -297,6 +361,8 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
 
 interface Found {
   twice: string[];
+  /** Of them, those whose first accepted request had its answer lost (`drop_after`). */
+  twiceAfterLostAnswer: number;
   acceptedNotDone: string[];
   failedButDone: string[];
   doneUnaccepted: string[];
@@ -306,7 +372,7 @@ interface Found {
 
 /** Compares the action rows and persona budgets with the sandbox's log of likes and follows. */
 function check(rows: readonly Action[], windows: ReadonlyArray<typeof budgets.$inferSelect>, log: readonly WriteRequest[], config: LoadedConfig): Found {
-  const found: Found = { twice: [], acceptedNotDone: [], failedButDone: [], doneUnaccepted: [], pending: [], overCap: [] };
+  const found: Found = { twice: [], twiceAfterLostAnswer: 0, acceptedNotDone: [], failedButDone: [], doneUnaccepted: [], pending: [], overCap: [] };
   const byKey = new Map<string, WriteRequest[]>();
   for (const w of log) {
     const key = keyOf(w.account, w.kind, w.target);
@@ -323,7 +389,10 @@ function check(rows: readonly Action[], windows: ReadonlyArray<typeof budgets.$i
   for (const [key, sent] of byKey) {
     const n = sent.filter(accepted).length;
     if (n === 0) continue;
-    if (n > 1) found.twice.push(describe(key));
+    if (n > 1) {
+      found.twice.push(describe(key));
+      if (sent.find(accepted)!.fault === 'drop_after') found.twiceAfterLostAnswer++;
+    }
     const status = rowByKey.get(key)?.status;
     if (status === 'failed') found.failedButDone.push(describe(key));
     else if (status !== 'done') found.acceptedNotDone.push(describe(key));
