@@ -31,10 +31,11 @@ import { seededRandom, TEST_SEED } from './support/seed.ts';
  * A chaos run, as operations would meet it: three `prospector run engage --no-pacing` processes
  * engaging at once for the sandbox's three accounts, on one PostgreSQL database, each started
  * again as soon as it ends; X slow and unreliable on likes and follows; every few seconds one of
- * the processes killed with SIGKILL; twice, every database connection of theirs terminated
- * (`pg_terminate_backend`, as a failover or an operator would) while likes and follows are out,
- * and another process started at once, as another worker's tick would.
- * Then the faults stop, the processes end, and a last run or two settle what is left.
+ * the processes killed with SIGKILL; twice, just after a new day brings work, every database
+ * connection of theirs terminated (`pg_terminate_backend`, as a failover or an operator would)
+ * once two of them are connected and a like or follow is out, and another process started at
+ * once, as another worker's tick would. Then the faults stop, the processes end, and a last run
+ * or two settle what is left.
  *
  * The world is the engage fixture (`test/fixtures/engage`: two personas in mode auto for every
  * account, 8 likes and 8 follows a day each, working all day in UTC) with the sandbox clock frozen
@@ -53,9 +54,11 @@ import { seededRandom, TEST_SEED } from './support/seed.ts';
  * (c) no persona's daily cap exceeded: per (account, kind, persona, day) the persona budget's
  *     `used` within its limit, and the actions claimed that day (`sent_at`) within `per_day`.
  *
- * A figures line is printed before the assertions, to compare runs (and replay one with
- * PROSPECTOR_TEST_SEED: the kill moments and the victims are drawn from it; the processes' own
- * timing is not).
+ * A figures line is printed before the assertions, to compare runs: the chaos done, what X
+ * accepted, each kind of breach (the doubles split by whether the first acceptance had its answer
+ * lost), and the pending actions seen passing to another process while their holder still ran
+ * (what a process that lost its connection, and with it its lock, meets). PROSPECTOR_TEST_SEED
+ * replays the kill moments and victims; the processes' own timing is not replayed.
  *
  * PostgreSQL only: several processes cannot share one PGlite directory.
  */
