@@ -78,6 +78,8 @@ const TERMINATIONS = [0.35, 0.7];
 const DAY_S = 86_400;
 /** The clock moves a day forward at least this often during the chaos. */
 const DAY_EVERY_MS = 9_000;
+/** More processes dying on their own than this is no longer chaos but a process that cannot run. */
+const MAX_CRASHES = 20;
 /** The application name of a process's liveness-lock connection (db/client.ts holdLock). */
 const LOCK_APPLICATION = 'prospector-lock';
 /** How often the test looks at the pending actions and who holds them. */
@@ -192,6 +194,7 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
     /** The first line of each distinct error a child died of on its own (not a kill). */
     const crashes = new Map<string, number>();
     let stopping = false;
+    let brokenBy: ChildExit | undefined;
     let stop = () => {};
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     /** A scheduled moment of the chaos (not a wait for something to happen): cut short by the stop. */
@@ -233,6 +236,12 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
         figures.crashed++;
         const line = (exit.stderr.split('\n').find((l) => /error|Error|failed/.test(l)) ?? exit.stderr.split('\n')[0] ?? '').slice(0, 200);
         crashes.set(line, (crashes.get(line) ?? 0) + 1);
+        // A process that cannot run at all would be started again and again: stop and say why.
+        if (figures.crashed > MAX_CRASHES) {
+          brokenBy ??= exit;
+          stopping = true;
+          stop();
+        }
       }
     };
     const slotsDone = Promise.all(Array.from({ length: PROCESSES }, (_, i) => slot(i)));
@@ -284,7 +293,8 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
     // The terminator: at set moments, once a like or follow is out, every backend of theirs.
     const terminator = (async () => {
       for (const at of TERMINATIONS) {
-        await delay(Math.max(0, chaosFrom + at * CHAOS_MS - Date.now()));
+        await pause(chaosFrom + at * CHAOS_MS - Date.now());
+        if (stopping) break;
         // A new day, so that there is work for all; then two processes or more connected, and a
         // like or follow out (ten seconds at most: then whoever is there).
         await nextDay();
@@ -302,7 +312,7 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
       }
     })();
 
-    await delay(Math.max(0, chaosFrom + CHAOS_MS - Date.now()));
+    await Promise.race([delay(Math.max(0, chaosFrom + CHAOS_MS - Date.now())), stopped]);
     await terminator;
     stopping = true;
     stop();
@@ -316,6 +326,7 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
     await Promise.all(extras);
     clearTimeout(stuck);
     await dayMove;
+    if (brokenBy) expect.fail(`more than ${MAX_CRASHES} engage processes died on their own (seed ${SEED}); the last:\n${described(brokenBy)}`);
 
     // Settle: runs without faults until nothing is pending (a reconciliation waits when X's
     // 15-minute window is used up).
