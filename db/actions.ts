@@ -88,10 +88,11 @@ export type ClaimResult =
 const leaseFromNow = (leaseMs: number) => sql`now() + make_interval(secs => ${leaseMs / 1000})`;
 
 /**
- * The default lease of a pending action: the longest a like or follow request may be out (the X
- * client's write timeout, 30 s) with room to spare. Callers with another timeout pass their own.
+ * The default lease of a pending action: the longest one try of a like or follow may be out (the
+ * X client's write timeout, 30 s by default) with room to spare; each retry renews it
+ * (`renewLease`). Callers with another timeout pass their own.
  */
-export const DEFAULT_LEASE_MS = 60_000;
+export const DEFAULT_LEASE_MS = 40_000;
 
 /**
  * Makes a planned action pending and debits its budgets, in one transaction, before any request
@@ -133,6 +134,22 @@ export async function claimAction(
       .where(eq(actions.id, row.id))
       .returning();
     return { claimed: true, action: pending! };
+  });
+}
+
+/**
+ * Before a request of a pending action is tried again (after a 5xx): proves, in one transaction,
+ * that this process still holds its lock and the action, and extends the lease for the new try.
+ */
+export async function renewLease(db: Database, input: { id: number; workerId: string; leaseMs: number }): Promise<'ok' | 'fenced' | 'lost'> {
+  return db.transaction(async (tx) => {
+    if (!(await stillHolds(tx, input.workerId))) return 'fenced';
+    const renewed = await tx
+      .update(actions)
+      .set({ leaseUntil: leaseFromNow(input.leaseMs) })
+      .where(and(eq(actions.id, input.id), eq(actions.status, 'pending'), eq(actions.workerId, input.workerId)))
+      .returning({ id: actions.id });
+    return renewed.length > 0 ? 'ok' : 'lost';
   });
 }
 
@@ -267,7 +284,7 @@ export async function beginResend(db: Database, input: { id: number; workerId: s
     if (exhausted) return { ok: false, reason: 'exhausted', exhausted };
     const [taken] = await tx
       .update(actions)
-      .set({ sends: sql`${actions.sends} + 1`, sentAt: input.at, leaseUntil: leaseFromNow(input.leaseMs ?? DEFAULT_LEASE_MS) })
+      .set({ sends: sql`${actions.sends} + 1`, leaseUntil: leaseFromNow(input.leaseMs ?? DEFAULT_LEASE_MS) })
       .where(eq(actions.id, row.id))
       .returning();
     return { ok: true, action: taken! };

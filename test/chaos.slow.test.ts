@@ -22,6 +22,7 @@ import {
   type ProspectorChild,
   type ScratchDatabase,
   type WriteRequest,
+  leasesOver,
 } from './support/engage-child.ts';
 import { isWrite, startHttpTap, type HttpTap } from './support/http-tap.ts';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.ts';
@@ -165,7 +166,12 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
     await admin.connect();
     try {
       const result = await admin.query<{ name: string }>(
-        'select application_name as name from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and application_name <> $1 and pg_terminate_backend(pid)',
+        // Chosen first, then terminated: in one WHERE the planner may call pg_terminate_backend
+        // before the other conditions, on every backend of the server.
+        `with victims as materialized (
+           select pid, application_name from pg_stat_activity
+            where datname = current_database() and pid <> pg_backend_pid() and application_name <> $1)
+         select application_name as name from victims where pg_terminate_backend(pid)`,
         [OWN_APPLICATION],
       );
       return { backends: result.rows.length, locks: result.rows.filter((r) => r.name === LOCK_APPLICATION).length };
@@ -333,6 +339,8 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
     let settles = 0;
     for (let attempt = 0; attempt < 3; attempt++) {
       settles++;
+      // A killed holder's actions are settled once their lease has run out.
+      await leasesOver(handle);
       const exit = await startEngage().exited;
       expect(exit.code, `settling run failed (seed ${SEED}):\n${described(exit)}`).toBe(0);
       const pending = await handle.db.select().from(actions).then((all) => all.filter((a) => a.status === 'pending'));

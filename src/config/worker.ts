@@ -229,7 +229,7 @@ const engagement = mapping({
   write_timeout_seconds: whole(1, 300)
     .default(30)
     .describe(
-      'A like or follow without an answer after this many seconds has an unknown outcome, settled later by reading X. Other workers wait this long (and 30 s more) before settling an action whose holder has gone.',
+      'A like or follow without an answer after this many seconds has an unknown outcome, settled later by reading X. Other workers wait this long (and 10 s more) before settling an action whose holder has gone.',
     ),
   reconcile_pages: whole(1, 20)
     .default(3)

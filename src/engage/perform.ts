@@ -1,7 +1,7 @@
 import { activeStops, getAccount, pauseAccount, recordStop, type AccountRow } from '../../db/accounts.ts';
-import { abandonAction, beginResend, claimAction, failAction, finishAction, getAction, orphanedActions, releaseAction, takeOrphan, type Action } from '../../db/actions.ts';
+import { abandonAction, beginResend, claimAction, failAction, finishAction, getAction, orphanedActions, releaseAction, renewLease, takeOrphan, type Action } from '../../db/actions.ts';
 import { assertLive, FencedError } from '../../db/workers.ts';
-import { exhaustWindow, observeLimits, type BudgetCheck, type Exhausted } from '../../db/budgets.ts';
+import { exhaustWindow, observeLimits, type Exhausted } from '../../db/budgets.ts';
 import { followsDone, halveCaps, throttleFactor } from '../../db/engage.ts';
 import type { Database } from '../../db/client.ts';
 import type { ActionKind, StopKind } from '../../db/schema.ts';
@@ -92,17 +92,29 @@ async function accountOf(deps: EngageDeps, action: Action): Promise<{ row: Accou
   return { row, x };
 }
 
+/**
+ * One like or follow request (retried after a 5xx). Each try leaves only while this process holds
+ * its lock and the action: a retry first renews the action's lease, in the same transaction as the
+ * lock's check.
+ */
 async function send(deps: EngageDeps, x: XAccount, action: Action): Promise<WriteResult> {
-  const options = { timeoutMs: deps.engagement.write_timeout_seconds * 1000, ...(deps.signal ? { signal: deps.signal } : {}) };
+  const beforeRetry = async () => {
+    assertLive(deps.workerId);
+    const renewed = await renewLease(deps.db, { id: action.id, workerId: deps.workerId, leaseMs: leaseMs(deps.engagement) });
+    if (renewed === 'fenced') throw new FencedError(deps.workerId);
+    if (renewed === 'lost') throw new Error(`action ${action.id} is no longer this worker's (settled or taken over): not tried again`);
+  };
+  const options = { timeoutMs: deps.engagement.write_timeout_seconds * 1000, beforeRetry, ...(deps.signal ? { signal: deps.signal } : {}) };
   return action.kind === 'like' ? x.like(action.target, options) : x.follow(action.target, options);
 }
 
 /**
- * How long this worker holds a pending action: its request's timeout, then as long again (at least
- * 30 s) to record the answer. Others settle it only after that, even when this worker seems gone.
+ * How long this worker holds a pending action, on the database's clock: one try's timeout and 10 s
+ * more (each retry renews it). Others settle the action only after that, even when this worker
+ * seems gone, so a request still in flight is never doubled.
  */
 export function leaseMs(engagement: Pick<EngagementConfig, 'write_timeout_seconds'>): number {
-  return engagement.write_timeout_seconds * 1000 + Math.max(30_000, engagement.write_timeout_seconds * 1000);
+  return engagement.write_timeout_seconds * 1000 + 10_000;
 }
 
 /** What X answered, said for a person. */

@@ -93,6 +93,8 @@ export interface WriteOptions {
    * settled by reading X). A holder's lease on the action counts on it: see src/engage/perform.ts.
    */
   timeoutMs?: number;
+  /** Before each retry of the request (after a 5xx): what it throws stops the retries, nothing sent. */
+  beforeRetry?: () => Promise<void>;
 }
 
 export interface WriteResult {
@@ -339,7 +341,11 @@ export class XAccount {
 
   private async write(what: string, path: string, body: Record<string, string>, options: WriteOptions): Promise<WriteResult> {
     const args = { fullResponse: true as const, ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) };
-    const response = await withRetries(what, () => this.client.v2.post<{ data: Record<string, unknown> }>(path, body, args), this.retry, { ...WRITE_RETRY, ...(options.signal ? { signal: options.signal } : {}) });
+    const response = await withRetries(what, () => this.client.v2.post<{ data: Record<string, unknown> }>(path, body, args), this.retry, {
+      ...WRITE_RETRY,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.beforeRetry ? { beforeRetry: options.beforeRetry } : {}),
+    });
     return { data: response.data.data ?? {}, limits: observedLimits(response.rateLimit) };
   }
 

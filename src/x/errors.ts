@@ -183,7 +183,13 @@ export async function withRetries<T>(
   what: string,
   call: () => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY,
-  hooks: { signal?: AbortSignal; network?: boolean; onRetry?: (error: XCallError, attempt: number, waitMs: number) => void } = {},
+  hooks: {
+    signal?: AbortSignal;
+    network?: boolean;
+    onRetry?: (error: XCallError, attempt: number, waitMs: number) => void;
+    /** Runs after the pause, before the next try; what it throws ends the retries (a writer that lost its lock). */
+    beforeRetry?: (attempt: number) => Promise<void>;
+  } = {},
 ): Promise<T> {
   const wait = policy.sleep ?? ((ms: number, signal?: AbortSignal) => sleep(ms, undefined, signal ? { signal } : undefined));
   const random = policy.random ?? Math.random;
@@ -198,6 +204,7 @@ export async function withRetries<T>(
       const waitMs = Math.round(random() * ceiling);
       hooks.onRetry?.(error, attempt, waitMs);
       await wait(waitMs, hooks.signal);
+      await hooks.beforeRetry?.(attempt + 1);
     }
   }
 }

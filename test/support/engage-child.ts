@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import type { Database } from '../../db/client.ts';
+import { rows } from '../../db/rows.ts';
 import type { ActionKind } from '../../db/schema.ts';
 
 /**
@@ -152,4 +155,22 @@ export function writeRequests(log: readonly LoggedRequest[]): WriteRequest[] {
     writes.push({ seq: r.seq, account: m[1]!, kind, target, status: r.status, fault: r.fault, acted: r.status === 200 });
   }
   return writes;
+}
+
+/**
+ * Resolves once no pending action is under a lease that has not run out (on the database's clock):
+ * then a killed holder's actions can be settled by the next run.
+ */
+export async function leasesOver(handle: { db: Database }, timeoutMs = 120_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await rows<{ wait_ms: number | null }>(
+      handle.db,
+      sql`select ceil(extract(epoch from max(lease_until) - now()) * 1000)::int as wait_ms from actions where status = 'pending' and lease_until > now()`,
+    );
+    const waitMs = row?.wait_ms ?? 0;
+    if (waitMs <= 0) return;
+    if (Date.now() + waitMs > end) throw new Error(`pending actions stay under lease for ${waitMs} ms more`);
+    await new Promise((r) => setTimeout(r, waitMs + 50));
+  }
 }
