@@ -351,13 +351,28 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
     const log = writeRequests((await sb.admin<{ requests: LoggedRequest[] }>(`/__sandbox/requests?since=${fromSeq}&method=POST`)).requests);
     const actionRows = await handle.db.select().from(actions);
     const windows = await handle.db.select().from(budgets);
-    const found = check(actionRows, windows, log, config);
+    const world = sb.world;
+    const truth: XTruth = {
+      has: (account, kind, target) => {
+        const user = world.userById(account);
+        if (!user) return false;
+        if (kind === 'like') {
+          const post = world.postById(target);
+          return post !== undefined && world.hasLiked(user.index, post.index);
+        }
+        const other = world.userById(target);
+        return other !== undefined && world.followingOf(user).includes(other.index);
+      },
+      isProtected: (userId) => world.userById(userId)?.protected === true,
+    };
+    const found = check(actionRows, windows, log, config, truth);
     const took = Math.round((Date.now() - startedAt) / 1000);
     const acceptedOf = (kind: string) => log.filter((w) => w.kind === kind && accepted(w)).length;
     console.info(
       `chaos: kills ${figures.kills}, backend terminations ${figures.terminations} (${figures.backendsTerminated} backends, ${figures.locksLost} processes' locks), ` +
         `likes accepted ${acceptedOf('like')}, follows accepted ${acceptedOf('follow')}, ` +
         `targets accepted twice ${found.twice.length} (${found.twiceAfterLostAnswer} after a lost answer, ${found.twice.length - found.twiceAfterLostAnswer} after an answered one), done rows without an accepted request ${found.doneUnaccepted.length}, ` +
+        `follows of protected accounts sent again ${found.protectedResent.length}, done by reading (already liked or followed) ${found.doneAlreadyOnX.length}, ` +
         `accepted targets not done ${found.acceptedNotDone.length}, failed though X did it ${found.failedButDone.length}, ` +
         `pending left ${found.pending.length}, pending actions taken over from a running process ${takenFromTheLiving()} (of ${handovers.length} seen), caps exceeded ${found.overCap.length}, ` +
         `requests ${log.length}, rows ${actionRows.length} (${actionRows.filter((a) => a.status === 'done').length} done, ${actionRows.filter((a) => a.status === 'failed').length} failed), ` +
@@ -381,8 +396,21 @@ suite(`chaos: engage processes killed, their connections terminated, X failing${
   });
 });
 
+/** What X (the sandbox's world) says now: whether the account likes the post or follows the user, and whether a user is protected. */
+interface XTruth {
+  has(account: string, kind: 'like' | 'follow', target: string): boolean;
+  isProtected(userId: string): boolean;
+}
+
 interface Found {
   twice: string[];
+  /**
+   * Follows of protected accounts sent again after a lost answer: X lists no follow requests
+   * waiting for approval, so reading cannot confirm them, and X takes the second as the same request.
+   */
+  protectedResent: string[];
+  /** Done by reading X although no request of ours was accepted: the account already liked or followed them. */
+  doneAlreadyOnX: string[];
   /** Of them, those whose first accepted request had its answer lost (`drop_after`). */
   twiceAfterLostAnswer: number;
   acceptedNotDone: string[];
@@ -393,8 +421,8 @@ interface Found {
 }
 
 /** Compares the action rows and persona budgets with the sandbox's log of likes and follows. */
-function check(rows: readonly Action[], windows: ReadonlyArray<typeof budgets.$inferSelect>, log: readonly WriteRequest[], config: LoadedConfig): Found {
-  const found: Found = { twice: [], twiceAfterLostAnswer: 0, acceptedNotDone: [], failedButDone: [], doneUnaccepted: [], pending: [], overCap: [] };
+function check(rows: readonly Action[], windows: ReadonlyArray<typeof budgets.$inferSelect>, log: readonly WriteRequest[], config: LoadedConfig, truth: XTruth): Found {
+  const found: Found = { twice: [], protectedResent: [], doneAlreadyOnX: [], twiceAfterLostAnswer: 0, acceptedNotDone: [], failedButDone: [], doneUnaccepted: [], pending: [], overCap: [] };
   const byKey = new Map<string, WriteRequest[]>();
   for (const w of log) {
     const key = keyOf(w.account, w.kind, w.target);
@@ -411,7 +439,9 @@ function check(rows: readonly Action[], windows: ReadonlyArray<typeof budgets.$i
   for (const [key, sent] of byKey) {
     const n = sent.filter(accepted).length;
     if (n === 0) continue;
-    if (n > 1) {
+    if (n > 1 && sent[0]!.kind === 'follow' && truth.isProtected(sent[0]!.target)) {
+      found.protectedResent.push(describe(key));
+    } else if (n > 1) {
       found.twice.push(describe(key));
       if (sent.find(accepted)!.fault === 'drop_after') found.twiceAfterLostAnswer++;
     }
@@ -422,7 +452,10 @@ function check(rows: readonly Action[], windows: ReadonlyArray<typeof budgets.$i
   for (const a of rows) {
     const key = keyOf(a.account, a.kind, a.target);
     if (a.status === 'pending') found.pending.push(describe(key));
-    if (a.status === 'done' && !(byKey.get(key) ?? []).some(accepted)) found.doneUnaccepted.push(describe(key));
+    if (a.status === 'done' && !(byKey.get(key) ?? []).some(accepted)) {
+      if (a.outcome?.reconciled === 'found on X' && truth.has(a.account, a.kind, a.target)) found.doneAlreadyOnX.push(describe(key));
+      else found.doneUnaccepted.push(describe(key));
+    }
   }
 
   // The persona budgets never above their limit, and no more actions claimed a day than per_day.

@@ -44,19 +44,20 @@ import { seededRandom, TEST_SEED } from './support/seed.ts';
  * What the request log and the database must say, after the kills and a last run that settles
  * what they left:
  *
- * - Per (account, kind, target), X carried out (200, or acted and lost the answer) at most 2
- *   requests: the first, and the one reconciliation of a row left pending. Two only when the action
- *   row records that reconciliation (`reconciled_at`; `outcome.reconciled` when it ended done).
- *   No request for a target without an action row; never more requests than the row's `sends`.
- * - A `done` row had a request X carried out; a `failed` row is one whose reconciliation was
- *   itself interrupted ("outcome unknown"), never sent a third time; nothing is left `pending`.
+ * - Per (account, kind, target), X carried out (200, or acted and lost the answer) at most one
+ *   request: a row left pending is settled by reading X (the account's likes or follows) once the
+ *   holder's lease has run out, and sent again only when X does not list it. (A follow of a
+ *   protected account cannot be listed while it waits for approval: it may be carried out twice,
+ *   which X takes as the same request.) No request for a target without an action row; never more
+ *   requests than the row's `sends`, never more sends than one plus its reconciliations.
+ * - A `done` row had a request X carried out; a reconciled one says how (`outcome.reconciled`); no
+ *   `failed` row is one X carried out; nothing is left `pending`.
  * - Persona budgets count actions, not requests: one unit when the action goes pending, none for
  *   its reconciliation. So for each (account, kind, persona), the units used over all days equal
- *   the number of targets X acted on at least once, plus the `failed` rows X never saw (killed
- *   before the request left, and again before the reconciliation's left: the product cannot know,
- *   so the unit stays spent). Per day, the units equal the actions claimed that day (`sent_at`)
- *   and never exceed the cap.
- * - X's windows count requests: every claim and every reconciliation is debited before it leaves,
+ *   the number of targets X acted on at least once (plus any refused by X on a reconciliation's
+ *   request, whose unit stays spent). Per day, the units equal the actions claimed that day
+ *   (`sent_at`) and never exceed the cap.
+ * - X's windows count requests: every claim and every request sent again is debited before it leaves,
  *   so for each (account, kind) the 15-minute and 24-hour windows together used at least the
  *   rows' `sends` (exactly, unless X's headers raised them) and so at least the write requests the
  *   sandbox received; no window is above its limit, and the sandbox never answered 429.
@@ -184,7 +185,7 @@ suite(`engage processes killed and doubled${TEST_DATABASE_URL ? '' : ` (${SKIP_R
   const doneIn = (stdout: string) => [...stdout.matchAll(/(\d+) done/g)].reduce((n, m) => n + Number(m[1]), 0);
   const deferredIn = (stdout: string) => [...stdout.matchAll(/(\d+) deferred/g)].reduce((n, m) => n + Number(m[1]), 0);
 
-  it(`${KILLS} SIGKILLs at random moments: no target acted on twice but for one recorded reconciliation, budgets equal to what was sent`, { timeout: 300_000 }, async () => {
+  it(`${KILLS} SIGKILLs at random moments: no target acted on twice, settled by reading X, budgets equal to what was sent`, { timeout: 300_000 }, async () => {
     const random = seededRandom('kill points');
     const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
     const w = await world();
@@ -240,7 +241,7 @@ suite(`engage processes killed and doubled${TEST_DATABASE_URL ? '' : ` (${SKIP_R
       const log = writeRequests(await requestsSince(from));
       const rows = await w.handle.db.select().from(actions);
       const windows = await w.handle.db.select().from(budgets);
-      const report = check(rows, windows, log);
+      const report = check(rows, windows, log, (id) => sb.world.userById(id)?.protected === true);
       console.info(
         `engage crash (seed ${SEED}): ${trials} trials over ${days} days, ${kills} kills (${landed.join(', ')}); ${log.length} write requests, ` +
           `${rows.filter((a) => a.sends > 0).length} actions sent, ${report.reconciled} reconciled, ${report.twice} acted on twice (first request and reconciliation), ` +
@@ -320,7 +321,7 @@ interface Report {
 const keyOf = (account: string, kind: ActionKind, target: string) => `${account} ${kind} ${target}`;
 
 /** Checks the action rows and budgets against the sandbox's log of likes and follows; lists what breaks the rules. */
-function check(rows: readonly Action[], windows: readonly Budget[], log: readonly WriteRequest[]): Report {
+function check(rows: readonly Action[], windows: readonly Budget[], log: readonly WriteRequest[], isProtected: (userId: string) => boolean = () => false): Report {
   const violations: string[] = [];
   const report: Report = { violations, reconciled: 0, gaveUp: 0, twice: 0, unseen: 0 };
   const byKey = new Map<string, WriteRequest[]>();
@@ -338,7 +339,10 @@ function check(rows: readonly Action[], windows: readonly Budget[], log: readonl
     const sent = byKey.get(keyOf(a.account, a.kind, a.target)) ?? [];
     const n = acted(a);
     const what = `action ${a.id} (${a.kind} of ${a.target} by ${a.account}, ${a.status}, sends ${a.sends}, requests #${sent.map((w) => `${w.seq}:${w.status}${w.fault ? `/${w.fault}` : ''}`).join(' #') || ' none'})`;
-    if (n > 1) violations.push(`${what}: X acted ${n} times`);
+    // X lists no follow request waiting for a protected account's approval: such a follow cannot be
+    // confirmed by reading, and is sent once more (X takes it as the same request).
+    const resendable = a.kind === 'follow' && isProtected(a.target) ? 2 : 1;
+    if (n > resendable) violations.push(`${what}: X acted ${n} times`);
     if (sent.length > a.sends) violations.push(`${what}: more requests than sends`);
     // One request, and one more only after a reconciliation read X and did not find it there.
     if (a.sends > 1 + a.reconcileAttempts) violations.push(`${what}: sent ${a.sends} times for ${a.reconcileAttempts} reconciliations`);

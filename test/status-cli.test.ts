@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { recordStop, clearStop } from '../db/accounts.ts';
+import { abandonAction, claimAction, finishAction, planActions, takeOrphan } from '../db/actions.ts';
+import { upsertProspects } from '../db/prospects.ts';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { announceWorker } from '../db/workers.ts';
@@ -10,7 +12,7 @@ import { finishRun, startRun } from '../db/runs.ts';
 import { registerStatusCommands } from '../src/commands/status.ts';
 import type { Health } from '../src/observe/health.ts';
 import type { RuntimeOptions } from '../src/runtime.ts';
-import { pgliteDataDir } from './support/db.ts';
+import { pgliteDataDir, prospectInput, xid } from './support/db.ts';
 
 /**
  * `prospector status`, `pause` and `resume` through commander, as an operator runs them: no
@@ -149,6 +151,33 @@ describe.each(kinds)('prospector status / pause / resume [$kind]', ({ kind }) =>
       await clearStop(db, 'credits_depleted');
     });
     expect((await prospector('status')).out).toMatch(/The rest looks healthy \(/);
+  });
+
+  it('status lists the likes and follows whose answer was lost, with their attempts, and warns when one stays unknown', async () => {
+    const sent = new Date(Date.now() - 2 * 3_600_000);
+    await withDatabase(async ({ db }) => {
+      await upsertProspects(db, [prospectInput(1), prospectInput(2)]);
+      const planned = await planActions(db, [1, 2].map((n) => ({ account: '1500000000000000001', kind: 'like' as const, target: xid(100 + n), prospectId: xid(n), persona: 'p' })), sent);
+      for (const a of planned) await claimAction(db, { id: a.id, workerId: 'gone', actor: 'engage', checks: [], at: sent, leaseMs: 0 });
+      await abandonAction(db, { id: planned[0]!.id, error: 'POST 127.0.0.1/2/users/1/likes: ECONNRESET; outcome unknown: settled by reading X' });
+      // The second: read twice more, X unreachable each time.
+      for (let i = 0; i < 3; i++) {
+        await takeOrphan(db, { id: planned[1]!.id, workerId: 'w2', at: sent, leaseMs: 0 });
+        await abandonAction(db, { id: planned[1]!.id, error: "could not read @maya_sells's likes on X to settle it: 503", workerId: 'w2' });
+      }
+    });
+    const out = await prospector('status');
+    expect(out.out).toContain('Likes and follows whose answer was lost (settled by reading X at the next engage run):');
+    expect(out.out).toMatch(new RegExp(`^\\s*\\d+\\s+1500000000000000001\\s+like\\s+${xid(101)}\\s+\\S+ \\S+\\s+0\\s+POST 127.0.0.1`, 'm'));
+    expect(out.out).toMatch(new RegExp(`^\\s*\\d+\\s+1500000000000000001\\s+like\\s+${xid(102)}\\s+\\S+ \\S+\\s+3\\s+could not read`, 'm'));
+    expect(out.out).toMatch(/! outcomes: 2 likes or follows whose answer was lost.*2 still unknown after 3 attempts or an hour/);
+    const json = JSON.parse((await prospector('status', '--json')).out) as Health;
+    expect(json.checks.outcomes.unsettled.map((a) => a.attempts).sort()).toEqual([0, 3]);
+    // Settled (X was read at last): the list is empty again, for the tests after this one.
+    await withDatabase(async ({ db }) => {
+      for (const id of json.checks.outcomes.unsettled.map((a) => a.id)) await finishAction(db, { id, status: 'done', at: new Date() });
+    });
+    expect((await prospector('status')).out).not.toContain('whose answer was lost');
   });
 
   // Another process holding the embedded database is impossible (one process at a time), so a

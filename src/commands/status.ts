@@ -83,6 +83,21 @@ export function printHealth(health: Health, workers?: readonly LiveWorker[]): st
       ]),
     );
   }
+  if (checks.outcomes.unsettled.length > 0) {
+    lines.push('', 'Likes and follows whose answer was lost (settled by reading X at the next engage run):');
+    lines.push(
+      table(checks.outcomes.unsettled.slice(0, 20), [
+        { header: 'action', value: (a) => String(a.id), align: 'right' },
+        { header: 'account', value: (a) => (a.handle ? `@${a.handle}` : a.account) },
+        { header: 'kind', value: (a) => a.kind },
+        { header: 'target', value: (a) => a.target },
+        { header: 'sent (UTC)', value: (a) => minute(a.sentAt) },
+        { header: 'attempts', value: (a) => String(a.attempts), align: 'right' },
+        { header: 'last error', value: (a) => clean(a.error ?? ''), max: 60 },
+      ]),
+    );
+    if (checks.outcomes.unsettled.length > 20) lines.push(`  … and ${checks.outcomes.unsettled.length - 20} more (prospector status --json lists them all)`);
+  }
   if (checks.stops.stops.length > 0) {
     lines.push('', 'X stopped every call:');
     for (const s of checks.stops.stops) lines.push(`  ${s.kind} since ${minute(s.since)} UTC${s.until ? ` until ${minute(s.until)} UTC` : ' until cleared (prospector stops clear ' + s.kind + ')'}: ${clean(s.detail)}`);

@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import { activeStops } from '../../db/accounts.ts';
 import type { Database } from '../../db/client.ts';
+import { unsettledActions } from '../../db/actions.ts';
 import { openBudgets } from '../../db/budgets.ts';
 import { accountHandles, pausedAccounts, ping } from '../../db/observe.ts';
 import { currentPause, lastRuns } from '../../db/work.ts';
@@ -94,6 +95,25 @@ export interface BudgetsCheck extends Check {
   exhausted: ExhaustedBudget[];
 }
 
+/** A like or follow whose answer was lost, waiting to be settled by reading X. */
+export interface UnsettledAction {
+  id: number;
+  account: string;
+  handle: string | null;
+  kind: string;
+  target: string;
+  sentAt: string | null;
+  /** Reconciliations begun (each reads X first). */
+  attempts: number;
+  /** The worker settling it now, or null while it waits for the next engage run. */
+  holder: string | null;
+  error: string | null;
+}
+
+export interface OutcomesCheck extends Check {
+  unsettled: UnsettledAction[];
+}
+
 export interface ConfigCheck extends Check {
   file: string | null;
   loadedAt: string | null;
@@ -138,6 +158,7 @@ export interface Health {
     pause: PauseCheck;
     budgets: BudgetsCheck;
     accounts: AccountsCheck;
+    outcomes: OutcomesCheck;
   };
 }
 
@@ -159,6 +180,9 @@ export interface HealthOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 2000;
+/** A lost outcome still unknown after this many reconciliations, or this long, is worth a look. */
+const STUCK_ATTEMPTS = 3;
+const STUCK_MS = 3_600_000;
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -277,7 +301,19 @@ export async function collectHealth(db: Database, options: HealthOptions): Promi
     return { state: 'warn', summary: `accounts paused (prospector accounts resume <handle>): ${text.join('; ')}`, paused };
   });
 
-  const checks = { database, config, stops, jobs, pause, budgets, accounts };
+  const outcomes = await read<OutcomesCheck>('the actions to settle', { unsettled: [] }, async () => {
+    const found = await unsettledActions(db);
+    const handles = found.length > 0 ? await accountHandles(db) : new Map<string, string>();
+    const unsettled = found.map((a) => ({ ...a, handle: handles.get(a.account) ?? null, sentAt: iso(a.sentAt) }));
+    if (unsettled.length === 0) return { state: 'ok', summary: 'every like and follow sent has a known outcome', unsettled };
+    const stuck = unsettled.filter((a) => a.attempts >= STUCK_ATTEMPTS || (a.sentAt !== null && now.getTime() - Date.parse(a.sentAt) > STUCK_MS));
+    const what = `${unsettled.length} like${unsettled.length === 1 ? '' : 's'} or follows whose answer was lost, settled by reading X at the next engage run (never sent twice, never failed while X may have done them)`;
+    if (stuck.length === 0) return { state: 'ok', summary: what, unsettled };
+    const text = stuck.slice(0, 5).map((a) => `${a.kind} ${a.id} by ${a.handle ? `@${a.handle}` : a.account} after ${a.attempts} attempt${a.attempts === 1 ? '' : 's'}${a.error ? `: ${a.error}` : ''}`);
+    return { state: 'warn', summary: `${what}; ${stuck.length} still unknown after ${STUCK_ATTEMPTS} attempts or an hour: ${text.join('; ')}`, unsettled };
+  });
+
+  const checks = { database, config, stops, jobs, pause, budgets, accounts, outcomes };
   for (const [name, check] of Object.entries(checks)) {
     if (check.state === 'fail') problems.push(`${name}: ${check.summary}`);
     else if (check.state === 'warn') warnings.push(`${name}: ${check.summary}`);
