@@ -31,7 +31,7 @@ interface Slot {
 }
 
 export default async function engage(ctx: JobContext): Promise<JobResult> {
-  const counts = { personas: 0, planned: 0, performed: 0, deferred: 0, refused: 0, unknown: 0, reconciled: 0, throttled: 0 };
+  const counts = { personas: 0, planned: 0, performed: 0, deferred: 0, refused: 0, unknown: 0, reconciled: 0, confirmed: 0, resent: 0, unsettled: 0, throttled: 0 };
   const lines: Array<[string, string]> = [];
   let stopped: string | undefined;
   const at = ctx.now();
@@ -53,6 +53,9 @@ export default async function engage(ctx: JobContext): Promise<JobResult> {
   if (!ctx.dryRun) {
     const report = await reconcilePending(deps);
     counts.reconciled = report.reconciled;
+    counts.confirmed = report.confirmed;
+    counts.resent = report.resent;
+    counts.unsettled = report.unsettled;
   }
 
   // Handles, owners and user ids from the door (kept there, never a users/me per action).
@@ -131,7 +134,8 @@ export default async function engage(ctx: JobContext): Promise<JobResult> {
 
   const parts = [joinLines(lines, ctx.persona !== undefined) || 'nothing to do'];
   if (stopped) parts.push(`stopped: ${stopped}`);
-  if (counts.reconciled) parts.push(`${counts.reconciled} reconciled`);
+  if (counts.reconciled) parts.push(`${counts.reconciled} reconciled (${counts.confirmed} found on X, ${counts.resent} sent again)`);
+  if (counts.unsettled) parts.push(`${counts.unsettled} still of unknown outcome (prospector status)`);
   return { summary: parts.join('; '), counts };
 }
 
