@@ -215,8 +215,8 @@ export async function abandonAction(db: Database, input: { id: number; error: st
 }
 
 /**
- * Pending actions to settle: abandoned (no holder), or held by a worker that is gone and whose
- * lease has run out (its request can no longer be in flight).
+ * Pending actions to settle: abandoned (no holder), or held by a worker that is gone, or by this
+ * one, and whose lease has run out (its request can no longer be in flight).
  */
 export async function orphanedActions(db: Database, input: { workerId: string; accounts?: readonly string[] }): Promise<Action[]> {
   const pending = await db
@@ -232,7 +232,8 @@ export async function orphanedActions(db: Database, input: { workerId: string; a
     .orderBy(asc(actions.id));
   const holders = pending.map((a) => a.workerId).filter((w): w is string => w !== null && w !== input.workerId);
   const dead = await deadWorkers(db, holders);
-  return pending.filter((a) => a.workerId === null || dead.has(a.workerId));
+  // This worker's own, past their lease: a run of its that failed before recording the outcome.
+  return pending.filter((a) => a.workerId === null || a.workerId === input.workerId || dead.has(a.workerId));
 }
 
 export type TakeResult = { ok: true; action: Action } | { ok: false; reason: 'busy' | 'fenced' };
@@ -251,10 +252,12 @@ export async function takeOrphan(db: Database, input: { id: number; workerId: st
       .where(and(eq(actions.id, input.id), eq(actions.status, 'pending')))
       .for('update', { skipLocked: true });
     if (!row) return { ok: false, reason: 'busy' };
-    if (row.workerId !== null && row.workerId !== input.workerId) {
+    if (row.workerId !== null) {
+      // Its request may still be out (this process's own too: another job or a click of it).
       const lease = row.leaseUntil?.toISOString() ?? null;
       const [{ expired } = { expired: false }] = await rows<{ expired: boolean }>(tx, sql`select coalesce(${lease}::timestamptz < now(), true) as expired`);
-      if (!expired || !(await deadWorkers(tx, [row.workerId])).has(row.workerId)) return { ok: false, reason: 'busy' };
+      if (!expired) return { ok: false, reason: 'busy' };
+      if (row.workerId !== input.workerId && !(await deadWorkers(tx, [row.workerId])).has(row.workerId)) return { ok: false, reason: 'busy' };
     }
     const [taken] = await tx
       .update(actions)

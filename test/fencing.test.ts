@@ -120,12 +120,20 @@ suite(`a worker that loses its database session${TEST_DATABASE_URL ? '' : ` (${S
     const report = await reconcilePending(deps);
     expect(report).toMatchObject({ reconciled: 0, confirmed: 0, resent: 0, unsettled: 0 });
 
-    // Keep the holder's lock from it for a while: it must not act in the meantime.
-    const { rows: grabbed } = await admin.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as locked', [holder.lock.key]);
-    expect(grabbed[0]?.locked, 'the holder took its lock back before the test could hold it (the machine is very slow?)').toBe(true);
-    // The holder's share ends: refused by the fence, or failed by a statement the termination cut.
+    // Keep the holder's lock from it for a while: it must not act in the meantime. Had it taken
+    // its lock back already (a slow machine), its new session goes too, in the same statement.
+    await until('the test to hold the holder lock', async () => {
+      const { rows: grabbed } = await admin.query<{ locked: boolean }>(
+        `with cut as materialized (select pg_terminate_backend(pid, 5000) from pg_stat_activity where pid = $2)
+         select pg_try_advisory_lock(hashtextextended($1, 0)) as locked from (select count(*) from cut) c`,
+        [holder.lock.key, holder.lock.sessionPid ?? 0],
+      );
+      return grabbed[0]?.locked ? true : undefined;
+    });
+    // The holder's share ends: refused by the fence, or failed by a statement a termination cut
+    // (or done, had it taken its lock back and finished before the second cut).
     const ended = await run;
-    expect(`${ended.error?.message} ${(ended.error?.cause as Error | undefined)?.message}`, 'the engage share stopped').toMatch(/lost its database lock|terminating connection|Connection terminated|connection error/);
+    if (ended.error) expect(`${ended.error.message} ${(ended.error.cause as Error | undefined)?.message}`).toMatch(/lost its database lock|terminating connection|Connection terminated|connection error/);
     expect(holder.lock.held).toBe(false);
     // Fenced, a like or follow is refused before anything is written or sent (the database answers again).
     const holderDeps: EngageDeps = { ...deps, db: holder.database.db, door: await holder.x(), workerId: holder.workerId, now: () => holder.now() };
@@ -137,28 +145,34 @@ suite(`a worker that loses its database session${TEST_DATABASE_URL ? '' : ` (${S
     await admin.query('select pg_advisory_unlock(hashtextextended($1, 0))', [holder.lock.key]);
     await until('the holder to take its lock back', async () => (holder.lock.held ? true : undefined), 15_000);
     expect(changes[0]).toMatchObject({ held: false });
-    expect(changes[0]!.at).toBeLessThan(fencedUntil);
     expect(changes.at(-1)).toMatchObject({ held: true });
-    expect(holder.lock.losses).toBe(1);
+    expect(holder.lock.losses).toBeGreaterThanOrEqual(1);
     // Its lock back on a new session, it acts again.
     expect((await performAction(holderDeps, next, 'engage')).status).toBe('done');
 
     const log = (await requests()).filter(isWrite);
-    // Nothing arrived at X after the holder learnt of the loss (a request it sent just before
-    // arrives a few milliseconds later: 100 ms of grace), while it was without its lock.
-    const knownAt = changes[0]!.at;
-    expect(knownAt).toBeGreaterThanOrEqual(lossAt);
-    const during = log.filter((r) => Date.parse(r.time) >= knownAt + 100 && Date.parse(r.time) <= fencedUntil);
+    // Nothing arrived at X while the holder was without its lock: from the moment it learnt of a
+    // loss (a request sent just before arrives a few milliseconds later: 100 ms of grace) to the
+    // moment it had the lock again.
+    expect(changes[0]!.at).toBeGreaterThanOrEqual(lossAt);
+    const withoutLock: Array<[number, number]> = [];
+    changes.forEach((c, i) => {
+      if (!c.held) withoutLock.push([c.at + 100, changes.slice(i + 1).find((n) => n.held)?.at ?? fencedUntil]);
+    });
+    expect(withoutLock.some(([from, to]) => to - from >= 300), 'the holder was without its lock for a while').toBe(true);
+    const during = log.filter((r) => withoutLock.some(([from, to]) => Date.parse(r.time) >= from && Date.parse(r.time) <= to));
     expect(during.map((r) => `${r.path} ${JSON.stringify(r.body)} at ${r.time}`)).toEqual([]);
     // No target accepted twice; the action in flight arrived once, before the loss, and is done.
     const perTarget = new Map<string, number>();
     for (const r of log.filter(accepted)) perTarget.set(targetOf(r), (perTarget.get(targetOf(r)) ?? 0) + 1);
     expect([...perTarget].filter(([, n]) => n > 1)).toEqual([]);
+    // Done by the holder, or (when the termination cut its record) still its own under its lease:
+    // nobody took it over, and it reached X once.
     const { rows: after } = await admin.query<{ status: string; worker_id: string | null; sends: number; reconcile_attempts: number }>('select status, worker_id, sends, reconcile_attempts from actions where id = $1', [inFlight.id]);
-    expect(after[0]).toMatchObject({ status: 'done', worker_id: null, sends: 1, reconcile_attempts: 0 });
+    expect([{ status: 'done', worker_id: null }, { status: 'pending', worker_id: holder.workerId }]).toContainEqual({ status: after[0]!.status, worker_id: after[0]!.worker_id });
+    expect(after[0]).toMatchObject({ sends: 1, reconcile_attempts: 0 });
     expect(log.filter((r) => r.body && targetOf(r).endsWith(`:${inFlight.target}`))).toHaveLength(1);
-    // Nothing left pending, nothing taken over by anyone.
-    const { rows: left } = await admin.query<{ n: number }>(`select count(*)::int as n from actions where reconcile_attempts > 0`);
-    expect(left[0]?.n).toBe(0);
+    const { rows: taken } = await admin.query<{ n: number }>(`select count(*)::int as n from actions where reconcile_attempts > 0`);
+    expect(taken[0]?.n).toBe(0);
   }, 90_000);
 });
