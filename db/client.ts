@@ -69,7 +69,7 @@ export interface DatabaseHandle {
    */
   holdSessionLock(key: string, options?: { applicationName?: string; label?: string; heartbeatMs?: number }): Promise<SessionLock>;
   /** `holdSessionLock`, for a caller that only needs its release. */
-  holdLock(key: string, options?: { applicationName?: string }): Promise<() => Promise<void>>;
+  holdLock(key: string, options?: { applicationName?: string; label?: string }): Promise<() => Promise<void>>;
   /** Ends the pool or closes PGlite. Safe to call twice. */
   close(): Promise<void>;
   /** PGlite only: its data directory as one tarball, for `loadDataDir` (tests start databases from a template). */

@@ -153,7 +153,7 @@ class PgSessionLock implements SessionLock {
     client.removeAllListeners('end');
     client.on('error', () => undefined);
     void client.end().catch(() => undefined);
-    this.options.log?.warn({ err: error, key: this.key }, `${this.label} lost (${error.message}): nothing is sent to X until it is taken back`);
+    this.options.log?.warn({ err: error, key: this.key }, `${this.label} lost (${error.message}); taking it back on a new connection`);
     this.emit(false);
     this.retaking ??= this.retake().finally(() => {
       this.retaking = undefined;

@@ -37,7 +37,7 @@ const heldHere = new Map<string, SessionLock>();
 
 /** Holds this worker's liveness lock (watched, taken back when lost); release it to end. */
 export async function holdWorkerLock(handle: DatabaseHandle, workerId: string): Promise<SessionLock> {
-  const lock = await handle.holdSessionLock(lockKey(workerId), { label: `the worker lock of ${workerId}` });
+  const lock = await handle.holdSessionLock(lockKey(workerId), { label: `the worker lock of ${workerId} (nothing is sent to X without it)` });
   heldHere.set(workerId, lock);
   return {
     key: lock.key,
@@ -120,7 +120,7 @@ const announcedHere = new WeakMap<DatabaseHandle, Map<string, Date>>();
 
 /** Announces a scheduled worker until the returned release is called (or the process dies). */
 export async function announceWorker(handle: DatabaseHandle, workerId: string, at: Date = new Date()): Promise<() => Promise<void>> {
-  const release = await handle.holdLock(announceKey(workerId), { applicationName: announceName(workerId) });
+  const release = await handle.holdLock(announceKey(workerId), { applicationName: announceName(workerId), label: `the announcement of worker ${workerId} (what prospector status lists)` });
   const here = announcedHere.get(handle) ?? new Map<string, Date>();
   announcedHere.set(handle, here);
   here.set(workerId, at);
