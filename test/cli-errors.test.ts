@@ -115,6 +115,14 @@ describe('the error report', () => {
       text: 'prospector: cannot open the database\n  because: closing failed\n  - connect ECONNREFUSED 127.0.0.1:1\n  - web port in use',
     });
     expect(reportError(new TypeError("Cannot read properties of undefined (reading 'id')"), { debug: false }).text).toContain('--debug');
+    // A statement cut by a lost connection: what happened and what to do, not the statement.
+    const cut = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    const lost = reportError(new Error('Failed query: update "actions" set "status" = $1\nparams: done', { cause: cut }), { debug: false });
+    expect(lost).toEqual({ exitCode: 1, text: expect.stringMatching(/^prospector: the connection to the database was lost \(terminating connection due to administrator command\); .* run the command again once the database answers$/) });
+    expect(lost.text).not.toContain('update "actions"');
+    // A server that never answered is not a lost connection.
+    const refused = reportError(new Error('cannot connect to PostgreSQL at postgres://x@127.0.0.1:1/db: nothing answers', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) }), { debug: false });
+    expect(refused.text).toMatch(/^prospector: cannot connect to PostgreSQL/);
   });
 });
 

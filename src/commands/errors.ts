@@ -27,6 +27,13 @@ export function reportError(error: unknown, options: { debug: boolean }): ErrorR
     return { text: '', exitCode: error.exitCode === 1 ? 2 : error.exitCode };
   }
   const usage = error instanceof Error && error.name === 'UsageError';
+  const lost = connectionLost(error);
+  if (lost && !options.debug) {
+    return {
+      text: `prospector: the connection to the database was lost (${lost}); every transaction is whole or undone, and an action whose outcome is unknown is settled by the next engage run: run the command again once the database answers`,
+      exitCode: 1,
+    };
+  }
   const lines = [`prospector: ${messageOf(error)}`];
   let said = lines[0]!;
   const add = (prefix: string, e: unknown) => {
@@ -48,6 +55,24 @@ export function reportError(error: unknown, options: { debug: boolean }): ErrorR
   if (options.debug) lines.push('', inspect(error, { depth: 6 }));
   else if (BUGS.some((kind) => error instanceof kind)) lines.push('  (this looks like a bug: run again with --debug or PROSPECTOR_DEBUG=1 for the stack trace, and report it)');
   return { text: lines.join('\n'), exitCode: usage ? 2 : 1 };
+}
+
+/** PostgreSQL's codes for a session ended by the server: terminated by an administrator, a crash, a shutdown. */
+const SESSION_ENDED = new Set(['57P01', '57P02', '57P03']);
+const CONNECTION_WORDS = /Connection terminated|not queryable|ECONNRESET|ECONNREFUSED|EPIPE/;
+
+/**
+ * When a statement failed because its connection went (a restarted server, a terminated backend),
+ * what the driver said; undefined for any other error. The statement's text stays out of it.
+ */
+function connectionLost(error: unknown): string | undefined {
+  // Only a statement that failed (drizzle's "Failed query: …"); not a first connection refused.
+  if (!(error instanceof Error) || !error.message.startsWith('Failed query:')) return undefined;
+  for (let e: unknown = error.cause, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if ((typeof code === 'string' && SESSION_ENDED.has(code)) || CONNECTION_WORDS.test(e.message)) return e.message;
+  }
+  return undefined;
 }
 
 function messageOf(error: unknown): string {
