@@ -86,7 +86,7 @@ describeEachDatabase('jobs', (t) => {
     const reads = await readsToday(t.db, persona.id, today());
     expect(reads.posts).toBe(result.counts.posts);
     // Search pages and the lookups of their authors are both requests.
-    expect(reads.requests).toBe(result.counts.pages + result.counts.user_lookups);
+    expect(reads.requests).toBe((result.counts.pages ?? 0) + (result.counts.user_lookups ?? 0));
     expect(reads.users).toBe(result.counts.users);
     expect(reads.costUsd).toBeGreaterThan(0);
     for (const query of persona.search.queries) {
