@@ -83,12 +83,16 @@ export interface EngageDay {
     unauthorizedAt: string[];
     usersMe: number;
     usersMeOk: number;
+    /** GET /2/users?ids=: search looking up the authors it does not know yet. */
+    userLookups: number;
     tokenRefreshes: number;
     /** User-context requests the door counted (XAccount.requests), a check on the log. */
     doorAccountRequests: number;
   };
   reads: { posts: number; users: number; requests: number; costUsd: number };
   leads: number;
+  /** Prospects stored at the end of the day: the distinct authors search found. */
+  prospects: number;
 }
 
 function personasInto(dir: string, threshold: number, caps: Record<ActionKind, number>): void {
@@ -221,6 +225,7 @@ async function main(users: number, threshold: number, caps: Record<ActionKind, n
               coalesce(sum(estimated_cost_usd), 0)::text as cost from read_meter`,
       );
       const [leads] = await rows<{ n: number }>(db, sql`select count(*)::int as n from leads`);
+      const [prospects] = await rows<{ n: number }>(db, sql`select count(*)::int as n from prospects`);
 
       return {
         users,
@@ -243,11 +248,13 @@ async function main(users: number, threshold: number, caps: Record<ActionKind, n
           unauthorizedAt: [...new Set(writes.filter((w) => w.status === 401).map((w) => w.time.slice(11, 16)))],
           usersMe: count((r) => r.method === 'GET' && r.path === '/2/users/me'),
           usersMeOk: count((r) => r.method === 'GET' && r.path === '/2/users/me' && r.status === 200),
+          userLookups: count((r) => r.method === 'GET' && r.path === '/2/users'),
           tokenRefreshes: count((r) => r.path === '/2/oauth2/token'),
           doorAccountRequests: await (await runtime.x()).accountRequests(),
         },
         reads: { posts: reads?.posts ?? 0, users: reads?.users ?? 0, requests: reads?.requests ?? 0, costUsd: Number(reads?.cost ?? 0) },
         leads: leads?.n ?? 0,
+        prospects: prospects?.n ?? 0,
       };
     } finally {
       await runtime.close();

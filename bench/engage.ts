@@ -23,7 +23,7 @@ import type { BenchRow } from './table.ts';
  *   write cost = successful likes and follows × interactionCreate + successful users/me ×
  *   ownedRead (requests X refused, the 401s, are assumed not billed).
  * - cost per queued lead: (the day's read cost, as the search job meters it in
- *   read_meter.estimated_cost_usd: posts × postRead + expanded authors × userRead, + the write
+ *   read_meter.estimated_cost_usd: posts × postRead + authors bought × userRead, + the write
  *   cost) ÷ leads queued that day (table leads). Everything the day spent on X, per lead a
  *   salesperson gets.
  */
@@ -141,6 +141,22 @@ export async function engageBench(): Promise<BenchRow[]> {
       note:
         `(reads ${usd(day.reads.costUsd)}: ${fmt(day.reads.posts)} posts × $${PAY_PER_USE_USD.postRead} + ${fmt(day.reads.users)} authors × $${PAY_PER_USE_USD.userRead}, as read_meter has it; ` +
         `+ writes ${usd(writeCost)}) ÷ ${fmt(day.leads)} leads queued`,
+    },
+    {
+      key: 'cost.posts_per_lead',
+      label: label('posts read per queued lead'),
+      value: day.leads > 0 ? day.reads.posts / day.leads : Number.NaN,
+      unit: 'posts/lead',
+      note: `${fmt(day.reads.posts)} posts read by ${fmt(day.reads.requests)} read requests (search pages and author lookups) ÷ ${fmt(day.leads)} leads; $${PAY_PER_USE_USD.postRead} each`,
+    },
+    {
+      key: 'cost.users_per_lead',
+      label: label('authors bought per queued lead'),
+      value: day.leads > 0 ? day.reads.users / day.leads : Number.NaN,
+      unit: 'users/lead',
+      note:
+        `${fmt(day.reads.users)} authors read from X (${fmt(day.log.userLookups)} lookups of up to 100 ids; an author stored with a recent profile is not read again) ÷ ${fmt(day.leads)} leads; ` +
+        `${fmt(day.prospects)} distinct authors found; $${PAY_PER_USE_USD.userRead} each`,
     },
   ];
 }

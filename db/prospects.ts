@@ -146,6 +146,24 @@ export async function knownPostIds(db: Database, ids: readonly string[]): Promis
   return known;
 }
 
+/**
+ * Which of these X users are stored with a profile read at or after `since` (`last_seen_at`, the
+ * time their profile was last read from X), with their usernames: authors search need not buy
+ * again. Ids are checked 10,000 at a time.
+ */
+export async function recentProspects(db: Database, ids: readonly string[], since: Date): Promise<Map<string, string>> {
+  const recent = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 10_000) {
+    const batch = ids.slice(i, i + 10_000);
+    const found = await rows<{ id: string; username: string }>(
+      db,
+      sql`select x_user_id as id, username from prospects where x_user_id = any(${sql.param(batch)}::text[]) and last_seen_at >= ${since.toISOString()}::timestamptz`,
+    );
+    for (const r of found) recent.set(r.id, r.username);
+  }
+  return recent;
+}
+
 /** One batch of search results: the authors, their posts, and the matches they make. */
 export interface SearchBatch {
   prospects: readonly ProspectInput[];

@@ -2,7 +2,8 @@ import { addReads, clearRefusal, getCursor, readsToday, recordRefusal, setCursor
 import { XCallError } from '../src/x/errors.ts';
 import type { Database } from '../db/client.ts';
 import { matchPosts } from '../db/matches.ts';
-import { knownPostIds, storeSearchBatch, type PostInput, type ProspectInput } from '../db/prospects.ts';
+import { knownPostIds, recentProspects, storeSearchBatch, type PostInput, type ProspectInput } from '../db/prospects.ts';
+import type { XDoor } from '../src/x/door.ts';
 import { readCostUsd, searchHorizon, snowflakeTime, type SearchPage, type XPost, type XUser } from '../src/x/reads.ts';
 import { joinLines, personasOf, utcDay, type JobContext, type JobResult } from './context.ts';
 
@@ -11,6 +12,12 @@ import { joinLines, personasOf, utcDay, type JobContext, type JobResult } from '
  * the query's stored `since_id`, page by page, until X has no more or the persona's read budget
  * for the day is spent. Authors become prospects, their posts are stored, and each author becomes
  * a match of the persona (scored later by `score`). Every page read is metered.
+ *
+ * Pay for an author once: X bills each author it sends as a user read (twice a post read), and the
+ * same people post day after day. So search asks X for the posts only, and looks up (100 ids a
+ * request) just the authors that are not stored with a profile read within the persona's
+ * `search.author_refresh_days`, nor bought earlier in the run. With `author_refresh_days: 0` every
+ * author would be bought anyway, and X's author expansion brings them without the extra requests.
  *
  * Never read twice: the cursor moves to the newest post once a query's walk completes. When the
  * budget stops a walk part-way, the cursor keeps where the unread gap is (`until_id` and the
@@ -22,7 +29,7 @@ import { joinLines, personasOf, utcDay, type JobContext, type JobResult } from '
  * other queries and personas are searched as usual.
  */
 export default async function search(ctx: JobContext): Promise<JobResult> {
-  const counts = { personas: 0, queries: 0, pages: 0, posts: 0, new_posts: 0, new_prospects: 0, users: 0, budget_stops: 0, rate_limited: 0, refused: 0 };
+  const counts = { personas: 0, queries: 0, pages: 0, posts: 0, new_posts: 0, new_prospects: 0, users: 0, user_lookups: 0, known_authors: 0, budget_stops: 0, rate_limited: 0, refused: 0 };
   let limited: XCallError | undefined;
   const refusals: Refusal[] = [];
   const lines: Array<[string, string]> = [];
@@ -30,11 +37,15 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
   const xNow = await worldTime(ctx);
 
   const ours = new Set(ctx.config.worker.accounts.map((a) => a.handle.toLowerCase()));
+  const authors = new Authors(ctx.db, ctx.x, ctx.signal);
   for (const persona of personasOf(ctx)) {
     counts.personas++;
     const mine = { pages: 0, posts: 0, newPosts: 0, newProspects: 0, costUsd: 0 };
     const used = await readsToday(ctx.db, persona.id, day);
     let budget = persona.search.max_posts_per_day - used.posts;
+    const refreshDays = persona.search.author_refresh_days;
+    const expandAuthors = refreshDays === 0;
+    const profilesSince = new Date(ctx.now().getTime() - refreshDays * 86_400_000);
 
     for (const query of persona.search.queries) {
       if (budget < 10) {
@@ -56,11 +67,13 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
       let oldest: string | undefined;
       let more = false;
       let users = 0;
+      let lookups = 0;
       let cost = 0;
       const writer = new BatchWriter(async (batch) => {
-        // What this batch read, metered with it.
-        const read = { posts: batch.posts.length, users, requests: batch.pages, costUsd: cost };
+        // What this batch read, metered with it: search pages and user lookups are both requests.
+        const read = { posts: batch.posts.length, users, requests: batch.pages + lookups, costUsd: cost };
         users = 0;
+        lookups = 0;
         cost = 0;
         if (ctx.dryRun) {
           const known = await knownPostIds(ctx.db, batch.posts.map((p) => p.id));
@@ -78,21 +91,28 @@ export default async function search(ctx: JobContext): Promise<JobResult> {
         untilId: gap ? (cursor?.untilId ?? undefined) : undefined,
         maxPosts: budget,
         signal: ctx.signal,
+        expandAuthors,
       });
       try {
         for await (const page of pages) {
+          // Authors not sent with the page: the unknown and stale ones are looked up, the others are
+          // stored already. Before the cursor takes the page: a lookup stopped by X leaves it unread.
+          const found = expandAuthors ? { users: page.users, known: new Map<string, string>(), requests: 0 } : await authors.resolve(page.posts, profilesSince);
           newest ??= page.newestId;
           oldest = page.oldestId ?? oldest;
           more = page.more;
           budget -= page.posts.length;
-          const pageCost = readCostUsd({ posts: page.posts.length, users: page.users.length });
-          users += page.users.length;
+          const pageCost = readCostUsd({ posts: page.posts.length, users: found.users.length });
+          users += found.users.length;
+          lookups += found.requests;
           cost += pageCost;
           mine.pages++;
           mine.posts += page.posts.length;
           mine.costUsd += pageCost;
-          counts.users += page.users.length;
-          await writer.add(page);
+          counts.users += found.users.length;
+          counts.user_lookups += found.requests;
+          counts.known_authors += found.known.size;
+          await writer.add({ ...page, users: found.users }, found.known);
           ctx.progress?.(`search ${persona.id}: ${mine.posts} posts read, ${mine.newProspects} new prospects`);
         }
       } catch (error) {
@@ -181,13 +201,18 @@ const latest = (a: Date, b: Date | undefined): Date => (b && b.getTime() > a.get
 /** Pages are written in batches of about this many posts: one transaction per batch, not three statements per page. */
 export const FLUSH_POSTS = 1000;
 
-/** Search pages waiting to be written: users by id (latest wins), posts in order. */
+/**
+ * Search pages waiting to be written: users by id (latest wins), posts in order, and the authors
+ * of those posts that are stored already (id → username), not read again.
+ */
 export class PageBuffer {
   readonly users = new Map<string, XUser>();
+  readonly known = new Map<string, string>();
   posts: XPost[] = [];
 
-  add(page: SearchPage): void {
+  add(page: SearchPage, known?: ReadonlyMap<string, string>): void {
     for (const u of page.users) this.users.set(u.id, u);
+    for (const [id, username] of known ?? []) this.known.set(id, username);
     for (const p of page.posts) this.posts.push(p);
   }
 
@@ -195,9 +220,10 @@ export class PageBuffer {
     return this.posts.length;
   }
 
-  take(): { users: XUser[]; posts: XPost[] } {
-    const batch = { users: [...this.users.values()], posts: this.posts };
+  take(): { users: XUser[]; posts: XPost[]; known: Map<string, string> } {
+    const batch = { users: [...this.users.values()], posts: this.posts, known: new Map(this.known) };
     this.users.clear();
+    this.known.clear();
     this.posts = [];
     return batch;
   }
@@ -215,12 +241,13 @@ export class BatchWriter {
   private pages = 0;
 
   constructor(
-    private readonly write: (batch: { users: XUser[]; posts: XPost[]; pages: number }) => Promise<void>,
+    private readonly write: (batch: { users: XUser[]; posts: XPost[]; known: Map<string, string>; pages: number }) => Promise<void>,
     private readonly flushPosts = FLUSH_POSTS,
   ) {}
 
-  async add(page: SearchPage): Promise<void> {
-    this.buffer.add(page);
+  /** `known`: authors of the page's posts that are stored already and not in `page.users`. */
+  async add(page: SearchPage, known?: ReadonlyMap<string, string>): Promise<void> {
+    this.buffer.add(page, known);
     this.pages++;
     if (this.buffer.size >= this.flushPosts) await this.flush();
   }
@@ -248,23 +275,76 @@ export class BatchWriter {
   }
 }
 
+/** The authors of one search page: those bought from X, those stored already, and what buying took. */
+export interface PageAuthors {
+  /** Read from X now (billed as user reads). */
+  users: XUser[];
+  /** Not read again: stored with a recent profile, or bought earlier in the run (id → username). */
+  known: Map<string, string>;
+  /** User lookup requests sent. */
+  requests: number;
+}
+
 /**
- * Stores a batch of search results in one transaction: the authors as prospects, their posts,
- * and a match of the persona for each author through their first post read (`matchPosts`) —
- * except the team's own accounts, which show up in searches too and are never anyone's prospect.
- * Returns how many prospects were new.
+ * Who wrote the posts of a search run, each bought from X at most once: an author stored with a
+ * profile read since the persona's refresh limit, or already bought in this run, is not looked up;
+ * the others are, 100 ids a request.
+ */
+export class Authors {
+  /** Bought during this run (id → username): fresh for every persona. */
+  private readonly bought = new Map<string, string>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly x: Pick<XDoor, 'users'>,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  async resolve(posts: readonly XPost[], profilesSince: Date): Promise<PageAuthors> {
+    const known = new Map<string, string>();
+    const rest: string[] = [];
+    for (const id of new Set(posts.map((p) => p.author_id))) {
+      const username = this.bought.get(id);
+      if (username === undefined) rest.push(id);
+      else known.set(id, username);
+    }
+    if (rest.length === 0) return { users: [], known, requests: 0 };
+    const recent = await recentProspects(this.db, rest, profilesSince);
+    for (const [id, username] of recent) known.set(id, username);
+    const unknown = rest.filter((id) => !recent.has(id));
+    if (unknown.length === 0) return { users: [], known, requests: 0 };
+    let lookup;
+    try {
+      lookup = await this.x.users(unknown, this.signal ? { signal: this.signal } : {});
+    } catch (error) {
+      // A refused lookup is no refusal of the search query: the caller must not take it for one.
+      if (error instanceof XCallError && error.kind === 'invalid') throw new Error(`X refused a lookup of ${unknown.length} authors: ${error.message}`, { cause: error });
+      throw error;
+    }
+    for (const u of lookup.users) this.bought.set(u.id, u.username);
+    return { users: lookup.users, known, requests: lookup.requests };
+  }
+}
+
+/**
+ * Stores a batch of search results in one transaction: the authors read from X as prospects, the
+ * posts of those and of the authors stored already (`known`, id → username: their profiles are
+ * left as they are), and a match of the persona for each author through their first post read
+ * (`matchPosts`) — except the team's own accounts, which show up in searches too and are never
+ * anyone's prospect. A post whose author is neither is left out. Returns how many prospects were new.
  */
 export async function storeBatch(
   db: Database,
   persona: string,
-  batch: { users: readonly XUser[]; posts: readonly XPost[] },
+  batch: { users: readonly XUser[]; posts: readonly XPost[]; known?: ReadonlyMap<string, string> },
   seenAt: Date,
   ourHandles: ReadonlySet<string>,
 ): Promise<{ newProspects: number; newPosts: number }> {
   if (!batch.posts.length) return { newProspects: 0, newPosts: 0 };
-  const authors = new Set(batch.users.map((u) => u.id));
-  const posts = batch.posts.filter((p) => authors.has(p.author_id));
-  const theirs = new Set(batch.users.filter((u) => !ourHandles.has(u.username.toLowerCase())).map((u) => u.id));
+  const usernames = new Map<string, string>(batch.known ?? []);
+  for (const u of batch.users) usernames.set(u.id, u.username);
+  const posts = batch.posts.filter((p) => usernames.has(p.author_id));
+  const theirs = new Set([...usernames].filter(([, username]) => !ourHandles.has(username.toLowerCase())).map(([id]) => id));
   return storeSearchBatch(db, {
     prospects: batch.users.map((u) => prospectRow(u, seenAt)),
     posts: posts.map((p) => postRow(p, seenAt)),

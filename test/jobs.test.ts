@@ -85,7 +85,9 @@ describeEachDatabase('jobs', (t) => {
     expect(matches).toBe(prospects);
     const reads = await readsToday(t.db, persona.id, today());
     expect(reads.posts).toBe(result.counts.posts);
-    expect(reads.requests).toBe(result.counts.pages);
+    // Search pages and the lookups of their authors are both requests.
+    expect(reads.requests).toBe((result.counts.pages ?? 0) + (result.counts.user_lookups ?? 0));
+    expect(reads.users).toBe(result.counts.users);
     expect(reads.costUsd).toBeGreaterThan(0);
     for (const query of persona.search.queries) {
       const cursor = await getCursor(t.db, persona.id, query);

@@ -94,6 +94,11 @@ const search = mapping({
     .min(1, { error: () => 'expected at least one search query' })
     .describe('X recent-search queries (X query language, at most 512 characters each).'),
   max_posts_per_day: whole(0, PERSONA_LIMITS.postsPerDay).default(1000).describe(`Read budget: posts read per day for this persona, all queries together (at most ${PERSONA_LIMITS.postsPerDay.toLocaleString('en')}: the largest monthly read cap of X's tiers).`),
+  author_refresh_days: whole(0, 365)
+    .default(3)
+    .describe(
+      "An author whose profile was read from X less than this many days ago is not read again when their posts turn up: search asks X for the posts only and looks up just the authors it does not know or whose profile is older (a user read costs twice a post read on pay-per-use). 0: read every author again each time, with the posts (X's author expansion).",
+    ),
 });
 
 const intent = mapping({

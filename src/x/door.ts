@@ -4,7 +4,7 @@ import type { AccountConfig, WorkerConfig } from '../config/worker.ts';
 import { XAccount, type OAuth1Credentials, type OAuth2Credentials, type RefreshGate, type RefreshedTokens } from './account.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './errors.ts';
 import { loopbackPlugin } from './loopback.ts';
-import { searchRecent, type SearchOptions, type SearchPage } from './reads.ts';
+import { lookupUsers, searchRecent, type SearchOptions, type SearchPage, type UserLookup } from './reads.ts';
 
 /**
  * The one door to X. Everything the product asks of X goes through an `XDoor`; jobs get one in
@@ -204,6 +204,11 @@ export class XDoor {
   /** Recent search, page by page (see `searchRecent`). */
   search(query: string, options: SearchOptions = {}): AsyncGenerator<SearchPage> {
     return searchRecent(this.app, query, options);
+  }
+
+  /** Users by id, 100 a request, with the fields search stores (see `lookupUsers`). */
+  users(ids: Iterable<string>, options: { signal?: AbortSignal; retry?: RetryPolicy } = {}): Promise<UserLookup> {
+    return lookupUsers(this.app, ids, options);
   }
 
   /** The handles this door can act as, in config order. */

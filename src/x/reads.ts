@@ -1,4 +1,4 @@
-import type { TwitterApi, TweetV2, Tweetv2SearchResult, UserV2 } from 'twitter-api-v2';
+import type { TwitterApi, TweetV2, Tweetv2SearchResult, UserV2, UsersV2Result } from 'twitter-api-v2';
 import { DEFAULT_RETRY, withRetries, type RetryPolicy } from './errors.ts';
 import { PAY_PER_USE_USD } from './tiers.ts';
 
@@ -49,6 +49,7 @@ export interface XPost {
 
 export interface SearchPage {
   posts: XPost[];
+  /** The posts' authors X sent with them (`expansions=author_id`); empty when not asked for. */
   users: XUser[];
   /** `meta.newest_id` of this page. */
   newestId: string | undefined;
@@ -134,6 +135,12 @@ export interface SearchOptions {
   signal?: AbortSignal;
   /** How 5xx answers and lost connections are retried (reads are safe to send again). */
   retry?: RetryPolicy;
+  /**
+   * Ask X for the posts' authors with each page (`expansions=author_id`, default true). Each
+   * author sent is billed as a user read; without it, pages carry `author_id` only and the caller
+   * looks up the authors it does not know yet (`lookupUsers`).
+   */
+  expandAuthors?: boolean;
 }
 
 /**
@@ -148,13 +155,11 @@ export async function* searchRecent(client: TwitterApi, query: string, options: 
     options.signal?.throwIfAborted();
     const pageSize = Math.max(10, Math.min(100, budget - read));
     if (budget - read < 10) return;
-    const params: Record<string, string | number> = {
-      query,
-      max_results: pageSize,
-      expansions: 'author_id',
-      'tweet.fields': SEARCH_TWEET_FIELDS.join(','),
-      'user.fields': SEARCH_USER_FIELDS.join(','),
-    };
+    const params: Record<string, string | number> = { query, max_results: pageSize, 'tweet.fields': SEARCH_TWEET_FIELDS.join(',') };
+    if (options.expandAuthors ?? true) {
+      params.expansions = 'author_id';
+      params['user.fields'] = SEARCH_USER_FIELDS.join(',');
+    }
     if (options.sinceId) params.since_id = options.sinceId;
     if (options.untilId) params.until_id = options.untilId;
     if (options.startTime) params.start_time = options.startTime.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -171,4 +176,37 @@ export async function* searchRecent(client: TwitterApi, query: string, options: 
       more: nextToken !== undefined,
     };
   } while (nextToken);
+}
+
+/** X's `GET /2/users?ids=` takes at most this many ids a request. */
+export const USER_LOOKUP_MAX_IDS = 100;
+
+export interface UserLookup {
+  /** The users X returned, with the same fields as search's author expansion. */
+  users: XUser[];
+  /** Ids X did not return (deleted, suspended, or not found): partial errors in its answer. */
+  missing: string[];
+  /** Requests sent (one per 100 ids). */
+  requests: number;
+}
+
+/**
+ * Users by id, `USER_LOOKUP_MAX_IDS` a request, with the fields search's author expansion asks for
+ * (`SEARCH_USER_FIELDS`): what a search page without `expansions=author_id` needs to store its
+ * authors. Ids are looked up once each, in the order given.
+ */
+export async function lookupUsers(client: TwitterApi, ids: Iterable<string>, options: { signal?: AbortSignal; retry?: RetryPolicy } = {}): Promise<UserLookup> {
+  const unique = [...new Set(ids)];
+  const found: XUser[] = [];
+  let requests = 0;
+  for (let i = 0; i < unique.length; i += USER_LOOKUP_MAX_IDS) {
+    options.signal?.throwIfAborted();
+    const batch = unique.slice(i, i + USER_LOOKUP_MAX_IDS);
+    const params = { ids: batch.join(','), 'user.fields': SEARCH_USER_FIELDS.join(',') };
+    const result = await withRetries(`look up ${batch.length} users`, () => client.v2.get<UsersV2Result>('users', params), options.retry ?? DEFAULT_RETRY, options.signal ? { signal: options.signal } : {});
+    requests++;
+    for (const u of result.data ?? []) found.push(toXUser(u));
+  }
+  const returned = new Set(found.map((u) => u.id));
+  return { users: found, missing: unique.filter((id) => !returned.has(id)), requests };
 }
