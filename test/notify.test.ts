@@ -379,7 +379,8 @@ describeEachDatabase('notify', (t) => {
     const total = (await rowsOf(dbs[0]!)).length;
     expect(total).toBe(leads.length + 20 + 2);
 
-    const senders = dbs.map((db, i) => sender({ db, workerId: `worker-${i}`, batch: 5 }));
+    // A generous timeout: this test is about never sending twice, not about slow receivers (a loaded machine).
+    const senders = dbs.map((db, i) => sender({ db, workerId: `worker-${i}`, batch: 5, timeoutMs: 15_000 }));
     for (let round = 0; round < 20; round++) {
       const passes = await Promise.all(senders.map((s) => s.deliverDue()));
       if (passes.every((p) => p.sent === 0)) break;
