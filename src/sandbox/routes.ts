@@ -302,6 +302,20 @@ function lookupMany(param: 'ids' | 'usernames', pattern: RegExp, find: (world: W
   };
 }
 
+/** Where a page paged by position starts: 0, or its `pagination_token`'s (a bad token is an error in `p`). */
+function pageOffset(p: Params, context: string): number {
+  const token = p.raw('pagination_token');
+  if (token === undefined) return 0;
+  const position = decodeToken(token, context);
+  if (position === undefined) p.fail('pagination_token', token, `The \`pagination_token\` query parameter value [${token}] is not valid`);
+  return position ?? 0;
+}
+
+/** A protected user's lists are shown only to themselves and their followers. */
+function hiddenFrom(ctx: RouteContext, user: SandboxUser): boolean {
+  return user.protected && ctx.account?.user.index !== user.index && !ctx.world.isFollowing(ctx.account?.user.index ?? -1, user.index);
+}
+
 function graph(kind: 'followers' | 'following') {
   return (ctx: RouteContext) => {
     const p = new Params(ctx.query, ['max_results', 'pagination_token', ...FIELD_PARAMS_USERS]);
@@ -310,17 +324,9 @@ function graph(kind: 'followers' | 'following') {
     const user = pathUser(ctx);
     if (isReply(user)) return p.errors.length ? fail(p) : user;
     const context = `${kind}|${user.id}`;
-    let offset = 0;
-    const token = p.raw('pagination_token');
-    if (token !== undefined) {
-      const position = decodeToken(token, context);
-      if (position === undefined) p.fail('pagination_token', token, `The \`pagination_token\` query parameter value [${token}] is not valid`);
-      else offset = position;
-    }
+    const offset = pageOffset(p, context);
     if (p.errors.length) return fail(p);
-    if (user.protected && ctx.account?.user.index !== user.index && !ctx.world.isFollowing(ctx.account?.user.index ?? -1, user.index)) {
-      return ok({ errors: [notAuthorized(user.id)] });
-    }
+    if (hiddenFrom(ctx, user)) return ok({ errors: [notAuthorized(user.id)] });
     const all = kind === 'followers' ? ctx.world.followersOf(user) : ctx.world.followingOf(user);
     const slice = all.slice(offset, offset + maxResults).map((i) => ctx.world.users[i] as SandboxUser);
     const meta: Record<string, unknown> = { result_count: slice.length };
@@ -346,17 +352,9 @@ function likedTweets(ctx: RouteContext) {
   const user = pathUser(ctx);
   if (isReply(user)) return p.errors.length ? fail(p) : user;
   const context = `liked_tweets|${user.id}`;
-  let offset = 0;
-  const token = p.raw('pagination_token');
-  if (token !== undefined) {
-    const position = decodeToken(token, context);
-    if (position === undefined) p.fail('pagination_token', token, `The \`pagination_token\` query parameter value [${token}] is not valid`);
-    else offset = position;
-  }
+  const offset = pageOffset(p, context);
   if (p.errors.length) return fail(p);
-  if (user.protected && ctx.account?.user.index !== user.index && !ctx.world.isFollowing(ctx.account?.user.index ?? -1, user.index)) {
-    return ok({ errors: [notAuthorized(user.id)] });
-  }
+  if (hiddenFrom(ctx, user)) return ok({ errors: [notAuthorized(user.id)] });
   const all = ctx.world.likedBy(user);
   const page = all.slice(offset, offset + maxResults).map((i) => ctx.world.posts[i] as SandboxPost);
   const meta: Record<string, unknown> = { result_count: page.length };
