@@ -379,6 +379,8 @@ export interface ActivityAction {
   actor: string | null;
   at: Date;
   error: string | null;
+  /** Reconciliations begun: each reads X first. */
+  attempts: number;
 }
 
 export interface BudgetGauge {
@@ -417,13 +419,15 @@ export interface Activity {
   runs: ActivityRun[];
   /** Actions that failed or were released with an error since `since` (429s among them), newest first. */
   errors: ActivityAction[];
+  /** Likes and follows whose answer was lost, pending until reading X settles them (whenever they were sent), oldest first. */
+  unsettled: ActivityAction[];
   stops: Array<{ kind: StopKind; detail: string; at: Date; until: Date | null }>;
   pause: Pause | undefined;
   pausedAccounts: PausedAccount[];
 }
 
 const actionSelect = sql`select a.id, a.kind, a.status, a.account, ac.handle, a.prospect_id, p.username, a.persona, a.actor,
-       coalesce(a.finished_at, a.sent_at, a.planned_at) as at, a.error
+       coalesce(a.finished_at, a.sent_at, a.planned_at) as at, a.error, a.reconcile_attempts as attempts
   from actions a left join accounts ac on ac.x_user_id = a.account left join prospects p on p.x_user_id = a.prospect_id`;
 
 type ActionRow = {
@@ -438,6 +442,7 @@ type ActionRow = {
   actor: string | null;
   at: string | Date;
   error: string | null;
+  attempts: number;
 };
 const activityAction = (r: ActionRow): ActivityAction => ({
   id: Number(r.id),
@@ -451,6 +456,7 @@ const activityAction = (r: ActionRow): ActivityAction => ({
   actor: r.actor,
   at: date(r.at),
   error: r.error,
+  attempts: Number(r.attempts),
 });
 
 /** What ops watch: actions and outcomes since `since`, budgets open at `at`, runs, errors, stops, the pause. */
@@ -472,6 +478,10 @@ async function readActivity(db: Database, input: { since: Date; at?: Date; limit
   const failed = await rows<ActionRow>(
     db,
     sql`${actionSelect} where ${recent} and a.error is not null order by coalesce(a.finished_at, a.sent_at, a.planned_at) desc, a.id desc limit ${limit}`,
+  );
+  const unsettled = await rows<ActionRow>(
+    db,
+    sql`${actionSelect} where a.status = 'pending' and (a.worker_id is null or a.reconcile_attempts > 0) order by a.id limit ${limit}`,
   );
   const budgets = await rows<{ account: string; handle: string | null; kind: ActionKind; scope: string; window: BudgetWindow; used: number; limit: number; reset_at: string | Date }>(
     db,
@@ -527,6 +537,7 @@ async function readActivity(db: Database, input: { since: Date; at?: Date; limit
       errors: r.errors === null ? [] : json(r.errors),
     })),
     errors: failed.map(activityAction),
+    unsettled: unsettled.map(activityAction),
     stops: stops.map((s) => ({ kind: s.kind, detail: s.detail, at: date(s.at), until: dateOrNull(s.until) })),
     pause: await currentPause(db),
     pausedAccounts: await pausedAccounts(db),

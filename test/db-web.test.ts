@@ -1,5 +1,5 @@
 import { beforeEach, expect, it } from 'vitest';
-import { claimAction, finishAction, planActions } from '../db/actions.ts';
+import { abandonAction, claimAction, finishAction, planActions } from '../db/actions.ts';
 import { ensureAccounts, saveAccountUserId } from '../db/accounts.ts';
 import { addDoNotContact } from '../db/do-not-contact.ts';
 import { buildQueue, decideLead } from '../db/leads.ts';
@@ -180,7 +180,7 @@ describeEachDatabase('review page queries', (t) => {
     await expect(personaFunnel(t.db, { persona: 'saas-en', from: '2026-11-05', to: DAY })).rejects.toThrow(/from \(2026-11-05\) is after to \(2026-11-02\)/);
   });
 
-  it('activity: action totals and errors, open budget windows, runs with their outcome lines, the pause', async () => {
+  it('activity: action totals and errors, open budget windows, runs with their outcome lines, the pause, answers lost', async () => {
     await world('saas-en', [90, 80]);
     await ensureAccounts(t.db, [{ handle: 'maya_sells', owner: 'maya' }], AT);
     await saveAccountUserId(t.db, 'maya_sells', ACCOUNT, AT);
@@ -213,7 +213,13 @@ describeEachDatabase('review page queries', (t) => {
     expect(a.pause?.reason).toBe('deploying');
     // A day later the windows have closed and nothing happened since.
     const tomorrow = await activity(t.db, { since: minutesAfter(24 * 60), at: minutesAfter(25 * 60) });
-    expect([tomorrow.budgets, tomorrow.actions, tomorrow.runs, tomorrow.totals]).toEqual([[], [], [], []]);
+    expect([tomorrow.budgets, tomorrow.actions, tomorrow.runs, tomorrow.totals, tomorrow.unsettled]).toEqual([[], [], [], [], []]);
+    // A like whose answer was lost: listed until reading X settles it, with its attempts, whenever it was sent.
+    const [lost] = await planActions(t.db, [{ account: ACCOUNT, kind: 'like', target: '1900000000000000001', prospectId: xid(0), persona: 'saas-en' }], minutesAfter(24 * 60));
+    await claimAction(t.db, { id: lost!.id, workerId: 'w', actor: 'engage', checks, at: minutesAfter(24 * 60 + 1) });
+    await abandonAction(t.db, { id: lost!.id, error: 'ECONNRESET; outcome unknown: settled by reading X', workerId: 'w' });
+    const later = await activity(t.db, { since: minutesAfter(30 * 24 * 60), at: minutesAfter(30 * 24 * 60) });
+    expect(later.unsettled.map((x) => [x.id, x.kind, x.status, x.attempts, x.accountHandle, x.error])).toEqual([[lost!.id, 'like', 'pending', 0, 'maya_sells', 'ECONNRESET; outcome unknown: settled by reading X']]);
   });
 
   it('the do-not-contact page: the list, searched by handle prefix or X user id, and its history', async () => {

@@ -116,13 +116,14 @@ function activityData(): Activity {
   return {
     since: AT,
     totals: [{ kind: 'like', status: 'done', count: 12 }],
-    actions: [{ id: 1, kind: 'like', status: 'failed', account: '900001', accountHandle: 'maya_sells', prospectId: h.id, username: h.username, persona: 'saas-en', actor: 'maya', at: AT, error: h.description }],
+    actions: [{ id: 1, kind: 'like', status: 'failed', account: '900001', accountHandle: 'maya_sells', prospectId: h.id, username: h.username, persona: 'saas-en', actor: 'maya', at: AT, error: h.description, attempts: 0 }],
     budgets: [
       { account: '900001', accountHandle: 'maya_sells', kind: 'like', scope: 'x', window: '15min', used: 3, limit: 50, resetAt: AT },
       { account: '900001', accountHandle: 'maya_sells', kind: 'follow', scope: 'persona:saas-en', window: 'day', used: 20, limit: 20, resetAt: AT },
     ],
     runs: [{ id: 1, job: 'search', persona: 'saas-en', status: 'failed', startedAt: AT, finishedAt: AT, error: '<script>alert("run")</script>', lines: ['search saas-en: 212 posts, 87 new prospects'], errors: [HOSTILE_POSTS[1]] }],
     errors: [],
+    unsettled: [{ id: 2, kind: 'follow', status: 'pending', account: '900001', accountHandle: 'maya_sells', prospectId: h.id, username: h.username, persona: 'saas-en', actor: 'engage', at: AT, error: HOSTILE_POSTS[0]!, attempts: 2 }],
     stops: [{ kind: 'usage_capped', detail: '<img src=x onerror=alert(1)>', at: AT, until: null }],
     pause: CTX.pause,
     pausedAccounts: [{ handle: 'maya_sells', owner: 'maya', pausedAt: AT, reason: HOSTILE_BIOS[2] }],
@@ -317,7 +318,7 @@ describe('review page renderers', () => {
     }
   });
 
-  it('Activity: gauges per budget window, runs with outcome lines, stops, the resume form while paused', async () => {
+  it('Activity: gauges per budget window, runs with outcome lines, stops, answers lost, the resume form while paused', async () => {
     const page = (await everyPage())[3]![1];
     expect(page).toContain('aria-label="@maya_sells like, X 15min: 3 of 50 used"');
     expect(gauge(activityData().budgets[1]!).value).toMatch(/<li class="gauge full">.*stroke-dasharray="125.7 125.7"/s);
@@ -326,6 +327,9 @@ describe('review page renderers', () => {
     expect(page).not.toContain('action="/pause"');
     expect(activityPage({ ...activityData(), pause: undefined }, { ...CTX, pause: undefined }).value).toContain('action="/pause"');
     expect(page).toContain('prospector stops clear usage_capped');
+    // Likes and follows whose answer was lost, with their attempts; none, no section.
+    expect(page).toMatch(/<h2>Answers lost<\/h2>.*<th scope="col">attempts<\/th>.*<td>follow<\/td>.*<td class="n">2<\/td><td class="pending">pending/s);
+    expect(activityPage({ ...activityData(), unsettled: [] }, CTX).value).not.toContain('Answers lost');
   });
 
   it('Do not contact: search, add and remove forms with a reason, the history', async () => {

@@ -26,6 +26,7 @@ ${a.pausedAccounts.length > 0 ? html`<section><h2>Paused accounts</h2><ul class=
 <section><h2>Actions</h2>
 <p>${a.totals.length === 0 ? 'None in this period.' : a.totals.map((t, i) => html`${i > 0 ? html` · ` : ''}${t.kind} ${t.status}: <b>${count(t.count)}</b>`)}</p>
 ${a.actions.length > 0 ? actionsTable(a.actions) : ''}</section>
+${a.unsettled.length > 0 ? html`<section><h2>Answers lost</h2><p>These likes and follows were sent but their answer was lost; the next engage run reads the account's likes or follows on X and settles each (never sent twice, never marked failed while X may have done it).</p>${actionsTable(a.unsettled, { attempts: true })}</section>` : ''}
 <section><h2>Errors and refusals</h2>${a.errors.length === 0 ? html`<p>None.</p>` : actionsTable(a.errors)}</section>
 <section><h2>Job runs</h2>${a.runs.length === 0 ? html`<p>No run in this period.</p>` : html`<table><thead><tr><th scope="col">job</th><th scope="col">started</th><th scope="col">status</th><th scope="col">outcome</th></tr></thead><tbody>${a.runs.map(
     (r) => html`<tr class="${r.status}"><td>${r.job}${r.persona ? html` ${r.persona}` : ''}</td><td>${when(r.startedAt)}</td><td>${r.status}</td><td>${r.lines.map((l) => html`<div>${l}</div>`)}${r.error ? html`<div class="err">${r.error}</div>` : ''}${r.errors.map((e) => html`<div class="err">${e}</div>`)}</td></tr>`,
@@ -58,8 +59,8 @@ export function gauge(b: BudgetGauge): Html {
 <span>${who} · ${b.kind}s · ${scope}</span><small>resets ${when(b.resetAt)}</small></li>`;
 }
 
-function actionsTable(list: readonly ActivityAction[]): Html {
-  return html`<table><thead><tr><th scope="col">when</th><th scope="col">account</th><th scope="col">action</th><th scope="col">person</th><th scope="col">persona</th><th scope="col">by</th><th scope="col">outcome</th></tr></thead><tbody>${list.map(
-    (x) => html`<tr><td>${when(x.at)}</td><td>${x.accountHandle ? `@${x.accountHandle}` : x.account}</td><td>${x.kind}</td><td>${x.username ? `@${x.username}` : x.prospectId}</td><td>${x.persona ?? ''}</td><td>${x.actor ?? ''}</td><td class="${x.status}">${x.status}${x.error ? html` <span class="err">${x.error}</span>` : ''}</td></tr>`,
+function actionsTable(list: readonly ActivityAction[], options: { attempts?: boolean } = {}): Html {
+  return html`<table><thead><tr><th scope="col">when</th><th scope="col">account</th><th scope="col">action</th><th scope="col">person</th><th scope="col">persona</th><th scope="col">by</th>${options.attempts ? html`<th scope="col">attempts</th>` : ''}<th scope="col">outcome</th></tr></thead><tbody>${list.map(
+    (x) => html`<tr><td>${when(x.at)}</td><td>${x.accountHandle ? `@${x.accountHandle}` : x.account}</td><td>${x.kind}</td><td>${x.username ? `@${x.username}` : x.prospectId}</td><td>${x.persona ?? ''}</td><td>${x.actor ?? ''}</td>${options.attempts ? html`<td class="n">${x.attempts}</td>` : ''}<td class="${x.status}">${x.status}${x.error ? html` <span class="err">${x.error}</span>` : ''}</td></tr>`,
   )}</tbody></table>`;
 }
