@@ -133,7 +133,7 @@ suite(`a worker that loses its database session${TEST_DATABASE_URL ? '' : ` (${S
     // The holder's share ends: refused by the fence, or failed by a statement a termination cut
     // (or done, had it taken its lock back and finished before the second cut).
     const ended = await run;
-    if (ended.error) expect(`${ended.error.message} ${(ended.error.cause as Error | undefined)?.message}`).toMatch(/lost its database lock|terminating connection|Connection terminated|connection error/);
+    if (ended.error) expect(`${ended.error.message} ${(ended.error.cause as Error | undefined)?.message}`).toMatch(/lost its database lock|terminating connection|Connection terminated|connection error|ECONNRESET|EPIPE/);
     expect(holder.lock.held).toBe(false);
     // Fenced, a like or follow is refused before anything is written or sent (the database answers again).
     const holderDeps: EngageDeps = { ...deps, db: holder.database.db, door: await holder.x(), workerId: holder.workerId, now: () => holder.now() };
