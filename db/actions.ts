@@ -214,6 +214,9 @@ export async function abandonAction(db: Database, input: { id: number; error: st
     .where(and(eq(actions.id, input.id), eq(actions.status, 'pending'), heldBy(input.workerId)));
 }
 
+/** No request of the holder can still be out: no holder, or its lease has run out (the database's clock). */
+const leaseOver = or(isNull(actions.workerId), isNull(actions.leaseUntil), sql`${actions.leaseUntil} < now()`);
+
 /**
  * Pending actions to settle: abandoned (no holder), or held by a worker that is gone, or by this
  * one, and whose lease has run out (its request can no longer be in flight).
@@ -226,7 +229,7 @@ export async function orphanedActions(db: Database, input: { workerId: string; a
       and(
         eq(actions.status, 'pending'),
         input.accounts ? inArray(actions.account, [...input.accounts]) : undefined,
-        or(isNull(actions.workerId), isNull(actions.leaseUntil), sql`${actions.leaseUntil} < now()`),
+        leaseOver,
       ),
     )
     .orderBy(asc(actions.id));
@@ -249,16 +252,11 @@ export async function takeOrphan(db: Database, input: { id: number; workerId: st
     const [row] = await tx
       .select()
       .from(actions)
-      .where(and(eq(actions.id, input.id), eq(actions.status, 'pending')))
+      // Under a lease, its request may still be out (this process's own too: another job or a click).
+      .where(and(eq(actions.id, input.id), eq(actions.status, 'pending'), leaseOver))
       .for('update', { skipLocked: true });
     if (!row) return { ok: false, reason: 'busy' };
-    if (row.workerId !== null) {
-      // Its request may still be out (this process's own too: another job or a click of it).
-      const lease = row.leaseUntil?.toISOString() ?? null;
-      const [{ expired } = { expired: false }] = await rows<{ expired: boolean }>(tx, sql`select coalesce(${lease}::timestamptz < now(), true) as expired`);
-      if (!expired) return { ok: false, reason: 'busy' };
-      if (row.workerId !== input.workerId && !(await deadWorkers(tx, [row.workerId])).has(row.workerId)) return { ok: false, reason: 'busy' };
-    }
+    if (row.workerId !== null && row.workerId !== input.workerId && !(await deadWorkers(tx, [row.workerId])).has(row.workerId)) return { ok: false, reason: 'busy' };
     const [taken] = await tx
       .update(actions)
       .set({ workerId: input.workerId, reconciledAt: input.at, reconcileAttempts: sql`${actions.reconcileAttempts} + 1`, leaseUntil: leaseFromNow(input.leaseMs ?? DEFAULT_LEASE_MS) })

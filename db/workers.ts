@@ -39,24 +39,13 @@ const heldHere = new Map<string, SessionLock>();
 export async function holdWorkerLock(handle: DatabaseHandle, workerId: string): Promise<SessionLock> {
   const lock = await handle.holdSessionLock(lockKey(workerId), { label: `the worker lock of ${workerId} (nothing is sent to X without it)` });
   heldHere.set(workerId, lock);
-  return {
-    key: lock.key,
-    get held() {
-      return lock.held;
-    },
-    get sessionPid() {
-      return lock.sessionPid;
-    },
-    get losses() {
-      return lock.losses;
-    },
-    whenHeld: (signal) => lock.whenHeld(signal),
-    onChange: (listener) => lock.onChange(listener),
+  const release = lock.release.bind(lock);
+  return Object.assign(lock, {
     release: async () => {
       if (heldHere.get(workerId) === lock) heldHere.delete(workerId);
-      await lock.release();
+      await release();
     },
-  };
+  });
 }
 
 /** Thrown instead of sending to X when this process has lost its liveness lock. */

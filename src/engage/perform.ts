@@ -99,7 +99,6 @@ async function accountOf(deps: EngageDeps, action: Action): Promise<{ row: Accou
  */
 async function send(deps: EngageDeps, x: XAccount, action: Action): Promise<WriteResult> {
   const beforeRetry = async () => {
-    assertLive(deps.workerId);
     const renewed = await renewLease(deps.db, { id: action.id, workerId: deps.workerId, leaseMs: leaseMs(deps.engagement) });
     if (renewed === 'fenced') throw new FencedError(deps.workerId);
     if (renewed === 'lost') throw new Error(`action ${action.id} is no longer this worker's (settled or taken over): not tried again`);
@@ -283,7 +282,9 @@ export async function reconcilePending(deps: EngageDeps): Promise<ReconcileRepor
   const groups = new Map<string, Action[]>();
   for (const orphan of orphans) {
     const key = `${orphan.account}\u0000${orphan.kind}`;
-    groups.set(key, [...(groups.get(key) ?? []), orphan]);
+    const group = groups.get(key);
+    if (group) group.push(orphan);
+    else groups.set(key, [orphan]);
   }
   const lease = leaseMs(deps.engagement);
   const workerId = deps.workerId;
@@ -321,13 +322,11 @@ export async function reconcilePending(deps: EngageDeps): Promise<ReconcileRepor
     for (const action of taken) {
       if (found.has(action.target)) {
         await finishAction(deps.db, { id: action.id, status: 'done', outcome: { reconciled: 'found on X', attempts: action.reconcileAttempts }, at: deps.now(), workerId });
-        log.info({ action: action.id }, `${kind} ${action.id} is on X: done (its answer was lost${action.workerId && action.workerId !== workerId ? ` by ${action.workerId}` : ''}); nothing sent again`);
-        report.reconciled++;
+        log.info({ action: action.id }, `${kind} ${action.id} is on X: done (its answer was lost); nothing sent again`);
         report.confirmed++;
         continue;
       }
       // X does not list it: it was not done. One more request, recorded before it leaves.
-      assertLive(workerId);
       const at = deps.now();
       const start = await beginResend(deps.db, { id: action.id, workerId, checks: budgetChecks({ tier: deps.tier, kind, at }), at, leaseMs: lease });
       if (!start.ok) {
@@ -348,7 +347,6 @@ export async function reconcilePending(deps: EngageDeps): Promise<ReconcileRepor
         await finishAction(deps.db, { id: action.id, status: 'done', outcome: { ...result.data, reconciled: 'sent again: not on X', attempts: action.reconcileAttempts }, at: done, workerId });
         await observeLimits(deps.db, account, kind, result.limits, done);
         log.info({ action: action.id }, `${kind} ${action.id} was not on X: sent again, done`);
-        report.reconciled++;
         report.resent++;
       } catch (error) {
         const outcome = await onRefusal(deps, error, start.action, row, persona(action), true);
@@ -358,5 +356,6 @@ export async function reconcilePending(deps: EngageDeps): Promise<ReconcileRepor
       }
     }
   }
+  report.reconciled = report.confirmed + report.resent;
   return report;
 }
