@@ -76,6 +76,8 @@ class PgSessionLock implements SessionLock {
   private lostAt = 0;
   private heartbeat: NodeJS.Timeout | undefined;
   private retaking: Promise<void> | undefined;
+  /** The connection of an attempt under way: a release ends it, so it never waits on a dead server. */
+  private attempt: pg.Client | undefined;
   private readonly listeners = new Set<(held: boolean) => void>();
   private waiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
 
@@ -106,6 +108,7 @@ class PgSessionLock implements SessionLock {
     const client = new pg.Client({ connectionString: this.url, application_name: this.options.applicationName ?? 'prospector-lock', connectionTimeoutMillis: 10_000 });
     client.on('error', (error) => this.lose(client, error));
     client.on('end', () => this.lose(client, new Error('the connection ended')));
+    this.attempt = client;
     try {
       await client.connect();
       const { rows } = await client.query<{ pid: number; locked: boolean }>(LOCK_SQL, [this.key]);
@@ -120,6 +123,8 @@ class PgSessionLock implements SessionLock {
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
+    } finally {
+      if (this.attempt === client) this.attempt = undefined;
     }
   }
 
@@ -222,6 +227,9 @@ class PgSessionLock implements SessionLock {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);
     }
+    // An attempt to take the lock back may be waiting on a server that does not answer: end it.
+    this.attempt?.on('error', () => undefined);
+    await this.attempt?.end().catch(() => undefined);
     await this.retaking;
   }
 }
